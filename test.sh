@@ -1,0 +1,6 @@
+#!/bin/sh
+# The project's test command (README quick start, second command).
+set -eu
+cd "$(dirname "$0")"
+go vet ./...
+go test ./...
