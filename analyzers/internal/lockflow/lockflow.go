@@ -1,0 +1,306 @@
+// Package lockflow follows, path by path, the state of every lock that
+// a function acquires, and records what the interleave analyzers need:
+// each acquire and release with the state before it, each blocking
+// call, condition wait, call and exit with the locks held there.
+//
+// It is an analysis pass with no diagnostics of its own, so that the
+// analyzers built on it share one walk per package.
+//
+// # Model
+//
+// A lock is named by its access path (see syncapi.Key). Its status on
+// a path starts as "entry" (whatever the caller left it), and becomes
+// held, released, failed (a Try* or Acquire(ctx) that did not succeed),
+// pending (a Try* or Acquire(ctx) whose outcome has not been tested
+// yet) or unknown (a call may have changed it). Branches on the same
+// condition, on a flag set beside the lock, or on the result of a
+// Try*/Acquire(ctx) are correlated, so that
+//
+//	if c { mu.Lock() }; ...; if c { mu.Unlock() }
+//
+// is one path with the lock and one without, not four. A function whose
+// paths exceed a budget is given up on and yields no events: the
+// analyzers prefer silence to guesses.
+package lockflow
+
+import (
+	"go/token"
+	"reflect"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/buildssa"
+	"golang.org/x/tools/go/ssa"
+
+	"github.com/interleave-go/interleave/analyzers/internal/syncapi"
+)
+
+// Analyzer computes a *Result for each package.
+var Analyzer = &analysis.Analyzer{
+	Name:       "lockflow",
+	Doc:        "follow lock state along the paths of each function",
+	URL:        "https://github.com/interleave-go/interleave#analyzers",
+	Run:        run,
+	Requires:   []*analysis.Analyzer{buildssa.Analyzer},
+	ResultType: reflect.TypeFor[*Result](),
+}
+
+// Result holds the walks of the functions of one package.
+type Result struct {
+	// Funcs are the functions that acquire or release a lock or wait on
+	// a condition variable, in source order.
+	Funcs []*Func
+
+	pkg   *ssa.Package
+	byFn  map[*ssa.Function]*Func
+	sums  map[*ssa.Function]*Summary
+	busy  map[*ssa.Function]bool
+	fset  *token.FileSet
+	noOps map[*ssa.Function]bool
+}
+
+// Func is the walk of one function.
+type Func struct {
+	Fn  *ssa.Function
+	Ops map[ssa.Instruction]*syncapi.Op
+	// Waits are the condition-variable waits, by instruction.
+	Waits map[ssa.Instruction]string
+	// Events are the distinct events seen on all paths. They are
+	// empty when Complete is false.
+	Events []*Event
+	// Complete is false when the function had too many paths.
+	Complete bool
+
+	walked bool // the walk has started
+	done   bool // the walk has finished
+	seen   map[string]bool
+}
+
+// Status is what a path knows about one lock.
+type Status uint8
+
+// The statuses. Entry is the zero value: the lock is as the caller
+// left it.
+const (
+	Entry    Status = iota
+	Held            // acquired on this path and not released
+	Released        // released on this path
+	Failed          // a Try* or Acquire(ctx) on this path did not succeed
+	Pending         // a Try* or Acquire(ctx) whose outcome is not yet tested
+	Unknown         // a call may have acquired or released it
+)
+
+// Lock is the status of one lock on one path.
+type Lock struct {
+	Key    syncapi.Key
+	Status Status
+	Read   bool        // held (or was held) for reading
+	Acq    *syncapi.Op // the acquire behind Held, Pending, Failed and Released
+	Rel    *syncapi.Op // the release behind Released
+	cond   string      // term of the outcome of a Pending acquire
+}
+
+// EventKind says what an event records.
+type EventKind uint8
+
+// The event kinds.
+const (
+	Acquire EventKind = iota + 1 // Op acquires Before.Key
+	Release                      // Op releases Before.Key
+	Call                         // a call of a function of this package
+	Block                        // a call or channel operation that may block
+	Wait                         // a condition-variable wait
+	Return                       // a return
+	Panic                        // an explicit panic
+	DeferRelease                 // Op, deferred, will release Before.Key
+)
+
+// Event is one thing that happens on at least one path.
+type Event struct {
+	Kind   EventKind
+	Instr  ssa.Instruction
+	Op     *syncapi.Op // Acquire, Release
+	Before Lock        // Acquire, Release: the lock before the op
+	// Locks are the locks the path has touched (Call, Block, Wait,
+	// Return, Panic), in key order.
+	Locks []Lock
+	// Deferred are the keys that deferred calls release (Return, Panic).
+	Deferred []string
+	// Name names the blocking operation or wait (Block, Wait).
+	Name string
+	// Callee and Accesses describe a Call: the locks the callee
+	// acquires or releases, as keys of this function.
+	Callee   *ssa.Function
+	Accesses []Access
+	// Outcome classifies the last result of a Return: "ok" for a nil
+	// error or true, "fail" for a non-nil error or false, "" otherwise.
+	Outcome string
+}
+
+// Held returns the locks acquired on the path and still held.
+func (e *Event) Held() []Lock {
+	var held []Lock
+	for _, l := range e.Locks {
+		if l.Status == Held {
+			held = append(held, l)
+		}
+	}
+	return held
+}
+
+// IsDeferred reports whether a deferred call releases key.
+func (e *Event) IsDeferred(key string) bool {
+	for _, k := range e.Deferred {
+		if k == key {
+			return true
+		}
+	}
+	return false
+}
+
+// Access is one lock that a function acquires or releases while the
+// caller's state of it is unchanged, directly or through calls.
+type Access struct {
+	Key      syncapi.Key // rooted at a parameter, free variable or global
+	Abstract string      // see syncapi.Abstract; may be ""
+	Acquire  bool        // else a release
+	Read     bool
+	Try      bool
+	API      string    // the innermost operation, "sync.Mutex.Lock"
+	Pos      token.Pos // where the innermost operation is
+}
+
+// Summary lists what calling a function does to its caller's locks.
+type Summary struct {
+	Accesses []Access
+}
+
+func run(pass *analysis.Pass) (any, error) {
+	ssainfo := pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA)
+	r := &Result{
+		pkg:   ssainfo.Pkg,
+		byFn:  make(map[*ssa.Function]*Func),
+		sums:  make(map[*ssa.Function]*Summary),
+		busy:  make(map[*ssa.Function]bool),
+		noOps: make(map[*ssa.Function]bool),
+		fset:  pass.Fset,
+	}
+	for _, fn := range ssainfo.SrcFuncs {
+		if f := r.scan(fn); f != nil {
+			r.Funcs = append(r.Funcs, f)
+		}
+	}
+	for _, f := range r.Funcs {
+		r.walk(f)
+	}
+	return r, nil
+}
+
+// Lookup returns the walk of fn, or nil if fn uses no locks.
+func (r *Result) Lookup(fn *ssa.Function) *Func {
+	f := r.scan(fn)
+	if f != nil {
+		r.walk(f)
+	}
+	return f
+}
+
+// scan finds the recognised operations of fn; it returns nil when
+// there are none.
+func (r *Result) scan(fn *ssa.Function) *Func {
+	if f, ok := r.byFn[fn]; ok {
+		return f
+	}
+	if r.noOps[fn] {
+		return nil
+	}
+	f := &Func{Fn: fn, Ops: make(map[ssa.Instruction]*syncapi.Op), Waits: make(map[ssa.Instruction]string)}
+	sends := make(map[string][]ssa.Instruction)
+	recvs := make(map[string][]ssa.Instruction)
+	for _, b := range fn.Blocks {
+		for _, in := range b.Instrs {
+			switch in := in.(type) {
+			case ssa.CallInstruction:
+				if op := syncapi.Classify(in); op != nil {
+					f.Ops[in] = op
+				} else if name, ok := syncapi.IsWait(in); ok {
+					f.Waits[in] = name
+				}
+				if d, ok := in.(*ssa.Defer); ok {
+					if mc, ok := d.Call.Value.(*ssa.MakeClosure); ok {
+						collectRecvs(mc, recvs)
+					}
+				}
+			case *ssa.Send:
+				if k, ok := semChan(in.Chan); ok {
+					sends[k.String()] = append(sends[k.String()], in)
+				}
+			case *ssa.UnOp:
+				if in.Op == token.ARROW {
+					if k, ok := semChan(in.X); ok {
+						recvs[k.String()] = append(recvs[k.String()], in)
+					}
+				}
+			}
+		}
+	}
+	for k, ss := range sends {
+		if len(recvs[k]) == 0 {
+			continue
+		}
+		for _, s := range ss {
+			send := s.(*ssa.Send)
+			f.Ops[s] = &syncapi.Op{Chan: s, API: "channel send", Kind: syncapi.Acquire, Family: syncapi.ChanSem, Recv: send.Chan}
+		}
+		for _, rcv := range recvs[k] {
+			if rcv.Parent() != fn {
+				continue
+			}
+			u := rcv.(*ssa.UnOp)
+			f.Ops[rcv] = &syncapi.Op{Chan: rcv, API: "channel receive", Kind: syncapi.Release, Family: syncapi.ChanSem, Recv: u.X}
+		}
+	}
+	if len(f.Ops) == 0 && len(f.Waits) == 0 {
+		r.noOps[fn] = true
+		return nil
+	}
+	r.byFn[fn] = f
+	return f
+}
+
+// semChan returns the key of a channel of struct{}, the element type
+// of channels used as semaphores.
+func semChan(ch ssa.Value) (syncapi.Key, bool) {
+	if !isSemChanType(ch) {
+		return syncapi.Key{}, false
+	}
+	return syncapi.KeyOf(ch, nil)
+}
+
+// collectRecvs records the receives on semaphore channels made by a
+// deferred closure, keyed as in the function that defers it.
+func collectRecvs(mc *ssa.MakeClosure, recvs map[string][]ssa.Instruction) {
+	fn := mc.Fn.(*ssa.Function)
+	subst := bindings(mc)
+	for _, b := range fn.Blocks {
+		for _, in := range b.Instrs {
+			if u, ok := in.(*ssa.UnOp); ok && u.Op == token.ARROW && isSemChanType(u.X) {
+				if k, ok := syncapi.KeyOf(u.X, subst); ok {
+					recvs[k.String()] = append(recvs[k.String()], in)
+				}
+			}
+		}
+	}
+}
+
+// bindings maps the free variables of a closure to the keys of the
+// values it captures.
+func bindings(mc *ssa.MakeClosure) map[*ssa.FreeVar]syncapi.Key {
+	fn := mc.Fn.(*ssa.Function)
+	subst := make(map[*ssa.FreeVar]syncapi.Key)
+	for i, b := range mc.Bindings {
+		if k, ok := syncapi.KeyOf(b, nil); ok && i < len(fn.FreeVars) {
+			subst[fn.FreeVars[i]] = k
+		}
+	}
+	return subst
+}

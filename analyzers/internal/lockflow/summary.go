@@ -1,0 +1,123 @@
+package lockflow
+
+import (
+	"golang.org/x/tools/go/ssa"
+
+	"github.com/interleave-go/interleave/analyzers/internal/syncapi"
+)
+
+// local returns the function of this package that a call statically
+// invokes, or nil.
+func (r *Result) local(c *ssa.CallCommon) *ssa.Function {
+	fn := c.StaticCallee()
+	if fn == nil {
+		return nil
+	}
+	if o := fn.Origin(); o != nil {
+		fn = o
+	}
+	if fn.Pkg != r.pkg || len(fn.Blocks) == 0 {
+		return nil
+	}
+	return fn
+}
+
+// Summary returns what a call of fn, a function of this package, does
+// to its caller's locks.
+func (r *Result) Summary(fn *ssa.Function) *Summary {
+	if s, ok := r.sums[fn]; ok {
+		return s
+	}
+	if r.busy[fn] {
+		return &Summary{} // recursion: the outer computation covers it
+	}
+	r.busy[fn] = true
+	s := &Summary{}
+	add := func(a Access) {
+		if a.Key.Param() < 0 && a.Key.FreeVar() < 0 && !a.Key.Global() {
+			return
+		}
+		for _, b := range s.Accesses {
+			if b.Key.String() == a.Key.String() && b.Acquire == a.Acquire && b.Read == a.Read {
+				return
+			}
+		}
+		s.Accesses = append(s.Accesses, a)
+	}
+	f := r.scan(fn)
+	if f != nil && f.walked && !f.done {
+		delete(r.busy, fn)
+		return &Summary{} // recursion through a walk under way
+	}
+	if f != nil {
+		r.walk(f)
+		for _, e := range f.Events {
+			switch e.Kind {
+			case Acquire, Release:
+				if e.Before.Status == Entry && e.Op.Family != syncapi.ChanSem {
+					add(Access{Key: e.Before.Key, Abstract: syncapi.Abstract(e.Op.Recv), Acquire: e.Kind == Acquire,
+						Read: e.Op.Read, Try: e.Op.Try(), API: e.Op.API, Pos: e.Instr.Pos()})
+				}
+			case Call:
+				for _, a := range e.Accesses {
+					if !touched(e.Locks, a.Key.String()) {
+						add(a)
+					}
+				}
+			}
+		}
+	} else {
+		for _, b := range fn.Blocks {
+			for _, in := range b.Instrs {
+				if c, ok := in.(*ssa.Call); ok {
+					if callee := r.local(&c.Call); callee != nil {
+						for _, a := range r.mapped(&c.Call, callee) {
+							add(a)
+						}
+					}
+				}
+			}
+		}
+	}
+	delete(r.busy, fn)
+	r.sums[fn] = s
+	return s
+}
+
+func touched(locks []Lock, key string) bool {
+	for _, l := range locks {
+		if l.Key.String() == key && l.Status != Entry {
+			return true
+		}
+	}
+	return false
+}
+
+// mapped returns the accesses of callee's summary as keys of the
+// calling function: a parameter root becomes the argument, a free
+// variable the captured value.
+func (r *Result) mapped(c *ssa.CallCommon, callee *ssa.Function) []Access {
+	var out []Access
+	for _, a := range r.Summary(callee).Accesses {
+		var base syncapi.Key
+		ok := false
+		switch {
+		case a.Key.Global():
+			out = append(out, a)
+			continue
+		case a.Key.Param() >= 0:
+			if i := a.Key.Param(); i < len(c.Args) {
+				base, ok = syncapi.KeyOf(c.Args[i], nil)
+			}
+		case a.Key.FreeVar() >= 0:
+			if mc, isMC := c.Value.(*ssa.MakeClosure); isMC && a.Key.FreeVar() < len(mc.Bindings) {
+				base, ok = syncapi.KeyOf(mc.Bindings[a.Key.FreeVar()], nil)
+			}
+		}
+		if ok {
+			a.Key = a.Key.Rebase(base)
+			out = append(out, a)
+		}
+	}
+	return out
+}

@@ -1,0 +1,344 @@
+package lockflow
+
+import (
+	"fmt"
+	"go/token"
+	"go/types"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/ssa"
+
+	"github.com/interleave-go/interleave/analyzers/internal/syncapi"
+)
+
+// budget bounds the (block, state) pairs visited in one function.
+const budget = 5000
+
+type walker struct {
+	r     *Result
+	f     *Func
+	ids   map[any]int
+	steps int
+}
+
+// id gives a small number to a pointer, for encoding states.
+func (w *walker) id(p any) int {
+	if p == nil || p == (*syncapi.Op)(nil) {
+		return 0
+	}
+	if n, ok := w.ids[p]; ok {
+		return n
+	}
+	n := len(w.ids) + 1
+	w.ids[p] = n
+	return n
+}
+
+type item struct {
+	b    *ssa.BasicBlock
+	pred int // index of the predecessor edge taken, or -1
+	st   *state
+}
+
+// walk visits every path of f, recording events.
+func (r *Result) walk(f *Func) {
+	if f.walked {
+		return
+	}
+	f.walked = true
+	defer func() { f.done = true; f.seen = nil }()
+	f.seen = make(map[string]bool)
+	if len(f.Fn.Blocks) == 0 {
+		f.Complete = true
+		return
+	}
+	w := &walker{r: r, f: f, ids: make(map[any]int)}
+	visited := make(map[string]bool)
+	stack := []item{{f.Fn.Blocks[0], -1, &state{}}}
+	for len(stack) > 0 {
+		it := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		st := it.st
+		if it.pred >= 0 {
+			w.phis(st, it.b, it.pred)
+		}
+		k := fmt.Sprint(it.b.Index, "#", st.encode(w))
+		if visited[k] {
+			continue
+		}
+		visited[k] = true
+		if w.steps++; w.steps > budget {
+			f.Events = nil
+			return
+		}
+		stack = w.block(it.b, st, stack)
+	}
+	f.Complete = true
+}
+
+// phis gives the phis of b their values along the edge from pred.
+func (w *walker) phis(st *state, b *ssa.BasicBlock, pred int) {
+	for _, in := range b.Instrs {
+		phi, ok := in.(*ssa.Phi)
+		if !ok {
+			break
+		}
+		e := phi.Edges[pred]
+		t := valTerm(phi)
+		st.forget(t)
+		if isNilConst(e) {
+			st.setFact(t, isNil)
+		} else if v, ok := boolConst(e); ok {
+			st.setFact(t, boolFact(v))
+		} else if f := st.fact(term(e)); f != 0 {
+			st.setFact(t, f)
+		}
+	}
+}
+
+func (w *walker) push(stack []item, from, to *ssa.BasicBlock, st *state) []item {
+	return append(stack, item{to, slices.Index(to.Preds, from), st})
+}
+
+// block interprets the instructions of b and returns the stack with the
+// successors pushed.
+func (w *walker) block(b *ssa.BasicBlock, st *state, stack []item) []item {
+	for _, in := range b.Instrs {
+		if v, ok := in.(ssa.Value); ok {
+			if _, phi := v.(*ssa.Phi); !phi {
+				st.forget(valTerm(v))
+			}
+		}
+		switch in := in.(type) {
+		case *ssa.Call:
+			w.call(in, st)
+		case *ssa.Defer:
+			w.deferred(in, st)
+		case *ssa.Send:
+			if op := w.f.Ops[in]; op != nil {
+				w.op(op, in, st)
+			} else {
+				w.event(&Event{Kind: Block, Instr: in, Name: "channel send", Locks: st.locks})
+			}
+		case *ssa.UnOp:
+			if in.Op != token.ARROW {
+				break
+			}
+			if op := w.f.Ops[in]; op != nil {
+				w.op(op, in, st)
+			} else {
+				w.event(&Event{Kind: Block, Instr: in, Name: "channel receive", Locks: st.locks})
+			}
+		case *ssa.Select:
+			if in.Blocking {
+				w.event(&Event{Kind: Block, Instr: in, Name: "select", Locks: st.locks})
+			}
+		case *ssa.Store:
+			if k, ok := syncapi.KeyOf(in.Addr, nil); ok {
+				t := "m:" + k.String() + ";"
+				st.forget(t)
+				if isNilConst(in.Val) {
+					st.setFact(t, isNil)
+				} else if v, ok := boolConst(in.Val); ok {
+					st.setFact(t, boolFact(v))
+				} else if f := st.fact(term(in.Val)); f != 0 {
+					st.setFact(t, f)
+				}
+			}
+		case *ssa.If:
+			if val, known := st.eval(in.Cond); known {
+				succ := b.Succs[0] // then
+				if !val {
+					succ = b.Succs[1] // else
+				}
+				return w.push(stack, b, succ, st)
+			}
+			for i, succ := range b.Succs {
+				next := st.clone()
+				next.assume(in.Cond, i == 0)
+				stack = w.push(stack, b, succ, next)
+			}
+			return stack
+		case *ssa.Jump:
+			return w.push(stack, b, b.Succs[0], st)
+		case *ssa.Return:
+			e := &Event{Kind: Return, Instr: in, Locks: st.locks, Deferred: st.deferred}
+			if n := len(in.Results); n > 0 {
+				e.Outcome = st.outcome(in.Results[n-1])
+			}
+			w.event(e)
+			return stack
+		case *ssa.Panic:
+			if !isNoReturn(in) {
+				w.event(&Event{Kind: Panic, Instr: in, Locks: st.locks, Deferred: st.deferred})
+			}
+			return stack
+		}
+	}
+	return stack
+}
+
+// isNoReturn reports whether p is the panic that go/ssa inserts after a
+// call to a function that never returns (os.Exit, log.Fatal, t.Fatal).
+func isNoReturn(p *ssa.Panic) bool {
+	mi, ok := p.X.(*ssa.MakeInterface)
+	if !ok {
+		return false
+	}
+	c, ok := mi.X.(*ssa.Const)
+	return ok && c.Value != nil && c.Value.ExactString() == `"noreturn"`
+}
+
+// event records e unless an identical event was recorded before.
+func (w *walker) event(e *Event) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d/%d/%d/%d/%s/%s/", e.Kind, w.id(e.Instr), e.Before.Status, w.id(e.Before.Acq), e.Outcome, strings.Join(e.Deferred, ","))
+	for _, l := range e.Locks {
+		fmt.Fprintf(&b, "%s=%d,%t,%d;", l.Key.String(), l.Status, l.Read, w.id(l.Acq))
+	}
+	for _, a := range e.Accesses {
+		fmt.Fprintf(&b, "%s,%t;", a.Key.String(), a.Acquire)
+	}
+	k := b.String()
+	if w.f.seen[k] {
+		return
+	}
+	w.f.seen[k] = true
+	e.Locks = slices.Clone(e.Locks)
+	w.f.Events = append(w.f.Events, e)
+}
+
+// op applies a recognised acquire or release.
+func (w *walker) op(op *syncapi.Op, in ssa.Instruction, st *state) {
+	k, ok := syncapi.KeyOf(op.Recv, nil)
+	if !ok {
+		return
+	}
+	before := st.get(k)
+	if op.Kind == syncapi.Acquire {
+		w.event(&Event{Kind: Acquire, Instr: in, Op: op, Before: before, Locks: st.locks})
+		after := Lock{Key: k, Status: Held, Read: op.Read, Acq: op}
+		switch {
+		case before.Status == Held && op.Try() && op.Family == syncapi.Mutex:
+			return // fails: the lock is held
+		case before.Status == Held:
+			after = Lock{Key: k, Status: Unknown}
+		case op.Outcome != syncapi.Always:
+			after.Status = Pending
+			after.cond = valTerm(op.Instr.(*ssa.Call))
+		}
+		st.set(after)
+		return
+	}
+	w.event(&Event{Kind: Release, Instr: in, Op: op, Before: before, Locks: st.locks})
+	after := Lock{Key: k, Status: Released, Read: before.Read, Acq: before.Acq, Rel: op}
+	if before.Status == Released {
+		after = Lock{Key: k, Status: Unknown}
+	}
+	st.set(after)
+}
+
+// call applies a call that is not a recognised operation.
+func (w *walker) call(in *ssa.Call, st *state) {
+	if op := w.f.Ops[in]; op != nil {
+		w.op(op, in, st)
+		return
+	}
+	if name, ok := w.f.Waits[in]; ok {
+		w.event(&Event{Kind: Wait, Instr: in, Name: name, Locks: st.locks})
+		w.foreign(&in.Call, st)
+		return
+	}
+	if name, ok := syncapi.IsBlocking(in); ok {
+		w.event(&Event{Kind: Block, Instr: in, Name: name, Locks: st.locks})
+	}
+	if callee := w.r.local(&in.Call); callee != nil {
+		acc := w.r.mapped(&in.Call, callee)
+		w.event(&Event{Kind: Call, Instr: in, Callee: callee, Accesses: acc, Locks: st.locks})
+		for _, a := range acc {
+			if i := st.find(a.Key.String()); i >= 0 {
+				st.locks[i] = Lock{Key: a.Key, Status: Unknown}
+			}
+		}
+		return
+	}
+	w.foreign(&in.Call, st)
+}
+
+// foreign forgets what the path knows about the locks that a call of
+// unknown effect can reach through its arguments.
+func (w *walker) foreign(c *ssa.CallCommon, st *state) {
+	if len(st.locks) == 0 {
+		return
+	}
+	args := c.Args
+	if c.IsInvoke() {
+		args = append([]ssa.Value{c.Value}, args...)
+	}
+	if mc, ok := c.Value.(*ssa.MakeClosure); ok {
+		args = append(args, mc.Bindings...)
+	}
+	for _, a := range args {
+		if mc, ok := a.(*ssa.MakeClosure); ok {
+			args = append(args, mc.Bindings...)
+		}
+	}
+	for _, a := range args {
+		if !mayHoldLock(a.Type()) {
+			continue
+		}
+		ak, ok := syncapi.KeyOf(a, nil)
+		if !ok {
+			continue
+		}
+		for i := range st.locks {
+			if st.locks[i].Key.HasPrefix(ak) {
+				st.locks[i] = Lock{Key: st.locks[i].Key, Status: Unknown}
+			}
+		}
+	}
+}
+
+// mayHoldLock reports whether a value of type t can lead to a lock.
+func mayHoldLock(t types.Type) bool {
+	switch t.Underlying().(type) {
+	case *types.Basic, *types.Signature:
+		return false
+	}
+	return true
+}
+
+// deferred applies a defer statement: a deferred release, or a
+// deferred call of a function of this package that releases locks.
+func (w *walker) deferred(in *ssa.Defer, st *state) {
+	if op := w.f.Ops[in]; op != nil {
+		if op.Kind == syncapi.Release {
+			if k, ok := syncapi.KeyOf(op.Recv, nil); ok {
+				w.event(&Event{Kind: DeferRelease, Instr: in, Op: op, Before: st.get(k), Locks: st.locks})
+				st.addDeferred(k.String())
+			}
+		}
+		return
+	}
+	if mc, ok := in.Call.Value.(*ssa.MakeClosure); ok {
+		subst := bindings(mc)
+		fn := mc.Fn.(*ssa.Function)
+		for _, b := range fn.Blocks {
+			for _, x := range b.Instrs {
+				if u, ok := x.(*ssa.UnOp); ok && u.Op == token.ARROW && isSemChanType(u.X) {
+					if k, ok := syncapi.KeyOf(u.X, subst); ok {
+						st.addDeferred(k.String())
+					}
+				}
+			}
+		}
+	}
+	if callee := w.r.local(&in.Call); callee != nil {
+		for _, a := range w.r.mapped(&in.Call, callee) {
+			if !a.Acquire {
+				st.addDeferred(a.Key.String())
+			}
+		}
+	}
+}

@@ -1,0 +1,210 @@
+package syncapi
+
+import (
+	"fmt"
+	"go/constant"
+	"go/types"
+	"strconv"
+	"strings"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// A Key names a lock inside one function by its access path: a root (a
+// parameter, a package-level variable, a free variable or a local
+// value) followed by field selections, dereferences and constant
+// indices. Two SSA values with the same Key denote the same lock unless
+// the code reassigns a variable on the path in between, which the
+// analyzers accept as a source of imprecision.
+type Key struct {
+	Root string // "p0" (parameter 0), "fv1", "g:path.name", "a:t3", "v:t7"
+	Path string // ".mu", ".*.m", "[2].mu"
+	Show string // the source-like spelling used in messages: "s.mu"
+}
+
+// String returns the canonical spelling of k, used for comparison.
+func (k Key) String() string { return k.Root + k.Path }
+
+// Param returns the index of the parameter k is rooted at, or -1.
+func (k Key) Param() int { return rootIndex(k.Root, "p") }
+
+// FreeVar returns the index of the free variable k is rooted at, or -1.
+func (k Key) FreeVar() int { return rootIndex(k.Root, "fv") }
+
+func rootIndex(root, prefix string) int {
+	rest, ok := strings.CutPrefix(root, prefix)
+	if !ok {
+		return -1
+	}
+	i, err := strconv.Atoi(rest)
+	if err != nil {
+		return -1
+	}
+	return i
+}
+
+// Global reports whether k is rooted at a package-level variable.
+func (k Key) Global() bool { return len(k.Root) > 2 && k.Root[:2] == "g:" }
+
+// Rebase replaces the root of k by base: a callee's key "p0.mu" rebased
+// on the caller's argument "s" gives "s.mu".
+func (k Key) Rebase(base Key) Key {
+	return Key{Root: base.Root, Path: base.Path + k.Path, Show: base.Show + showPath(k.Path)}
+}
+
+// HasPrefix reports whether k is p or is reached through p.
+func (k Key) HasPrefix(p Key) bool {
+	if k.Root != p.Root || len(k.Path) < len(p.Path) || k.Path[:len(p.Path)] != p.Path {
+		return false
+	}
+	return len(k.Path) == len(p.Path) || k.Path[len(p.Path)] == '.' || k.Path[len(p.Path)] == '['
+}
+
+func showPath(p string) string {
+	out := make([]byte, 0, len(p))
+	for i := 0; i < len(p); i++ {
+		if p[i] == '.' && i+1 < len(p) && p[i+1] == '*' {
+			i++
+			continue
+		}
+		out = append(out, p[i])
+	}
+	return string(out)
+}
+
+// KeyOf returns the key of v. subst gives the keys of free variables
+// when a closure body is read in the context of the function that
+// creates it; it may be nil.
+func KeyOf(v ssa.Value, subst map[*ssa.FreeVar]Key) (Key, bool) {
+	switch v := v.(type) {
+	case *ssa.Parameter:
+		for i, p := range v.Parent().Params {
+			if p == v {
+				return Key{Root: fmt.Sprintf("p%d", i), Show: v.Name()}, true
+			}
+		}
+	case *ssa.Global:
+		if v.Pkg == nil {
+			return Key{}, false
+		}
+		return Key{Root: "g:" + v.Pkg.Pkg.Path() + "." + v.Name(), Show: v.Name()}, true
+	case *ssa.FreeVar:
+		if k, ok := subst[v]; ok {
+			return k, true
+		}
+		for i, fv := range v.Parent().FreeVars {
+			if fv == v {
+				return Key{Root: fmt.Sprintf("fv%d", i), Show: v.Name()}, true
+			}
+		}
+	case *ssa.Alloc:
+		show := v.Comment
+		if show == "" {
+			show = v.Name()
+		}
+		return Key{Root: "a:" + v.Name(), Show: show}, true
+	case *ssa.FieldAddr:
+		return field(v.X, v.X.Type(), v.Field, subst)
+	case *ssa.Field:
+		return field(v.X, v.X.Type(), v.Field, subst)
+	case *ssa.UnOp:
+		if v.Op.String() == "*" {
+			k, ok := KeyOf(v.X, subst)
+			k.Path += ".*"
+			return k, ok
+		}
+	case *ssa.IndexAddr:
+		return index(v.X, v.Index, subst)
+	case *ssa.Index:
+		return index(v.X, v.Index, subst)
+	case *ssa.MakeInterface:
+		return KeyOf(v.X, subst)
+	case *ssa.ChangeType:
+		return KeyOf(v.X, subst)
+	case *ssa.ChangeInterface:
+		return KeyOf(v.X, subst)
+	case *ssa.Const, *ssa.Function, *ssa.Builtin:
+		return Key{}, false
+	}
+	if v.Parent() == nil {
+		return Key{}, false
+	}
+	return Key{Root: "v:" + v.Name(), Show: v.Name()}, true
+}
+
+func field(x ssa.Value, t types.Type, i int, subst map[*ssa.FreeVar]Key) (Key, bool) {
+	st, ok := deref(t).Underlying().(*types.Struct)
+	if !ok {
+		return Key{}, false
+	}
+	k, ok := KeyOf(x, subst)
+	name := st.Field(i).Name()
+	k.Path += "." + name
+	k.Show += "." + name
+	return k, ok
+}
+
+func index(x, i ssa.Value, subst map[*ssa.FreeVar]Key) (Key, bool) {
+	c, ok := i.(*ssa.Const)
+	if !ok || c.Value == nil || c.Value.Kind() != constant.Int {
+		return Key{}, false
+	}
+	k, ok := KeyOf(x, subst)
+	s := "[" + c.Value.String() + "]"
+	k.Path += s
+	k.Show += s
+	return k, ok
+}
+
+func deref(t types.Type) types.Type {
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		return p.Elem()
+	}
+	return t
+}
+
+// Abstract returns the identity of a lock that holds across functions
+// and packages: "path.T.f" for field f of named struct type T, or
+// "path.v" for package-level variable v. It returns "" for locks with
+// no such identity (locals, parameters that point to bare mutexes).
+func Abstract(v ssa.Value) string {
+	switch v := v.(type) {
+	case *ssa.Global:
+		if v.Pkg == nil {
+			return ""
+		}
+		return v.Pkg.Pkg.Path() + "." + v.Name()
+	case *ssa.FieldAddr:
+		return abstractField(v.X.Type(), v.Field)
+	case *ssa.Field:
+		return abstractField(v.X.Type(), v.Field)
+	case *ssa.UnOp:
+		if v.Op.String() == "*" {
+			return Abstract(v.X)
+		}
+	case *ssa.MakeInterface:
+		return Abstract(v.X)
+	case *ssa.ChangeType:
+		return Abstract(v.X)
+	case *ssa.ChangeInterface:
+		return Abstract(v.X)
+	}
+	return ""
+}
+
+func abstractField(t types.Type, i int) string {
+	n, ok := types.Unalias(deref(t)).(*types.Named)
+	if !ok {
+		return ""
+	}
+	o := n.Origin().Obj()
+	st, ok := n.Underlying().(*types.Struct)
+	if !ok || o.Pkg() == nil {
+		return ""
+	}
+	return o.Pkg().Path() + "." + o.Name() + "." + st.Field(i).Name()
+}
+
+// ShortAbstract drops the directories from an abstract identity:
+// "net/http.Server.mu" -> "http.Server.mu".
+func ShortAbstract(id string) string { return short(id) }

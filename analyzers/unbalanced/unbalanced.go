@@ -1,0 +1,253 @@
+// Package unbalanced defines an Analyzer that reports acquires without
+// a release on some path, and releases without an acquire.
+package unbalanced
+
+import (
+	"fmt"
+	"go/token"
+	"go/types"
+	"sort"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ssa"
+
+	"github.com/interleave-go/interleave/analyzers/internal/ignore"
+	"github.com/interleave-go/interleave/analyzers/internal/lockflow"
+	"github.com/interleave-go/interleave/analyzers/internal/syncapi"
+)
+
+// Doc is the analyzer's documentation.
+const Doc = `report locks and semaphores not released on some path
+
+The unbalanced analyzer follows each function's control-flow graph path
+by path. It reports a Lock, RLock, Acquire or semaphore-channel send
+that is released on some return paths but not on another (typically an
+early return or a panic), an Unlock that runs twice (including an
+explicit Unlock followed by a deferred one), Unlock of a read lock and
+RUnlock of a write lock, a release after a failed TryLock, TryAcquire or
+Acquire(ctx) or after one whose result was not checked, a release
+reached on a path where the lock was not acquired although other paths
+acquire it, and a semaphore Release whose weight differs from the
+Acquire. Where it is safe it suggests deferring the release.
+
+A function that returns with the lock held on every path (a locking
+helper), or holds it exactly on its successful returns, is not
+reported.`
+
+// Analyzer reports unbalanced acquire and release.
+var Analyzer = &analysis.Analyzer{
+	Name:     "unbalanced",
+	Doc:      Doc,
+	URL:      "https://github.com/interleave-go/interleave#unbalanced",
+	Requires: []*analysis.Analyzer{lockflow.Analyzer},
+	Run:      run,
+}
+
+func run(pass *analysis.Pass) (any, error) {
+	res := pass.ResultOf[lockflow.Analyzer].(*lockflow.Result)
+	rep := ignore.New(pass)
+	for _, f := range res.Funcs {
+		if f.Complete {
+			check(pass, rep, f)
+		}
+	}
+	return nil, nil
+}
+
+// exits collects, for one acquire, the returns that leave it held and
+// those that do not.
+type exits struct {
+	leaks, panics []*lockflow.Event
+	balanced      []*lockflow.Event
+}
+
+func check(pass *analysis.Pass, rep *ignore.Reporter, f *lockflow.Func) {
+	byAcq := make(map[*syncapi.Op]*exits)
+	get := func(op *syncapi.Op) *exits {
+		if byAcq[op] == nil {
+			byAcq[op] = &exits{}
+		}
+		return byAcq[op]
+	}
+	// before collects, for each release, the statuses it is reached with.
+	before := make(map[*syncapi.Op][]lockflow.Lock)
+	reported := make(map[token.Pos]bool)
+	report := func(pos token.Pos, format string, args ...any) {
+		if !reported[pos] {
+			reported[pos] = true
+			rep.Report(analysis.Diagnostic{Pos: pos, Message: fmt.Sprintf(format, args...)})
+		}
+	}
+	for _, e := range f.Events {
+		switch e.Kind {
+		case lockflow.Release:
+			before[e.Op] = append(before[e.Op], e.Before)
+		case lockflow.DeferRelease:
+			// The state when the defer runs is unknown here; what it
+			// was when the defer was registered tells of a failed or
+			// unchecked acquire and of mismatched modes and weights.
+			if st := e.Before.Status; st == lockflow.Held || st == lockflow.Failed || st == lockflow.Pending {
+				before[e.Op] = append(before[e.Op], e.Before)
+			}
+		case lockflow.Return, lockflow.Panic:
+			for _, l := range e.Locks {
+				deferred := e.IsDeferred(l.Key.String())
+				switch {
+				case l.Status == lockflow.Held && !deferred:
+					if e.Kind == lockflow.Panic {
+						get(l.Acq).panics = append(get(l.Acq).panics, e)
+					} else {
+						get(l.Acq).leaks = append(get(l.Acq).leaks, e)
+					}
+				case e.Kind == lockflow.Return && (l.Status == lockflow.Held || l.Status == lockflow.Released) && l.Acq != nil:
+					get(l.Acq).balanced = append(get(l.Acq).balanced, e)
+				}
+				if l.Status == lockflow.Released && deferred && l.Rel != nil && l.Rel.Family == syncapi.Mutex {
+					report(l.Rel.Pos(), "%s of %s is followed by a deferred release of the same lock: unlock of unlocked mutex is a fatal error", l.Rel.API, l.Key.Show)
+				}
+			}
+		}
+	}
+	for _, op := range sortedOps(before) {
+		checkRelease(pass, op, before[op], report)
+	}
+	for _, op := range sortedOps(byAcq) {
+		x := byAcq[op]
+		if len(x.balanced) == 0 {
+			continue // a locking helper, or nothing ever releases it
+		}
+		k, _ := syncapi.KeyOf(op.Recv, nil)
+		if len(x.leaks) > 0 && !successOnly(f.Fn, x) {
+			ret := first(pass, x.leaks)
+			d := analysis.Diagnostic{
+				Pos:     op.Pos(),
+				Message: fmt.Sprintf("%s of %s is not released on the return at line %d: %s", op.API, k.Show, line(pass, ret.Instr.Pos()), harm(op)),
+				Related: []analysis.RelatedInformation{{Pos: ret.Instr.Pos(), Message: "returns with the lock held"}},
+			}
+			if fix := deferFix(pass, f, op, k); fix != nil {
+				d.SuggestedFixes = []analysis.SuggestedFix{*fix}
+			}
+			if !reported[d.Pos] {
+				reported[d.Pos] = true
+				rep.Report(d)
+			}
+		} else if len(x.panics) > 0 {
+			p := first(pass, x.panics)
+			report(op.Pos(), "%s of %s is not released when the panic at line %d unwinds: a recovered panic leaves it held", op.API, k.Show, line(pass, p.Instr.Pos()))
+		}
+	}
+}
+
+func checkRelease(pass *analysis.Pass, op *syncapi.Op, befores []lockflow.Lock, report func(token.Pos, string, ...any)) {
+	var fromEntry, fromHeld *lockflow.Lock
+	for i := range befores {
+		b := &befores[i]
+		switch b.Status {
+		case lockflow.Entry:
+			fromEntry = b
+		case lockflow.Held:
+			fromHeld = b
+			if op.Family == syncapi.Mutex && b.Read != op.Read {
+				report(op.Pos(), "%s of %s, which %s at line %d took: releasing the other mode is a fatal error", op.API, b.Key.Show, b.Acq.API, line(pass, b.Acq.Pos()))
+			}
+			if op.Family == syncapi.Semaphore {
+				if wa, wr, ok := weights(b.Acq, op); ok && wa != wr {
+					report(op.Pos(), "%s(%d) of %s after %s(%d) at line %d: the semaphore count drifts", op.API, wr, b.Key.Show, b.Acq.API, wa, line(pass, b.Acq.Pos()))
+				}
+			}
+		case lockflow.Released:
+			if op.Family == syncapi.ChanSem || (b.Acq == nil && (op.Family != syncapi.Mutex || op.Read)) {
+				continue
+			}
+			report(op.Pos(), "%s of %s, already released at line %d: %s", op.API, b.Key.Show, line(pass, b.Rel.Pos()), doubleHarm(op))
+		case lockflow.Failed:
+			report(op.Pos(), "%s of %s after %s failed at line %d: releases what this goroutine does not hold", op.API, b.Key.Show, b.Acq.API, line(pass, b.Acq.Pos()))
+		case lockflow.Pending:
+			report(op.Pos(), "%s of %s after %s at line %d without checking its result: on failure it releases what this goroutine does not hold", op.API, b.Key.Show, b.Acq.API, line(pass, b.Acq.Pos()))
+		}
+	}
+	if fromEntry != nil && fromHeld != nil && op.Family == syncapi.Mutex {
+		report(op.Pos(), "%s of %s is reached on a path that does not acquire it (line %d acquires it on another path): unlock of unlocked mutex is a fatal error", op.API, fromEntry.Key.Show, line(pass, fromHeld.Acq.Pos()))
+	}
+}
+
+// weights returns the constant weights of an acquire and a release.
+func weights(acq, rel *syncapi.Op) (a, r int64, ok bool) {
+	a, ok1 := weight(acq)
+	r, ok2 := weight(rel)
+	return a, r, ok1 && ok2
+}
+
+func weight(op *syncapi.Op) (int64, bool) {
+	if op.Weight == nil {
+		return 1, true
+	}
+	c, ok := op.Weight.(*ssa.Const)
+	if !ok || c.Value == nil {
+		return 0, false
+	}
+	return c.Int64(), true
+}
+
+// successOnly reports whether the function holds the lock exactly on
+// the returns that report success (nil error or true) and releases it
+// on those that report failure: a conditional locking helper.
+func successOnly(fn *ssa.Function, x *exits) bool {
+	res := fn.Signature.Results()
+	if res.Len() == 0 {
+		return false
+	}
+	t := res.At(res.Len() - 1).Type()
+	if !types.Identical(t, types.Universe.Lookup("error").Type()) && !types.Identical(t.Underlying(), types.Typ[types.Bool]) {
+		return false
+	}
+	for _, e := range x.leaks {
+		if e.Outcome != "ok" {
+			return false
+		}
+	}
+	for _, e := range x.balanced {
+		if e.Outcome == "ok" {
+			return false
+		}
+	}
+	return true
+}
+
+func harm(op *syncapi.Op) string {
+	switch op.Family {
+	case syncapi.Semaphore:
+		return "the weight is never given back"
+	case syncapi.ChanSem:
+		return "the semaphore slot is never given back"
+	}
+	return "the lock stays held and the next Lock blocks forever"
+}
+
+func doubleHarm(op *syncapi.Op) string {
+	if op.Family == syncapi.Semaphore {
+		return "releasing more than held panics or lets too many in"
+	}
+	return "unlock of unlocked mutex is a fatal error"
+}
+
+func first(pass *analysis.Pass, es []*lockflow.Event) *lockflow.Event {
+	best := es[0]
+	for _, e := range es[1:] {
+		if e.Instr.Pos() < best.Instr.Pos() {
+			best = e
+		}
+	}
+	return best
+}
+
+func line(pass *analysis.Pass, pos token.Pos) int { return pass.Fset.Position(pos).Line }
+
+func sortedOps[V any](m map[*syncapi.Op]V) []*syncapi.Op {
+	ops := make([]*syncapi.Op, 0, len(m))
+	for op := range m {
+		ops = append(ops, op)
+	}
+	sort.Slice(ops, func(i, j int) bool { return ops[i].Pos() < ops[j].Pos() })
+	return ops
+}
