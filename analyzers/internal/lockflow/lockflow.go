@@ -104,14 +104,14 @@ type EventKind uint8
 
 // The event kinds.
 const (
-	Acquire EventKind = iota + 1 // Op acquires Before.Key
-	Release                      // Op releases Before.Key
-	Call                         // a call of a function of this package
-	Block                        // a call or channel operation that may block
-	Wait                         // a condition-variable wait
-	Return                       // a return
-	Panic                        // an explicit panic
-	DeferRelease                 // Op, deferred, will release Before.Key
+	Acquire      EventKind = iota + 1 // Op acquires Before.Key
+	Release                           // Op releases Before.Key
+	Call                              // a call of a function of this package
+	Block                             // a call or channel operation that may block
+	Wait                              // a condition-variable wait
+	Return                            // a return
+	Panic                             // an explicit panic
+	DeferRelease                      // Op, deferred, will release Before.Key
 )
 
 // Event is one thing that happens on at least one path.
