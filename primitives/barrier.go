@@ -63,18 +63,11 @@ func (b *Barrier) Wait(ctx context.Context) (int, error) {
 		return 0, ctx.Err()
 	}
 	b.mu.Lock()
-	if b.broken {
-		b.mu.Unlock()
-		return 0, ErrBrokenBarrier
-	}
-	r, index := b.round, b.count
-	b.count++
-	if b.count == b.parties {
-		b.endRoundLocked(false)
-		b.mu.Unlock()
-		return index, nil
-	}
+	r, index, err := b.arriveLocked()
 	b.mu.Unlock()
+	if r == nil {
+		return index, err
+	}
 
 	select {
 	case <-r.done:
@@ -95,6 +88,22 @@ func (b *Barrier) Wait(ctx context.Context) (int, error) {
 		return 0, ErrBrokenBarrier
 	}
 	return index, nil
+}
+
+// arriveLocked counts the caller in. It returns the round to wait for, or
+// a nil round if the caller need not wait: it was the last to arrive, or
+// the barrier is broken. b.mu must be held.
+func (b *Barrier) arriveLocked() (r *round, index int, err error) {
+	if b.broken {
+		return nil, 0, ErrBrokenBarrier
+	}
+	r, index = b.round, b.count
+	b.count++
+	if b.count == b.parties {
+		b.endRoundLocked(false)
+		return nil, index, nil
+	}
+	return r, index, nil
 }
 
 // endRoundLocked ends the current round, releasing its waiters with or
