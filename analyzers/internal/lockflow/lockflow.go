@@ -123,7 +123,8 @@ type Event struct {
 	// Locks are the locks the path has touched (Call, Block, Wait,
 	// Return, Panic), in key order.
 	Locks []Lock
-	// Deferred are the keys that deferred calls release (Return, Panic).
+	// Deferred are the keys that deferred calls release (Acquire,
+	// Return, Panic).
 	Deferred []string
 	// Name names the blocking operation or wait (Block, Wait).
 	Name string
@@ -165,6 +166,7 @@ type Access struct {
 	Acquire  bool        // else a release
 	Read     bool
 	Try      bool
+	Family   syncapi.Family
 	API      string    // the innermost operation, "sync.Mutex.Lock"
 	Pos      token.Pos // where the innermost operation is
 }

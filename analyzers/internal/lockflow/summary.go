@@ -56,7 +56,7 @@ func (r *Result) Summary(fn *ssa.Function) *Summary {
 			case Acquire, Release:
 				if e.Before.Status == Entry && e.Op.Family != syncapi.ChanSem {
 					add(Access{Key: e.Before.Key, Abstract: syncapi.Abstract(e.Op.Recv), Acquire: e.Kind == Acquire,
-						Read: e.Op.Read, Try: e.Op.Try(), API: e.Op.API, Pos: e.Instr.Pos()})
+						Read: e.Op.Read, Try: e.Op.Try(), Family: e.Op.Family, API: e.Op.API, Pos: e.Instr.Pos()})
 				}
 			case Call:
 				for _, a := range e.Accesses {

@@ -206,6 +206,7 @@ func (w *walker) event(e *Event) {
 	}
 	w.f.seen[k] = true
 	e.Locks = slices.Clone(e.Locks)
+	e.Deferred = slices.Clone(e.Deferred)
 	w.f.Events = append(w.f.Events, e)
 }
 
@@ -217,7 +218,7 @@ func (w *walker) op(op *syncapi.Op, in ssa.Instruction, st *state) {
 	}
 	before := st.get(k)
 	if op.Kind == syncapi.Acquire {
-		w.event(&Event{Kind: Acquire, Instr: in, Op: op, Before: before, Locks: st.locks})
+		w.event(&Event{Kind: Acquire, Instr: in, Op: op, Before: before, Locks: st.locks, Deferred: st.deferred})
 		after := Lock{Key: k, Status: Held, Read: op.Read, Acq: op}
 		switch {
 		case before.Status == Held && op.Try() && op.Family == syncapi.Mutex:

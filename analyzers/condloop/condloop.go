@@ -1,0 +1,128 @@
+// Package condloop defines an Analyzer that reports condition-variable
+// waits outside a loop that rechecks the condition, and waits without
+// the lock held.
+package condloop
+
+import (
+	"fmt"
+	"go/token"
+	"sort"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ssa"
+
+	"github.com/interleave-go/interleave/analyzers/internal/ignore"
+	"github.com/interleave-go/interleave/analyzers/internal/lockflow"
+)
+
+// Doc is the analyzer's documentation.
+const Doc = `report Cond.Wait outside a condition loop or without the lock
+
+When Wait returns, the condition the goroutine waited for may already be
+false again: another goroutine can take the lock between the Signal and
+the wake-up, and Broadcast wakes everyone. So Wait belongs in a loop
+that rechecks the condition:
+
+	c.L.Lock()
+	for !condition() {
+		c.Wait()
+	}
+
+The condloop analyzer reports a sync.Cond.Wait or primitives
+Condition.Wait that is not inside a loop (of any form, including goto)
+that contains a conditional branch, and a Wait reached on a path where
+the function released its locks and holds none: Wait unlocks c.L, and
+unlocking an unlocked mutex is a fatal error.`
+
+// Analyzer reports misused condition waits.
+var Analyzer = &analysis.Analyzer{
+	Name:     "condloop",
+	Doc:      Doc,
+	URL:      "https://github.com/interleave-go/interleave#condloop",
+	Requires: []*analysis.Analyzer{lockflow.Analyzer},
+	Run:      run,
+}
+
+func run(pass *analysis.Pass) (any, error) {
+	res := pass.ResultOf[lockflow.Analyzer].(*lockflow.Result)
+	rep := ignore.New(pass)
+	for _, f := range res.Funcs {
+		var waits []ssa.Instruction
+		for in := range f.Waits {
+			waits = append(waits, in)
+		}
+		sort.Slice(waits, func(i, j int) bool { return waits[i].Pos() < waits[j].Pos() })
+		for _, in := range waits {
+			if !inCheckedLoop(in.Block()) {
+				rep.Report(analysis.Diagnostic{Pos: in.Pos(), Message: fmt.Sprintf(
+					"%s not in a loop that rechecks the condition: the condition may be false again when Wait returns", f.Waits[in])})
+			}
+		}
+		if !f.Complete {
+			continue
+		}
+		reported := make(map[token.Pos]bool)
+		for _, e := range f.Events {
+			if e.Kind == lockflow.Wait && !reported[e.Instr.Pos()] && unlocked(e) {
+				reported[e.Instr.Pos()] = true
+				rep.Report(analysis.Diagnostic{Pos: e.Instr.Pos(), Message: fmt.Sprintf(
+					"%s without holding the lock (released at line %d): Wait unlocks it, and unlocking an unlocked mutex is a fatal error",
+					e.Name, pass.Fset.Position(released(e).Rel.Pos()).Line)})
+			}
+		}
+	}
+	return nil, nil
+}
+
+// unlocked reports whether the path released its locks and holds none.
+func unlocked(e *lockflow.Event) bool {
+	for _, l := range e.Locks {
+		if l.Status != lockflow.Released && l.Status != lockflow.Entry {
+			return false
+		}
+	}
+	return released(e) != nil
+}
+
+func released(e *lockflow.Event) *lockflow.Lock {
+	for i, l := range e.Locks {
+		if l.Status == lockflow.Released && l.Rel != nil {
+			return &e.Locks[i]
+		}
+	}
+	return nil
+}
+
+// inCheckedLoop reports whether b lies on a cycle of the control-flow
+// graph that contains a conditional branch.
+func inCheckedLoop(b *ssa.BasicBlock) bool {
+	fwd := reach(b, func(x *ssa.BasicBlock) []*ssa.BasicBlock { return x.Succs })
+	if !fwd[b] {
+		return false
+	}
+	back := reach(b, func(x *ssa.BasicBlock) []*ssa.BasicBlock { return x.Preds })
+	for x := range fwd {
+		if back[x] {
+			if _, ok := x.Instrs[len(x.Instrs)-1].(*ssa.If); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// reach returns the blocks reachable from b in one or more steps.
+func reach(b *ssa.BasicBlock, next func(*ssa.BasicBlock) []*ssa.BasicBlock) map[*ssa.BasicBlock]bool {
+	seen := make(map[*ssa.BasicBlock]bool)
+	stack := append([]*ssa.BasicBlock(nil), next(b)...)
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if seen[x] {
+			continue
+		}
+		seen[x] = true
+		stack = append(stack, next(x)...)
+	}
+	return seen
+}

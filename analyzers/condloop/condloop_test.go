@@ -1,0 +1,13 @@
+package condloop_test
+
+import (
+	"testing"
+
+	"golang.org/x/tools/go/analysis/analysistest"
+
+	"github.com/interleave-go/interleave/analyzers/condloop"
+)
+
+func TestCondloop(t *testing.T) {
+	analysistest.Run(t, analysistest.TestData(), condloop.Analyzer, "a")
+}

@@ -1,0 +1,13 @@
+package holdblock_test
+
+import (
+	"testing"
+
+	"golang.org/x/tools/go/analysis/analysistest"
+
+	"github.com/interleave-go/interleave/analyzers/holdblock"
+)
+
+func TestHoldblock(t *testing.T) {
+	analysistest.Run(t, analysistest.TestData(), holdblock.Analyzer, "a")
+}

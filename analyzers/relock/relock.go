@@ -1,0 +1,99 @@
+// Package relock defines an Analyzer that reports a lock acquired again
+// by the goroutine that already holds it.
+package relock
+
+import (
+	"fmt"
+	"go/token"
+	"path/filepath"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/interleave-go/interleave/analyzers/internal/ignore"
+	"github.com/interleave-go/interleave/analyzers/internal/lockflow"
+	"github.com/interleave-go/interleave/analyzers/internal/syncapi"
+)
+
+// Doc is the analyzer's documentation.
+const Doc = `report re-acquiring a non-reentrant lock already held
+
+Go's locks are not reentrant: a goroutine that calls Lock on a mutex it
+already holds blocks forever, and so does RLock after Lock, Lock after
+RLock, and even RLock after RLock once a writer is waiting. The relock
+analyzer follows each function path by path and reports an acquire of
+a sync.Mutex, sync.RWMutex or primitives Lock/RWLock that the path
+already holds, directly or through a call of a function of the same
+package that acquires it (for example a method that locks its
+receiver, called with the receiver's lock held), and a Lock in a loop
+whose release is deferred to the end of the function.`
+
+// Analyzer reports re-acquiring a held lock.
+var Analyzer = &analysis.Analyzer{
+	Name:     "relock",
+	Doc:      Doc,
+	URL:      "https://github.com/interleave-go/interleave#relock",
+	Requires: []*analysis.Analyzer{lockflow.Analyzer},
+	Run:      run,
+}
+
+func run(pass *analysis.Pass) (any, error) {
+	res := pass.ResultOf[lockflow.Analyzer].(*lockflow.Result)
+	rep := ignore.New(pass)
+	reported := make(map[token.Pos]bool)
+	report := func(pos token.Pos, format string, args ...any) {
+		if !reported[pos] {
+			reported[pos] = true
+			rep.Report(analysis.Diagnostic{Pos: pos, Message: fmt.Sprintf(format, args...)})
+		}
+	}
+	line := func(pos token.Pos) int { return pass.Fset.Position(pos).Line }
+	for _, f := range res.Funcs {
+		if !f.Complete {
+			continue
+		}
+		for _, e := range f.Events {
+			switch e.Kind {
+			case lockflow.Acquire:
+				b := e.Before
+				if e.Op.Family != syncapi.Mutex || e.Op.Try() || b.Status != lockflow.Held {
+					continue
+				}
+				hint := ""
+				if e.IsDeferred(b.Key.String()) {
+					hint = " (its deferred release runs only when the function returns)"
+				}
+				report(e.Instr.Pos(), "%s of %s, already held since line %d%s: %s", e.Op.API, b.Key.Show, line(b.Acq.Pos()), hint, harm(b.Read, e.Op.Read))
+			case lockflow.Call:
+				for _, a := range e.Accesses {
+					if !a.Acquire || a.Try || a.Family != syncapi.Mutex {
+						continue
+					}
+					for _, h := range e.Held() {
+						if h.Key.String() == a.Key.String() {
+							report(e.Instr.Pos(), "call of %s acquires %s (%s at %s), already held since line %d: %s",
+								e.Callee.Name(), h.Key.Show, a.API, where(pass, e.Instr.Pos(), a.Pos), line(h.Acq.Pos()), harm(h.Read, a.Read))
+						}
+					}
+				}
+			}
+		}
+	}
+	return nil, nil
+}
+
+// where spells pos as "line N", or "file.go:N" when it is in another
+// file than from.
+func where(pass *analysis.Pass, from, pos token.Pos) string {
+	p, f := pass.Fset.Position(pos), pass.Fset.Position(from)
+	if p.Filename == f.Filename {
+		return fmt.Sprintf("line %d", p.Line)
+	}
+	return fmt.Sprintf("%s:%d", filepath.Base(p.Filename), p.Line)
+}
+
+func harm(heldRead, read bool) string {
+	if heldRead && read {
+		return "recursive read locking deadlocks once a writer is waiting"
+	}
+	return "the lock is not reentrant and this goroutine deadlocks"
+}

@@ -1,0 +1,13 @@
+package relock_test
+
+import (
+	"testing"
+
+	"golang.org/x/tools/go/analysis/analysistest"
+
+	"github.com/interleave-go/interleave/analyzers/relock"
+)
+
+func TestRelock(t *testing.T) {
+	analysistest.Run(t, analysistest.TestData(), relock.Analyzer, "a")
+}

@@ -1,0 +1,238 @@
+package a
+
+import (
+	"context"
+	"sync"
+
+	"github.com/interleave-go/interleave/primitives"
+	"golang.org/x/sync/semaphore"
+)
+
+type account struct {
+	mu      sync.Mutex
+	rw      sync.RWMutex
+	balance int
+}
+
+// Flagged: direct relock.
+func (a *account) twice() {
+	a.mu.Lock()
+	a.mu.Lock() // want `sync.Mutex.Lock of a.mu, already held since line 19: the lock is not reentrant and this goroutine deadlocks`
+	a.mu.Unlock()
+}
+
+func (a *account) deposit(n int) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.balance += n
+}
+
+// Flagged: a method that locks the receiver, called with its lock held.
+func (a *account) depositTwice(n int) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.deposit(n) // want `call of deposit acquires a.mu \(sync.Mutex.Lock at line 25\), already held since line 32`
+}
+
+// Silent: the same method on another account.
+func (a *account) transfer(to *account, n int) {
+	a.mu.Lock()
+	a.balance -= n
+	a.mu.Unlock()
+	to.deposit(n)
+}
+
+// Silent: unlock before calling the locking method.
+func (a *account) depositAfter(n int) {
+	a.mu.Lock()
+	a.balance++
+	a.mu.Unlock()
+	a.deposit(n)
+}
+
+// Flagged: recursive read locking.
+func (a *account) readTwice() int {
+	a.rw.RLock()
+	defer a.rw.RUnlock()
+	return a.readBalance() // want `call of readBalance acquires a.rw \(sync.RWMutex.RLock at line 61\), already held since line 55: recursive read locking deadlocks once a writer is waiting`
+}
+
+func (a *account) readBalance() int {
+	a.rw.RLock()
+	defer a.rw.RUnlock()
+	return a.balance
+}
+
+// Flagged: Lock while holding the read lock.
+func (a *account) upgrade() {
+	a.rw.RLock()
+	if a.balance < 0 {
+		a.rw.Lock() // want `sync.RWMutex.Lock of a.rw, already held since line 68`
+		a.balance = 0
+		a.rw.Unlock()
+	}
+	a.rw.RUnlock()
+}
+
+// Silent: upgrade done right, releasing the read lock first.
+func (a *account) upgradeOK() {
+	a.rw.RLock()
+	neg := a.balance < 0
+	a.rw.RUnlock()
+	if neg {
+		a.rw.Lock()
+		a.balance = 0
+		a.rw.Unlock()
+	}
+}
+
+// Flagged: a deferred unlock in a loop does not run between iterations.
+func deferInLoop(mus []*sync.Mutex, mu *sync.Mutex) {
+	for range mus {
+		mu.Lock() // want `sync.Mutex.Lock of mu, already held since line 92 \(its deferred release runs only when the function returns\)`
+		defer mu.Unlock()
+	}
+}
+
+// Silent: the deferred unlock runs each iteration inside a closure.
+func deferInClosure(items []int, mu *sync.Mutex) {
+	for range items {
+		func() {
+			mu.Lock()
+			defer mu.Unlock()
+		}()
+	}
+}
+
+// Silent: TryLock on a held lock just fails.
+func tryHeld(mu *sync.Mutex) bool {
+	mu.Lock()
+	defer mu.Unlock()
+	return mu.TryLock()
+}
+
+// Silent: semaphores count; acquiring twice is legal.
+func semTwice(ctx context.Context, s *semaphore.Weighted) error {
+	if err := s.Acquire(ctx, 1); err != nil {
+		return err
+	}
+	if err := s.Acquire(ctx, 1); err != nil {
+		s.Release(1)
+		return err
+	}
+	s.Release(2)
+	return nil
+}
+
+// Flagged: primitives.Lock is not reentrant either.
+func primTwice(ctx context.Context, l *primitives.Lock) error {
+	if err := l.Lock(ctx); err != nil {
+		return err
+	}
+	defer l.Unlock()
+	return l.Lock(ctx) // want `primitives.Lock.Lock of l, already held since line 129`
+}
+
+// Silent: the second Lock follows a failed first one.
+func primRetry(ctx context.Context, l *primitives.Lock) error {
+	if err := l.Lock(ctx); err != nil {
+		if err := l.Lock(context.Background()); err != nil {
+			return err
+		}
+	}
+	l.Unlock()
+	return nil
+}
+
+// Embedded mutex: flagged through promoted methods.
+type guarded struct {
+	sync.Mutex
+	n int
+}
+
+func (g *guarded) incr() {
+	g.Lock()
+	g.n++
+	g.Unlock()
+}
+
+func (g *guarded) incrTwice() {
+	g.Lock()
+	defer g.Unlock()
+	g.incr() // want `call of incr acquires g.Mutex \(sync.Mutex.Lock at line 154\), already held since line 160`
+}
+
+// Generics: flagged in a generic method.
+type box[T any] struct {
+	mu sync.Mutex
+	v  T
+}
+
+func (b *box[T]) set(v T) {
+	b.mu.Lock()
+	b.v = v
+	b.mu.Unlock()
+}
+
+func (b *box[T]) swap(v T) T {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	old := b.v
+	b.set(v) // want `call of set acquires b.mu`
+	return old
+}
+
+// Silent: generic function locking a different box.
+func copyBox[T any](dst, src *box[T]) {
+	src.mu.Lock()
+	v := src.v
+	src.mu.Unlock()
+	dst.set(v)
+}
+
+// Closures: flagged inside a literal that locks twice via a captured mutex.
+func closure(mu *sync.Mutex) func() {
+	return func() {
+		mu.Lock()
+		mu.Lock() // want `sync.Mutex.Lock of mu, already held since line 196`
+	}
+}
+
+// Silent: goroutine locks on its own; the parent released first.
+func goroutine(mu *sync.Mutex, done chan struct{}) {
+	mu.Lock()
+	mu.Unlock()
+	go func() {
+		mu.Lock()
+		defer mu.Unlock()
+		close(done)
+	}()
+}
+
+// Flagged: goto loop that relocks.
+func gotoLoop(mu *sync.Mutex, n int) {
+again:
+	mu.Lock() // want `sync.Mutex.Lock of mu, already held since line 215`
+	n--
+	if n > 0 {
+		goto again
+	}
+	mu.Unlock()
+}
+
+// Silent: goto loop that unlocks before jumping back.
+func gotoOK(mu *sync.Mutex, n int) {
+again:
+	mu.Lock()
+	n--
+	mu.Unlock()
+	if n > 0 {
+		goto again
+	}
+}
+
+// Silent: directive.
+func ignored(mu *sync.Mutex) {
+	mu.Lock()
+	mu.Lock() //interleavevet:ignore relock the test wants the deadlock
+}
