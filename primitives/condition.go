@@ -7,8 +7,9 @@ import (
 
 // Condition is a condition variable over a Lock, as Python's
 // asyncio.Condition: goroutines holding L wait in Wait for another to call
-// Notify or NotifyAll, also holding L. Notified waiters are woken in the
-// order they began to wait.
+// Notify or NotifyAll, also holding L. Notify wakes the goroutines that
+// have waited longest; once woken, they re-lock L in whatever order they
+// get to it.
 //
 // A Condition needs its L: create it with NewCondition(l), or as
 // Condition{L: l}. A Condition must not be copied after first use.
@@ -84,7 +85,8 @@ func (c *Condition) WaitFor(ctx context.Context, cond func() bool) error {
 	return nil
 }
 
-// Notify wakes up to n goroutines waiting on c, longest waiting first. The
+// Notify wakes up to n goroutines waiting on c, those that have waited
+// longest. The
 // caller must hold c.L; Notify panics if c.L is not locked, or if n is
 // negative.
 func (c *Condition) Notify(n int) {

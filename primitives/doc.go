@@ -67,8 +67,8 @@
 // when the writer is done the readers at the front of the line enter
 // together, so readers do not starve either.
 //
-// Condition wakes its waiters in the order they began to wait. Event and
-// Barrier release all of their waiters at once.
+// Condition's Notify(n) wakes the n goroutines that have waited longest.
+// Event and Barrier release all of their waiters at once.
 //
 // # Choosing a primitive
 //
