@@ -65,3 +65,12 @@ func ArriveAfter(b *Barrier, f func()) (int, error) {
 	_, index, err := b.arriveLocked()
 	return index, err
 }
+
+// GrantNextAfter runs f and then grants the first entry in l's line its
+// token, as if its due time had come, in one critical section.
+func GrantNextAfter(l *Limiter, f func()) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	f()
+	l.advanceLocked(l.zero.Add(l.every))
+}
