@@ -128,8 +128,9 @@ type Event struct {
 	Deferred []string
 	// Name names the blocking operation or wait (Block, Wait).
 	Name string
-	// Callee and Accesses describe a Call: the locks the callee
-	// acquires or releases, as keys of this function.
+	// Callee and Accesses describe a Call: the locks a callee of this
+	// package acquires or releases, as keys of this function (an access
+	// whose key cannot be expressed in the caller has a zero Key).
 	Callee   *ssa.Function
 	Accesses []Access
 	// Outcome classifies the last result of a Return: "ok" for a nil
@@ -306,3 +307,6 @@ func bindings(mc *ssa.MakeClosure) map[*ssa.FreeVar]syncapi.Key {
 	}
 	return subst
 }
+
+// Pkg returns the SSA package the result is about.
+func (r *Result) Pkg() *ssa.Package { return r.pkg }

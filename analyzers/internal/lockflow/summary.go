@@ -35,10 +35,13 @@ func (r *Result) Summary(fn *ssa.Function) *Summary {
 	s := &Summary{}
 	add := func(a Access) {
 		if a.Key.Param() < 0 && a.Key.FreeVar() < 0 && !a.Key.Global() {
-			return
+			if a.Abstract == "" {
+				return
+			}
+			a.Key = syncapi.Key{} // a local lock, known only by its abstract identity
 		}
 		for _, b := range s.Accesses {
-			if b.Key.String() == a.Key.String() && b.Acquire == a.Acquire && b.Read == a.Read {
+			if b.Key.String() == a.Key.String() && b.Abstract == a.Abstract && b.Acquire == a.Acquire && b.Read == a.Read {
 				return
 			}
 		}
@@ -102,7 +105,7 @@ func (r *Result) mapped(c *ssa.CallCommon, callee *ssa.Function) []Access {
 		var base syncapi.Key
 		ok := false
 		switch {
-		case a.Key.Global():
+		case a.Key.Global() || a.Key.Root == "":
 			out = append(out, a)
 			continue
 		case a.Key.Param() >= 0:
@@ -116,6 +119,10 @@ func (r *Result) mapped(c *ssa.CallCommon, callee *ssa.Function) []Access {
 		}
 		if ok {
 			a.Key = a.Key.Rebase(base)
+		} else {
+			a.Key = syncapi.Key{}
+		}
+		if ok || a.Abstract != "" {
 			out = append(out, a)
 		}
 	}

@@ -193,7 +193,7 @@ func isNoReturn(p *ssa.Panic) bool {
 // event records e unless an identical event was recorded before.
 func (w *walker) event(e *Event) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d/%d/%d/%d/%s/%s/", e.Kind, w.id(e.Instr), e.Before.Status, w.id(e.Before.Acq), e.Outcome, strings.Join(e.Deferred, ","))
+	fmt.Fprintf(&b, "%d/%d/%d/%d/%d/%s/%s/", e.Kind, w.id(e.Instr), w.id(e.Callee), e.Before.Status, w.id(e.Before.Acq), e.Outcome, strings.Join(e.Deferred, ","))
 	for _, l := range e.Locks {
 		fmt.Fprintf(&b, "%s=%d,%t,%d;", l.Key.String(), l.Status, l.Read, w.id(l.Acq))
 	}
@@ -264,7 +264,19 @@ func (w *walker) call(in *ssa.Call, st *state) {
 		}
 		return
 	}
+	if callee := in.Call.StaticCallee(); callee != nil && holds(st) {
+		w.event(&Event{Kind: Call, Instr: in, Callee: callee, Locks: st.locks})
+	}
 	w.foreign(&in.Call, st)
+}
+
+func holds(st *state) bool {
+	for _, l := range st.locks {
+		if l.Status == Held {
+			return true
+		}
+	}
+	return false
 }
 
 // foreign forgets what the path knows about the locks that a call of
@@ -337,7 +349,7 @@ func (w *walker) deferred(in *ssa.Defer, st *state) {
 	}
 	if callee := w.r.local(&in.Call); callee != nil {
 		for _, a := range w.r.mapped(&in.Call, callee) {
-			if !a.Acquire {
+			if !a.Acquire && a.Key.Root != "" {
 				st.addDeferred(a.Key.String())
 			}
 		}

@@ -145,12 +145,17 @@ func field(x ssa.Value, t types.Type, i int, subst map[*ssa.FreeVar]Key) (Key, b
 }
 
 func index(x, i ssa.Value, subst map[*ssa.FreeVar]Key) (Key, bool) {
-	c, ok := i.(*ssa.Const)
-	if !ok || c.Value == nil || c.Value.Kind() != constant.Int {
+	var s string
+	if c, isConst := i.(*ssa.Const); isConst && c.Value != nil && c.Value.Kind() == constant.Int {
+		s = "[" + c.Value.String() + "]"
+	} else if _, isInstr := i.(ssa.Instruction); isInstr {
+		s = "[" + i.Name() + "]" // the same index value: the same element
+	} else if p, isParam := i.(*ssa.Parameter); isParam {
+		s = "[" + p.Name() + "]"
+	} else {
 		return Key{}, false
 	}
 	k, ok := KeyOf(x, subst)
-	s := "[" + c.Value.String() + "]"
 	k.Path += s
 	k.Show += s
 	return k, ok

@@ -1,0 +1,346 @@
+// Package lockorder defines an Analyzer that reports two locks
+// acquired in opposite orders, a potential deadlock.
+package lockorder
+
+import (
+	"fmt"
+	"go/token"
+	"go/types"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/buildssa"
+	"golang.org/x/tools/go/ssa"
+
+	"github.com/interleave-go/interleave/analyzers/internal/ignore"
+	"github.com/interleave-go/interleave/analyzers/internal/lockflow"
+	"github.com/interleave-go/interleave/analyzers/internal/syncapi"
+)
+
+// Doc is the analyzer's documentation.
+const Doc = `report locks acquired in opposite orders (potential deadlock)
+
+If one goroutine takes lock A and then lock B while another takes B and
+then A, each can end up holding one lock and waiting forever for the
+other. The lockorder analyzer records, for every function, the pairs
+"B acquired while A is held", directly or through calls, and reports a
+pair whose inverse is acquired elsewhere in the same package or in a
+package it imports (through analysis facts). Locks are identified
+across functions as "field F of type T" or "package-level variable V";
+locks with no such identity (locals, bare *sync.Mutex parameters) are
+not considered. Pairs of two read locks are not reported. Both sites
+are reported when they are in the same package; otherwise the report
+is at the importing package's site and names the other.`
+
+// Analyzer reports lock-order inversions.
+var Analyzer = &analysis.Analyzer{
+	Name:      "lockorder",
+	Doc:       Doc,
+	URL:       "https://github.com/interleave-go/interleave#lockorder",
+	Requires:  []*analysis.Analyzer{lockflow.Analyzer, buildssa.Analyzer},
+	Run:       run,
+	FactTypes: []analysis.Fact{new(FuncFact), new(PackageFact)},
+}
+
+// An Acq is a lock that a function acquires when called.
+type Acq struct {
+	Lock string // abstract identity, see syncapi.Abstract
+	Read bool
+}
+
+// A Pair records that Second is acquired while First is held.
+type Pair struct {
+	First, Second         string
+	FirstRead, SecondRead bool
+	Func                  string // the function, "pkg.F" or "pkg.T.M"
+	Pos                   string // "file.go:12"
+}
+
+// FuncFact lists what a function does with locks, for callers in
+// other packages.
+type FuncFact struct {
+	Acquires []Acq
+	Pairs    []Pair
+}
+
+// AFact marks FuncFact as a fact.
+func (*FuncFact) AFact() {}
+
+func (f *FuncFact) String() string {
+	var b strings.Builder
+	b.WriteString("acquires(")
+	for i, a := range f.Acquires {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(syncapi.ShortAbstract(a.Lock))
+		if a.Read {
+			b.WriteString("(r)")
+		}
+	}
+	b.WriteString(") pairs(")
+	for i, p := range f.Pairs {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(syncapi.ShortAbstract(p.First) + ">" + syncapi.ShortAbstract(p.Second))
+	}
+	b.WriteString(")")
+	return b.String()
+}
+
+// PackageFact lists the pairs of a package and of everything it
+// imports, so that an inversion is found whatever the distance.
+type PackageFact struct {
+	Pairs []Pair
+}
+
+// AFact marks PackageFact as a fact.
+func (*PackageFact) AFact() {}
+
+func (f *PackageFact) String() string { return fmt.Sprintf("%d pairs", len(f.Pairs)) }
+
+// maxPairs bounds the pairs a package fact carries.
+const maxPairs = 5000
+
+type checker struct {
+	pass *analysis.Pass
+	res  *lockflow.Result
+	acq  map[*ssa.Function][]Acq
+	busy map[*ssa.Function]bool
+}
+
+func run(pass *analysis.Pass) (any, error) {
+	c := &checker{
+		pass: pass,
+		res:  pass.ResultOf[lockflow.Analyzer].(*lockflow.Result),
+		acq:  make(map[*ssa.Function][]Acq),
+		busy: make(map[*ssa.Function]bool),
+	}
+	type site struct {
+		pair Pair
+		pos  token.Pos
+	}
+	var local []site
+	byFn := make(map[*types.Func]*FuncFact)
+	for _, f := range c.res.Funcs {
+		if !f.Complete {
+			continue
+		}
+		for _, e := range f.Events {
+			for _, p := range c.pairs(f.Fn, e) {
+				local = append(local, site{p, e.Instr.Pos()})
+				if obj := funcObj(f.Fn); obj != nil && obj.Exported() {
+					if byFn[obj] == nil {
+						byFn[obj] = &FuncFact{}
+					}
+					if !slices.Contains(byFn[obj].Pairs, p) {
+						byFn[obj].Pairs = append(byFn[obj].Pairs, p)
+					}
+				}
+			}
+		}
+	}
+	for _, fn := range pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA).SrcFuncs {
+		// Only exported functions and methods can be called from
+		// another package.
+		if obj := funcObj(fn); obj != nil && obj.Exported() {
+			if a := c.acquires(fn); len(a) > 0 {
+				if byFn[obj] == nil {
+					byFn[obj] = &FuncFact{}
+				}
+				byFn[obj].Acquires = a
+			}
+		}
+	}
+	for obj, f := range byFn {
+		pass.ExportObjectFact(obj, f)
+	}
+
+	// All pairs known: this package's and its imports'.
+	all := make([]Pair, 0, len(local))
+	seen := make(map[Pair]bool)
+	add := func(p Pair) {
+		if !seen[p] && len(all) < maxPairs {
+			seen[p] = true
+			all = append(all, p)
+		}
+	}
+	for _, s := range local {
+		add(s.pair)
+	}
+	for _, imp := range pass.Pkg.Imports() {
+		var pf PackageFact
+		if pass.ImportPackageFact(imp, &pf) {
+			for _, p := range pf.Pairs {
+				add(p)
+			}
+		}
+	}
+	if len(all) > 0 {
+		pass.ExportPackageFact(&PackageFact{Pairs: all})
+	}
+
+	rep := ignore.New(pass)
+	reported := make(map[token.Pos]bool)
+	for _, s := range local {
+		if reported[s.pos] {
+			continue
+		}
+		for _, q := range all {
+			if q.First != s.pair.Second || q.Second != s.pair.First || (s.pair.FirstRead && s.pair.SecondRead && q.FirstRead && q.SecondRead) {
+				continue
+			}
+			reported[s.pos] = true
+			rep.Report(analysis.Diagnostic{Pos: s.pos, Message: fmt.Sprintf(
+				"%s acquired while holding %s, but %s (%s) acquires them in the opposite order: potential deadlock",
+				syncapi.ShortAbstract(s.pair.Second), syncapi.ShortAbstract(s.pair.First), q.Func, q.Pos)})
+			break
+		}
+	}
+	return nil, nil
+}
+
+// pairs returns the order pairs an event creates.
+func (c *checker) pairs(fn *ssa.Function, e *lockflow.Event) []Pair {
+	var seconds []Acq
+	switch e.Kind {
+	case lockflow.Acquire:
+		if e.Op.Family != syncapi.Mutex || e.Op.Try() {
+			return nil
+		}
+		if a := syncapi.Abstract(e.Op.Recv); a != "" {
+			seconds = []Acq{{a, e.Op.Read}}
+		}
+	case lockflow.Call:
+		seconds = c.calleeAcquires(e.Callee)
+	default:
+		return nil
+	}
+	if len(seconds) == 0 {
+		return nil
+	}
+	pos := c.pass.Fset.Position(e.Instr.Pos())
+	var out []Pair
+	for _, h := range e.Held() {
+		if h.Acq.Family != syncapi.Mutex {
+			continue
+		}
+		first := syncapi.Abstract(h.Acq.Recv)
+		if first == "" {
+			continue
+		}
+		for _, s := range seconds {
+			if s.Lock != first {
+				out = append(out, Pair{First: first, Second: s.Lock, FirstRead: h.Read, SecondRead: s.Read,
+					Func: funcName(fn), Pos: fmt.Sprintf("%s:%d", filepath.Base(pos.Filename), pos.Line)})
+			}
+		}
+	}
+	return out
+}
+
+// calleeAcquires returns the locks a call of callee acquires.
+func (c *checker) calleeAcquires(callee *ssa.Function) []Acq {
+	if callee == nil {
+		return nil
+	}
+	if o := callee.Origin(); o != nil {
+		callee = o
+	}
+	if callee.Pkg == c.res.Pkg() {
+		return c.acquires(callee)
+	}
+	obj, ok := callee.Object().(*types.Func)
+	if !ok {
+		return nil
+	}
+	var f FuncFact
+	if c.pass.ImportObjectFact(obj, &f) {
+		return f.Acquires
+	}
+	return nil
+}
+
+// acquires returns the locks that a call of fn, a function of this
+// package, acquires: its own, those of the functions of this package it
+// calls (both as lockflow summarises them), and those of the functions
+// of other packages that it or they call (from facts).
+func (c *checker) acquires(fn *ssa.Function) []Acq {
+	if a, ok := c.acq[fn]; ok || c.busy[fn] {
+		return a
+	}
+	c.busy[fn] = true
+	set := make(map[Acq]bool)
+	for _, a := range c.res.Summary(fn).Accesses {
+		if a.Acquire && !a.Try && a.Family == syncapi.Mutex && a.Abstract != "" {
+			set[Acq{a.Abstract, a.Read}] = true
+		}
+	}
+	for _, b := range fn.Blocks {
+		for _, in := range b.Instrs {
+			call, ok := in.(*ssa.Call)
+			if !ok {
+				continue
+			}
+			callee := call.Call.StaticCallee()
+			if callee == nil || syncapi.Classify(call) != nil {
+				continue // an acquire is in the summary already
+			}
+			if o := callee.Origin(); o != nil {
+				callee = o
+			}
+			var more []Acq
+			if callee.Pkg == c.res.Pkg() {
+				more = c.acquires(callee)
+			} else {
+				more = c.calleeAcquires(callee)
+			}
+			for _, a := range more {
+				set[a] = true
+			}
+		}
+	}
+	out := make([]Acq, 0, len(set))
+	for a := range set {
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Lock != out[j].Lock {
+			return out[i].Lock < out[j].Lock
+		}
+		return !out[i].Read && out[j].Read
+	})
+	delete(c.busy, fn)
+	c.acq[fn] = out
+	return out
+}
+
+func funcObj(fn *ssa.Function) *types.Func {
+	obj, _ := fn.Object().(*types.Func)
+	return obj
+}
+
+// funcName spells fn as "pkg.F", "pkg.T.M" or "pkg.F.func1".
+func funcName(fn *ssa.Function) string {
+	name := fn.Name()
+	for p := fn.Parent(); p != nil; p = p.Parent() {
+		fn = p
+	}
+	if recv := fn.Signature.Recv(); recv != nil {
+		t := recv.Type()
+		if p, ok := t.(*types.Pointer); ok {
+			t = p.Elem()
+		}
+		if n, ok := types.Unalias(t).(*types.Named); ok {
+			name = n.Obj().Name() + "." + name
+		}
+	}
+	if fn.Pkg != nil {
+		name = fn.Pkg.Pkg.Name() + "." + name
+	}
+	return name
+}

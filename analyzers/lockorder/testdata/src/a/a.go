@@ -1,0 +1,209 @@
+package a // want package:`\d+ pairs`
+
+import (
+	"sync"
+)
+
+type Account struct {
+	mu  sync.Mutex
+	bal int
+}
+
+type Bank struct {
+	mu       sync.Mutex
+	rw       sync.RWMutex
+	accounts []*Account
+}
+
+// Mu guards the package registry.
+var Mu sync.Mutex
+
+// Flagged: Bank.mu then Account.mu ...
+func (b *Bank) Audit() (sum int) { // want Audit:`acquires\(.*\)`
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, a := range b.accounts {
+		a.mu.Lock() // want `a.Account.mu acquired while holding a.Bank.mu, but a.Account.Register \(a.go:\d+\) acquires them in the opposite order: potential deadlock`
+		sum += a.bal
+		a.mu.Unlock()
+	}
+	return sum
+}
+
+// ... and Account.mu then Bank.mu, through a call.
+func (a *Account) Register(b *Bank) { // want Register:`acquires\(a.Account.mu a.Bank.mu\) pairs\(a.Account.mu>a.Bank.mu\)`
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	b.add(a) // want `a.Bank.mu acquired while holding a.Account.mu, but a.Bank.Audit \(a.go:26\) acquires`
+}
+
+func (b *Bank) add(a *Account) {
+	b.mu.Lock()
+	b.accounts = append(b.accounts, a)
+	b.mu.Unlock()
+}
+
+// Flagged: same order as Audit, so it inverts Register too.
+func (b *Bank) Total() (sum int) { // want Total:`acquires\(.*\)`
+	b.mu.Lock()
+	for _, a := range b.accounts {
+		a.mu.Lock() // want `a.Account.mu acquired while holding a.Bank.mu`
+		sum += a.bal
+		a.mu.Unlock()
+	}
+	b.mu.Unlock()
+	return sum
+}
+
+// Silent: Account.mu is released before Bank.mu is taken.
+func (a *Account) RegisterLater(b *Bank) { // want RegisterLater:`acquires\(.*\)`
+	a.mu.Lock()
+	a.bal = 0
+	a.mu.Unlock()
+	b.add(a)
+}
+
+// Silent: two accounts, one lock identity (same field of the same type).
+func Transfer(from, to *Account, n int) { // want Transfer:`acquires\(.*\)`
+	from.mu.Lock()
+	to.mu.Lock()
+	from.bal -= n
+	to.bal += n
+	to.mu.Unlock()
+	from.mu.Unlock()
+}
+
+// Silent: read-read inversion cannot deadlock on its own.
+func (b *Bank) ReadBoth(x *Account) { // want ReadBoth:`acquires\(.*\)`
+	b.rw.RLock()
+	x.mu.Lock()
+	x.mu.Unlock()
+	b.rw.RUnlock()
+}
+
+// Silent: TryLock cannot wait, so it creates no order.
+func (a *Account) TryBank(b *Bank) { // want TryBank:`acquires\(.*\)`
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if b.rw.TryRLock() {
+		b.rw.RUnlock()
+	}
+}
+
+// Silent: local mutexes have no identity across functions.
+func Locals() {
+	var m1, m2 sync.Mutex
+	m1.Lock()
+	m2.Lock()
+	m2.Unlock()
+	m1.Unlock()
+}
+
+// Flagged: global Mu then Bank.rw (write) ...
+func (b *Bank) Reset() { // want Reset:`acquires\(.*\)`
+	Mu.Lock()
+	defer Mu.Unlock()
+	b.rw.Lock() // want `a.Bank.rw acquired while holding a.Mu`
+	b.accounts = nil
+	b.rw.Unlock()
+}
+
+// ... and Bank.rw then Mu, inside a closure.
+func (b *Bank) Snapshot() func() {
+	return func() {
+		b.rw.RLock()
+		defer b.rw.RUnlock()
+		Mu.Lock() // want `a.Mu acquired while holding a.Bank.rw`
+		Mu.Unlock()
+	}
+}
+
+// Embedded mutexes, generics, goto and defer in a loop.
+type Node[T any] struct {
+	sync.Mutex
+	v T
+}
+
+type Tree[T any] struct {
+	mu   sync.Mutex
+	root *Node[T]
+}
+
+// Flagged: Tree.mu then Node.Mutex (generic, embedded) ...
+func (t *Tree[T]) Get() T { // want Get:`acquires\(.*\)`
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.root.Lock() // want `a.Node.Mutex acquired while holding a.Tree.mu`
+	defer t.root.Unlock()
+	return t.root.v
+}
+
+// ... and Node.Mutex then Tree.mu, with goto.
+func (n *Node[T]) Attach(t *Tree[T]) { // want Attach:`acquires\(.*\)`
+	n.Lock()
+	if t == nil {
+		goto out
+	}
+	t.mu.Lock() // want `a.Tree.mu acquired while holding a.Node.Mutex`
+	t.root = n
+	t.mu.Unlock()
+out:
+	n.Unlock()
+}
+
+type Log struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+type Sink struct {
+	mu sync.Mutex
+}
+
+// Flagged: defer in a loop keeps Log.mu held while Sink.mu is taken ...
+func (l *Log) Flush(s *Sink, n int) { // want Flush:`acquires\(.*\)`
+	for i := 0; i < n; i++ {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		s.mu.Lock() // want `a.Sink.mu acquired while holding a.Log.mu`
+		s.mu.Unlock()
+	}
+}
+
+// ... and Sink.mu then Log.mu.
+func (s *Sink) Pull(l *Log) { // want Pull:`acquires\(.*\)`
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l.mu.Lock() // want `a.Log.mu acquired while holding a.Sink.mu`
+	l.lines = nil
+	l.mu.Unlock()
+}
+
+// Silent: a goroutine does not hold its parent's locks.
+func (s *Sink) Async(l *Log) { // want Async:`acquires\(.*\)`
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	go func() {
+		l.mu.Lock()
+		l.mu.Unlock()
+	}()
+}
+
+// Deposit locks the account; package b calls it holding Mu.
+func (a *Account) Deposit(n int) { // want Deposit:`acquires\(a.Account.mu\) pairs\(\)`
+	a.mu.Lock()
+	a.bal += n
+	a.mu.Unlock()
+}
+
+type Registry struct {
+	mu sync.Mutex
+}
+
+// Silent here: Registry.mu then Mu; package b inverts it.
+func (r *Registry) Sync() { // want Sync:`acquires\(.*\)`
+	r.mu.Lock()
+	Mu.Lock()
+	Mu.Unlock()
+	r.mu.Unlock()
+}
