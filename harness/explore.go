@@ -1,0 +1,187 @@
+package harness
+
+import (
+	"fmt"
+	"regexp"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/interleave-go/interleave/harness/internal/engine"
+	"github.com/interleave-go/interleave/harness/internal/strategy"
+	"github.com/interleave-go/interleave/harness/internal/token"
+)
+
+// Explore runs body many times, each time as goroutine 0 of a run whose
+// goroutines take turns by a schedule the strategy chooses, until a run
+// fails or the budget (Runs, Time) is spent. A failing run is reported
+// through t with the kind of failure, the trace of the run, the state of
+// every goroutine and a line that replays it.
+//
+// body must be deterministic apart from the schedule: each run must start
+// from fresh state (build the objects under test inside body) and not
+// depend on wall-clock time, randomness or goroutines outside the run, or
+// replays will not reproduce failures.
+func Explore(t testing.TB, body func(t *T), opts ...Option) {
+	t.Helper()
+	cfg := defaultConfig()
+	if err := cfg.fromFlags(); err != nil {
+		t.Fatalf("interleave: %v", err)
+	}
+	for _, o := range opts {
+		if err := o.apply(&cfg); err != nil {
+			t.Fatalf("interleave: %v", err)
+		}
+	}
+	x, err := engine.NewExplorer(engine.Config{MaxSteps: cfg.maxSteps, Watchdog: cfg.watchdog})
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	defer x.Close()
+	e := &exploration{t: t, cfg: cfg, x: x, body: body, pkg: callerPackage()}
+	if tok := replayToken(cfg.replay); tok != "" {
+		e.replay(tok)
+		return
+	}
+	e.explore()
+}
+
+type exploration struct {
+	t    testing.TB
+	cfg  config
+	x    *engine.Explorer
+	body func(*T)
+	pkg  string
+}
+
+// run executes one run and returns its result, with the failures reported
+// by goroutines outside the run folded in.
+func (e *exploration) run(s engine.Strategy, trace bool) *engine.Result {
+	tt := &T{name: e.t.Name()}
+	res := e.x.Run(s, trace, func() { e.body(tt) })
+	tt.mu.Lock()
+	defer tt.mu.Unlock()
+	for _, text := range tt.outErr {
+		res.Messages = append(res.Messages, engine.Message{G: -1, Text: text, Error: true})
+		if res.Failure == nil {
+			res.Failure = &engine.Failure{Kind: engine.KindAssertion, G: -1, Message: text}
+		}
+	}
+	for _, text := range tt.outLog {
+		res.Messages = append(res.Messages, engine.Message{G: -1, Text: text})
+	}
+	return res
+}
+
+func (e *exploration) explore() {
+	s := e.cfg.strategy.newStrategy(e.cfg.seed)
+	start := time.Now()
+	runs := 0
+	for ; runs < e.cfg.runs; runs++ {
+		if runs > 0 && time.Since(start) >= e.cfg.time {
+			break
+		}
+		if !s.BeginRun(runs) {
+			break
+		}
+		res := e.run(s, false)
+		if res.Failure != nil {
+			e.report(res, fmt.Sprintf("run %d of %d, %s", runs+1, e.cfg.runs, s.Name()))
+			return
+		}
+	}
+	if e.cfg.verbose {
+		e.t.Logf("interleave: %d runs in %v, no failure (%s)", runs, time.Since(start).Round(time.Millisecond), s.Name())
+	}
+}
+
+// report replays a failed run with tracing and reports it.
+func (e *exploration) report(res *engine.Result, where string) {
+	e.t.Helper()
+	sched := token.Schedule{Test: token.TestHash(e.t.Name()), Decisions: res.Decisions}
+	rs := strategy.NewReplay(res.Decisions)
+	rs.BeginRun(0)
+	traced := e.run(rs, true)
+	if traced.Failure == nil || traced.Failure.Kind != res.Failure.Kind {
+		f := &engine.Failure{Kind: engine.KindNondeterminism, G: -1,
+			Message: fmt.Sprintf("a run failed (%s: %s), but replaying its schedule did not fail the same way: the test body depends on something besides the schedule (time, randomness, map order, goroutines outside the run)",
+				res.Failure.Kind, res.Failure.Message)}
+		e.t.Error(formatReport(f, res, where, e.replayLine(token.Encode(sched))))
+		return
+	}
+	e.t.Error(formatReport(traced.Failure, traced, where, e.replayLine(token.Encode(sched))))
+}
+
+// replay runs the schedule of a token.
+func (e *exploration) replay(tok string) {
+	e.t.Helper()
+	sched, err := token.Decode(tok)
+	if err != nil {
+		e.t.Fatalf("interleave: -interleave.replay: %v", err)
+	}
+	if sched.Test != token.TestHash(e.t.Name()) {
+		e.t.Fatalf("interleave: the replay token was recorded for another test, not %s", e.t.Name())
+	}
+	rs := strategy.NewReplay(sched.Decisions)
+	rs.BeginRun(0)
+	res := e.run(rs, true)
+	if res.Failure != nil {
+		e.t.Error(formatReport(res.Failure, res, "replay", e.replayLine(tok)))
+		return
+	}
+	if rs.Consumed() < len(sched.Decisions) {
+		e.t.Errorf("interleave: nondeterminism: the replayed run passed after using %d of the token's %d decisions: the test body has changed or is not deterministic",
+			rs.Consumed(), len(sched.Decisions))
+		return
+	}
+	e.t.Logf("interleave: replayed schedule passed (%d steps)", res.Steps)
+}
+
+// replayLine is the command that replays a failure.
+func (e *exploration) replayLine(tok string) string {
+	run := runPattern(e.t.Name())
+	if *flagCommand != "" {
+		return fmt.Sprintf("%s -run '%s' -replay %s", *flagCommand, run, tok)
+	}
+	pkg := e.pkg
+	if pkg == "" {
+		pkg = "."
+	}
+	return fmt.Sprintf("go test %s -run '%s' -interleave.replay=%s", pkg, run, tok)
+}
+
+// runPattern is the -run pattern that selects exactly the named test.
+func runPattern(name string) string {
+	parts := strings.Split(name, "/")
+	for i, p := range parts {
+		parts[i] = "^" + regexp.QuoteMeta(p) + "$"
+	}
+	return strings.Join(parts, "/")
+}
+
+// callerPackage returns the import path of the package of Explore's
+// caller, for the replay line.
+func callerPackage() string {
+	pcs := make([]uintptr, 16)
+	n := runtime.Callers(3, pcs)
+	frames := runtime.CallersFrames(pcs[:n])
+	for {
+		f, more := frames.Next()
+		if pkg := funcPackage(f.Function); pkg != "" && pkg != "github.com/interleave-go/interleave/harness" {
+			return strings.TrimSuffix(pkg, "_test")
+		}
+		if !more {
+			return ""
+		}
+	}
+}
+
+func funcPackage(fn string) string {
+	slash := strings.LastIndexByte(fn, '/')
+	dot := strings.IndexByte(fn[slash+1:], '.')
+	if dot < 0 {
+		return ""
+	}
+	return fn[:slash+1+dot]
+}

@@ -1,0 +1,67 @@
+package harness
+
+import (
+	"flag"
+	"fmt"
+	"os"
+)
+
+// The test flags of interleave. They are registered when a test binary
+// imports harness, and set the defaults of every Explore in the binary;
+// options given to Explore win over them, except -interleave.replay, which
+// wins over everything so that a printed replay line always replays.
+var (
+	flagReplay   = flag.String("interleave.replay", "", "replay the schedule `token` of a failure instead of exploring")
+	flagRuns     = flag.Int("interleave.runs", 0, "default number of runs per exploration")
+	flagTime     = flag.Duration("interleave.time", 0, "default time budget per exploration")
+	flagSeed     = flag.Uint64("interleave.seed", 0, "default seed of the exploration strategies")
+	flagStrategy = flag.String("interleave.strategy", "", "default strategy: random, pct, pct:DEPTH")
+	flagMaxSteps = flag.Int("interleave.maxsteps", 0, "default step limit per run")
+	flagWatchdog = flag.Duration("interleave.watchdog", 0, "default watchdog duration")
+	flagVerbose  = flag.Bool("interleave.v", false, "log a summary of every exploration")
+	flagCommand  = flag.String("interleave.command", "", "the command that replays a test, as the interleave tool sets it")
+)
+
+// envReplay is the one environment variable harness reads.
+const envReplay = "INTERLEAVE_REPLAY"
+
+// fromFlags applies the command line to c.
+func (c *config) fromFlags() error {
+	if *flagRuns < 0 || *flagMaxSteps < 0 || *flagTime < 0 || *flagWatchdog < 0 {
+		return fmt.Errorf("negative -interleave.runs, -interleave.time, -interleave.maxsteps or -interleave.watchdog")
+	}
+	if *flagRuns > 0 {
+		c.runs = *flagRuns
+	}
+	if *flagTime > 0 {
+		c.time = *flagTime
+	}
+	if *flagMaxSteps > 0 {
+		c.maxSteps = *flagMaxSteps
+	}
+	if *flagWatchdog > 0 {
+		c.watchdog = *flagWatchdog
+	}
+	c.seed = *flagSeed
+	if *flagStrategy != "" {
+		s, err := parseStrategy(*flagStrategy)
+		if err != nil {
+			return fmt.Errorf("-interleave.strategy: %v", err)
+		}
+		c.strategy = s
+	}
+	c.verbose = *flagVerbose
+	return nil
+}
+
+// replayToken returns the token to replay from the flag or the
+// environment, which take precedence over the Replay option.
+func replayToken(fromOption string) string {
+	if *flagReplay != "" {
+		return *flagReplay
+	}
+	if tok := os.Getenv(envReplay); tok != "" {
+		return tok
+	}
+	return fromOption
+}

@@ -1,0 +1,371 @@
+package engine
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unsafe"
+)
+
+// FailKind names the kind of a failure, as printed after "interleave:".
+type FailKind string
+
+// The kinds of failure a run can end with.
+const (
+	KindPanic          FailKind = "panic"
+	KindAssertion      FailKind = "assertion"
+	KindDeadlock       FailKind = "deadlock"
+	KindLeak           FailKind = "leak"
+	KindStepLimit      FailKind = "step-limit"
+	KindWatchdog       FailKind = "watchdog"
+	KindNondeterminism FailKind = "nondeterminism"
+	KindRace           FailKind = "race"
+	KindInvariant      FailKind = "invariant"
+)
+
+// A Failure is why a run failed.
+type Failure struct {
+	Kind    FailKind
+	Message string // one line: what broke
+	G       int    // goroutine where it happened, -1 if none in particular
+	Step    int    // transitions made before it happened
+	Details string // panic stack, stack of a stuck goroutine, ...
+	fatal   bool
+}
+
+// A Config sets the limits of an Explorer.
+type Config struct {
+	MaxSteps int           // transitions per run before a step-limit failure
+	Watchdog time.Duration // time a goroutine may run without a scheduling point
+}
+
+// An Explorer runs the runs of one exploration, one after the other.
+type Explorer struct {
+	cfg   Config
+	stuck chan struct{}
+	stop  chan struct{}
+	cur   atomic.Pointer[Run]
+	once  sync.Once
+
+	gpool   []*G
+	objPool []*object
+	events  chan event
+	reqCh   chan envelope
+	objs    map[unsafe.Pointer]*object
+}
+
+var layoutErr = sync.OnceValue(checkHchanLayout)
+
+// NewExplorer returns an Explorer; Close releases it.
+func NewExplorer(cfg Config) (*Explorer, error) {
+	if err := layoutErr(); err != nil {
+		return nil, fmt.Errorf("interleave: this Go runtime (%s) is not supported: channel layout check failed: %v", runtime.Version(), err)
+	}
+	if cfg.MaxSteps <= 0 {
+		return nil, errors.New("interleave: MaxSteps must be positive")
+	}
+	if cfg.Watchdog <= 0 {
+		return nil, errors.New("interleave: the watchdog duration must be positive")
+	}
+	return &Explorer{
+		cfg:    cfg,
+		stuck:  make(chan struct{}, 1),
+		stop:   make(chan struct{}),
+		events: make(chan event, 16),
+		reqCh:  make(chan envelope),
+		objs:   make(map[unsafe.Pointer]*object),
+	}, nil
+}
+
+// Close stops the explorer's watchdog.
+func (x *Explorer) Close() {
+	select {
+	case <-x.stop:
+	default:
+		close(x.stop)
+	}
+}
+
+// watchdog reports a run that makes no progress for cfg.Watchdog.
+func (x *Explorer) watchdog() {
+	period := x.cfg.Watchdog / 4
+	if period < time.Millisecond {
+		period = time.Millisecond
+	}
+	t := time.NewTicker(period)
+	defer t.Stop()
+	var lastRun *Run
+	var lastSteps int64
+	var since time.Time
+	for {
+		select {
+		case <-x.stop:
+			return
+		case now := <-t.C:
+			r := x.cur.Load()
+			if r == nil {
+				lastRun = nil
+				continue
+			}
+			if s := r.steps.Load(); r != lastRun || s != lastSteps {
+				lastRun, lastSteps, since = r, s, now
+				continue
+			}
+			if now.Sub(since) >= x.cfg.Watchdog {
+				select {
+				case x.stuck <- struct{}{}:
+				default:
+				}
+				since = now
+			}
+		}
+	}
+}
+
+type evKind uint8
+
+const (
+	evEnded  evKind = iota // the run is over; nobody runs
+	evExited               // an aborted goroutine has exited
+)
+
+type event struct {
+	kind evKind
+	g    int
+}
+
+// A Run is one execution of the test body under the engine.
+type Run struct {
+	x        *Explorer
+	strategy Strategy
+	trace    bool
+	maxSteps int
+
+	// Published for the runtime ABI and the watchdog.
+	curGP   atomic.Uintptr
+	curH    atomic.Pointer[Handle]
+	curGoid atomic.Uint64
+	curID   atomic.Int64
+	steps   atomic.Int64
+	ended   atomic.Bool
+	stuckG  atomic.Int64 // goroutine abandoned by the watchdog, or -1
+	endSync uint64       // address used to order the run's goroutines before the explorer
+
+	// Engine state (doc.go: touched only by whoever runs the engine).
+	gs         []*G
+	objs       map[unsafe.Pointer]*object
+	nobj       int
+	alts       []Alt
+	pt         Point
+	last       int
+	nsteps     int
+	abortSteps int
+	decisions  []Decision
+	rows       []row
+	blocked    []blockedG
+	failure    *Failure
+	preempt    bool // the transition being applied preempts the last goroutine
+	nameSeq    map[objKind]int
+	names      map[unsafe.Pointer]string
+	bodyDone   bool
+	stopping   bool // a goroutine failed fatally and is unwinding
+	aborting   bool // the explorer is making the goroutines exit
+	finished   bool
+
+	// Explorer state.
+	dEnded  bool
+	dExited int
+}
+
+// row is one transition of a traced run.
+type row struct {
+	step    int
+	g       int
+	kind    Kind
+	obj     unsafe.Pointer
+	partner int
+	child   int
+	ok      bool
+	preempt bool
+}
+
+// blockedG is a live goroutine at the end of a run and what it waits for.
+type blockedG struct {
+	g         int
+	op        pending
+	announced bool
+	signaled  bool
+	enabled   bool
+	desc      string // what it waits for, in a report's words (tracing)
+}
+
+// signal tells the explorer about ev.
+func (r *Run) signal(ev event) {
+	if raceEnabled {
+		r.applyEvent(ev)
+		return
+	}
+	r.x.events <- ev
+}
+
+func (r *Run) applyEvent(ev event) {
+	switch ev.kind {
+	case evEnded:
+		r.dEnded = true
+	case evExited:
+		r.dExited = ev.g
+	}
+}
+
+// await runs until cond holds. It returns false if the watchdog fired.
+func (r *Run) await(cond func() bool) bool {
+	if raceEnabled {
+		raceDisable()
+		defer raceEnable()
+	}
+	for !cond() {
+		if raceEnabled {
+			select {
+			case env := <-r.x.reqCh:
+				r.dispatch(env)
+			case <-r.x.stuck:
+				return false
+			}
+			continue
+		}
+		select {
+		case ev := <-r.x.events:
+			r.applyEvent(ev)
+		case <-r.x.stuck:
+			return false
+		}
+	}
+	return true
+}
+
+// dispatch runs the engine for a request received by message.
+func (r *Run) dispatch(env envelope) {
+	next, rep := r.handle(env.id, env.h, &env.q)
+	if next >= 0 {
+		r.gs[next].wake <- rep
+	}
+}
+
+// A Result is the outcome of a run.
+type Result struct {
+	Failure   *Failure
+	Steps     int
+	Decisions []Decision
+	Messages  []Message
+	Trace     *Trace // when the run was traced
+}
+
+// Run executes body once as goroutine 0 under strategy s, which must have
+// begun the run. With trace set it records the trace a report needs.
+func (x *Explorer) Run(s Strategy, trace bool, body func()) *Result {
+	if r, _ := Current(); r != nil {
+		return &Result{Failure: &Failure{Kind: KindPanic, G: -1, Message: "harness.Explore called from inside an exploration"}}
+	}
+	x.once.Do(func() { go x.watchdog() })
+	clear(x.objs)
+	r := &Run{x: x, strategy: s, trace: trace, maxSteps: x.cfg.MaxSteps, objs: x.objs, last: -1, dExited: -1}
+	r.stuckG.Store(-1)
+
+	activeMu.Lock()
+	raceDisable()
+	active.Store(r)
+	raceEnable()
+	x.cur.Store(r)
+	select { // a stale report from the previous run
+	case <-x.stuck:
+	default:
+	}
+
+	g0 := r.newG()
+	go r.goMain(0, g0.wake, body)
+	if next, rep := r.schedule(); next >= 0 {
+		raceDisable()
+		r.gs[next].wake <- rep
+		raceEnable()
+	}
+	if !r.await(func() bool { return r.dEnded }) {
+		r.watchdogFired()
+	}
+	r.abortAll()
+	r.ended.Store(true)
+
+	x.cur.Store(nil)
+	raceDisable()
+	active.Store(nil)
+	raceEnable()
+	activeMu.Unlock()
+	raceAcquire(unsafe.Pointer(&r.endSync))
+
+	res := r.result()
+	s.EndRun(r.nsteps, res.Failure != nil)
+	for _, g := range r.gs {
+		if g.state != gStuck {
+			x.gpool = append(x.gpool, g)
+		}
+	}
+	return res
+}
+
+// watchdogFired handles a goroutine that kept the baton too long.
+func (r *Run) watchdogFired() {
+	id := int(r.curID.Load())
+	r.stuckG.Store(int64(id))
+	r.curGP.Store(0)
+	stack := goroutineStack(r.curGoid.Load())
+	g := r.gs[id]
+	g.state = gStuck
+	r.snapshotBlocked()
+	r.failure = &Failure{Kind: KindWatchdog, G: id, Step: r.nsteps,
+		Message: fmt.Sprintf("g%d ran %v without reaching a scheduling point: it is blocked or spinning in code the harness does not control", id, r.x.cfg.Watchdog),
+		Details: stack}
+	r.finished = true
+}
+
+// abortAll makes every parked goroutine exit, one at a time, running its
+// deferred calls.
+func (r *Run) abortAll() {
+	r.aborting = true
+	for {
+		var g *G
+		for _, c := range r.gs {
+			if c.state == gParked {
+				g = c
+				break
+			}
+		}
+		if g == nil {
+			return
+		}
+		r.dExited = -1
+		g.state = gRunning
+		raceDisable()
+		g.wake <- reply{kind: rAbort}
+		raceEnable()
+		if !r.await(func() bool { return r.dExited == g.id }) {
+			g.state = gStuck
+		}
+	}
+}
+
+// goroutineStack returns the stack of the goroutine with the given id.
+func goroutineStack(id uint64) string {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	head := []byte("goroutine " + strconv.FormatUint(id, 10) + " [")
+	for _, block := range bytes.Split(buf, []byte("\n\n")) {
+		if bytes.HasPrefix(block, head) {
+			return string(block)
+		}
+	}
+	return fmt.Sprintf("(no stack found for goroutine %d)", id)
+}

@@ -1,0 +1,282 @@
+package engine
+
+import (
+	"reflect"
+	"runtime"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+)
+
+// active is the run in progress, nil outside explorations. It is the one
+// piece of package state: the instrumented code has no other way to find
+// the scheduler, and runs are serialized by activeMu.
+var (
+	active   atomic.Pointer[Run]
+	activeMu sync.Mutex
+)
+
+// A Handle is a controlled goroutine's own view of itself. It is written
+// only by that goroutine during a run and read by the explorer after the
+// run has ended (see the memory rules in doc.go).
+type Handle struct {
+	id   int
+	wake chan reply
+	gp   uintptr
+	goid uint64
+	step int // step of the goroutine's latest transition
+
+	pending []uintptr // callers at the pending scheduling point (tracing)
+	caseBuf []CaseDesc
+	final   []uintptr // callers where the run's end found the goroutine (tracing)
+	locs    []stepLoc // where each of the goroutine's transitions happened (tracing)
+	msgs    []Message // Errorf and Logf output
+
+	exit       exitKind
+	panicVal   any
+	panicStack []byte
+}
+
+type stepLoc struct {
+	step int
+	pcs  []uintptr
+	typ  string // type of the object, when known (channels)
+}
+
+// A Message is a line logged or reported by the test through harness.T.
+type Message struct {
+	Step  int
+	G     int
+	Text  string
+	Error bool
+}
+
+type exitKind uint8
+
+const (
+	exitRunning exitKind = iota
+	exitReturned
+	exitGoexit
+	exitPanic
+)
+
+// request is what a controlled goroutine tells the engine. It crosses from
+// the goroutine to the engine by value; the engine never dereferences its
+// pointers except to read channel headers and probe mutexes.
+type request struct {
+	kind       Kind
+	obj        unsafe.Pointer
+	aux        unsafe.Pointer // Cond: the locker
+	auxKind    lockerKind
+	n          int64
+	cases      []CaseDesc // owned by the goroutine; copied by the engine
+	hasDefault bool
+	note       noteKind // for requests that are not scheduling points
+}
+
+type noteKind uint8
+
+const (
+	notePoint     noteKind = iota // a scheduling point
+	noteExit                      // the goroutine ends
+	noteError                     // Errorf: the run fails, the goroutine goes on
+	noteFatal                     // FailNow: the run fails, the goroutine exits
+	noteOnceDone                  // a sync.Once function returned
+	noteFailPanic                 // the run fails with a fatal error in this goroutine
+)
+
+type replyKind uint8
+
+const (
+	rProceed    replyKind = iota // go ahead with the operation
+	rRendezvous                  // perform your half of a rendezvous, then wait
+	rAbort                       // the run is over: exit now
+)
+
+// reply is the engine's answer, sent by value.
+type reply struct {
+	kind  replyKind
+	cas   int
+	step  int
+	ok    bool
+	child int
+	wake  chan reply
+}
+
+type envelope struct {
+	id int
+	h  *Handle
+	q  request
+}
+
+// Current returns the run and handle of the calling goroutine when it is
+// controlled by an exploration, and nil otherwise.
+func Current() (*Run, *Handle) {
+	r := active.Load()
+	if r == nil {
+		return nil, nil
+	}
+	return r.self()
+}
+
+func (r *Run) self() (*Run, *Handle) {
+	if r.curGP.Load() != gid() {
+		return nil, nil
+	}
+	return r, r.curH.Load()
+}
+
+// publish records the calling goroutine as the baton holder, so that its
+// calls into the runtime ABI find their way to the engine.
+func (r *Run) publish(h *Handle) {
+	r.curH.Store(h)
+	r.curGP.Store(h.gp)
+	r.curGoid.Store(h.goid)
+}
+
+// submit hands a request to the engine and returns the goroutine's reply.
+// Without the race detector the engine runs right here, on the goroutine
+// holding the baton; with it, the explorer's goroutine runs the engine and
+// this goroutine only exchanges messages with it.
+func (r *Run) submit(h *Handle, q *request) reply {
+	if raceEnabled {
+		raceDisable()
+		r.x.reqCh <- envelope{id: h.id, h: h, q: *q}
+		rep := <-h.wake
+		if rep.kind == rProceed {
+			r.publish(h)
+		}
+		raceEnable()
+		return rep
+	}
+	next, rep := r.handle(h.id, h, q)
+	if next == h.id {
+		return rep
+	}
+	if next >= 0 {
+		r.gs[next].wake <- rep
+	}
+	rep = <-h.wake
+	if rep.kind == rProceed {
+		r.publish(h)
+	}
+	return rep
+}
+
+// submitExit tells the engine that the goroutine ends; it gets no reply.
+func (r *Run) submitExit(h *Handle, q *request) {
+	if raceEnabled {
+		raceDisable()
+		r.x.reqCh <- envelope{id: h.id, h: h, q: *q}
+		raceEnable()
+		return
+	}
+	if next, rep := r.handle(h.id, h, q); next >= 0 {
+		r.gs[next].wake <- rep
+	}
+}
+
+// wait parks the goroutine until the engine gives it the baton.
+func (r *Run) wait(h *Handle) reply {
+	raceDisable()
+	rep := <-h.wake
+	if rep.kind == rProceed {
+		r.publish(h)
+	}
+	raceEnable()
+	return rep
+}
+
+// point is a scheduling point: the goroutine stops before the operation
+// described by q until the strategy lets it go on. On abort it exits.
+func (r *Run) point(h *Handle, q *request) reply {
+	if r.trace {
+		h.pending = callers(h.pending[:0])
+	}
+	rep := r.submit(h, q)
+	switch rep.kind {
+	case rAbort:
+		h.stopped()
+		runtime.Goexit()
+	case rProceed:
+		r.noteStep(h, rep.step, "")
+	}
+	return rep
+}
+
+// noteStep remembers where the goroutine's transition at step happened.
+func (r *Run) noteStep(h *Handle, step int, typ string) {
+	h.step = step
+	if r.trace {
+		h.locs = append(h.locs, stepLoc{step: step, pcs: append([]uintptr(nil), h.pending...), typ: typ})
+	}
+}
+
+// goMain is the body of every controlled goroutine.
+func (r *Run) goMain(id int, wake chan reply, f func()) {
+	h := &Handle{id: id, wake: wake, gp: gid(), goid: goid(), exit: exitRunning}
+	if r.trace {
+		// A goroutine starts where its function is declared.
+		h.pending = []uintptr{reflect.ValueOf(f).Pointer() + 1}
+	}
+	rep := r.wait(h)
+	if rep.kind == rAbort {
+		h.stopped()
+		h.exit = exitGoexit
+		r.exitNow(h)
+		return
+	}
+	r.noteStep(h, rep.step, "")
+	normal := false
+	defer func() {
+		if !normal {
+			if p := recover(); p != nil {
+				h.exit, h.panicVal, h.panicStack = exitPanic, p, debug.Stack()
+			} else {
+				h.exit = exitGoexit
+			}
+		}
+		r.exitNow(h)
+	}()
+	f()
+	normal = true
+	h.exit = exitReturned
+}
+
+// exitNow ends a controlled goroutine: its memory becomes visible to the
+// explorer, and the engine learns that it is gone.
+func (r *Run) exitNow(h *Handle) {
+	if r.ended.Load() || r.stuckG.Load() == int64(h.id) {
+		return // an abandoned goroutine coming back
+	}
+	raceReleaseMerge(unsafe.Pointer(&r.endSync))
+	q := request{note: noteExit}
+	if h.exit == exitPanic {
+		q.n = 1
+	}
+	r.submitExit(h, &q)
+}
+
+// callers returns the program counters of the calling goroutine's stack.
+func callers(buf []uintptr) []uintptr {
+	if cap(buf) < 64 {
+		buf = make([]uintptr, 64)
+	}
+	buf = buf[:cap(buf)]
+	n := runtime.Callers(3, buf)
+	return buf[:n]
+}
+
+// stopped remembers where the end of the run found the goroutine, before
+// its deferred calls move it on.
+func (h *Handle) stopped() {
+	if h.final == nil && len(h.pending) > 0 {
+		h.final = append([]uintptr(nil), h.pending...)
+	}
+}
+
+// Active reports whether an exploration is running in this process. The
+// runtime ABI checks it first, so that outside explorations instrumented
+// code costs one atomic load an operation.
+func Active() bool { return active.Load() != nil }

@@ -1,0 +1,513 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+	"unsafe"
+)
+
+// G is the engine's record of a controlled goroutine.
+type G struct {
+	id    int
+	wake  chan reply
+	state gState
+	op    pending
+	// arrived is the step at which the goroutine reached its pending
+	// operation; among goroutines waiting on one channel the earliest
+	// arrival is served first, as in the runtime's wait queues.
+	arrived   int
+	announced bool // RWMutex.Lock: waiting for readers to leave
+	signaled  bool // Cond.Wait: woken by Signal or Broadcast
+	h         *Handle
+}
+
+type gState uint8
+
+const (
+	gParked  gState = iota // stopped at a scheduling point
+	gRunning               // holds the baton
+	gDone                  // returned, panicked or exited
+	gStuck                 // ran past the watchdog outside the harness's control
+)
+
+// pending is the operation a parked goroutine is about to perform.
+type pending struct {
+	kind       Kind
+	obj        unsafe.Pointer
+	aux        unsafe.Pointer
+	auxKind    lockerKind
+	n          int64
+	cases      []CaseDesc
+	hasDefault bool
+}
+
+// A CaseDesc describes one channel operation of a send, receive or select.
+type CaseDesc struct {
+	Ch   unsafe.Pointer // the runtime channel; nil for a nil channel
+	Send bool
+}
+
+// copyCases copies the goroutine's case list into engine memory. It is not
+// instrumented: under the race detector the list crosses from a controlled
+// goroutine to the explorer without a happens-before edge, on purpose.
+//
+//go:norace
+func copyCases(dst, src []CaseDesc) []CaseDesc {
+	dst = dst[:0]
+	for i := 0; i < len(src); i++ {
+		dst = append(dst, src[i])
+	}
+	return dst
+}
+
+// newG registers a goroutine that will start at its first transition.
+func (r *Run) newG() *G {
+	var g *G
+	if n := len(r.x.gpool); n > 0 {
+		g = r.x.gpool[n-1]
+		r.x.gpool = r.x.gpool[:n-1]
+	} else {
+		g = &G{wake: make(chan reply, 1)}
+	}
+	g.id = len(r.gs)
+	g.state = gParked
+	g.op = pending{kind: KStart, cases: g.op.cases[:0]}
+	g.arrived = r.nsteps
+	g.announced, g.signaled, g.h = false, false, nil
+	r.gs = append(r.gs, g)
+	return g
+}
+
+// handle is the engine's entry point: goroutine id asks q. It returns the
+// goroutine to wake next with its reply, or -1 when no goroutine is to run
+// (the run has ended, or the caller exits and nobody can go on).
+func (r *Run) handle(id int, h *Handle, q *request) (int, reply) {
+	g := r.gs[id]
+	g.h = h
+	switch q.note {
+	case noteExit:
+		g.state = gDone
+		if r.aborting {
+			r.signal(event{kind: evExited, g: id})
+			return -1, reply{}
+		}
+		if q.n == 1 {
+			r.fail(&Failure{Kind: KindPanic, G: id, Step: r.nsteps})
+		}
+		if r.stopping {
+			return r.end()
+		}
+		if id == 0 {
+			r.bodyDone = true
+		}
+		return r.schedule()
+	case noteError, noteFatal:
+		r.fail(&Failure{Kind: KindAssertion, G: id, Step: r.nsteps})
+		if q.note == noteFatal {
+			r.stopping = true
+		}
+		return id, reply{step: r.nsteps}
+	case noteFailPanic:
+		r.fail(&Failure{Kind: KindPanic, G: id, Step: r.nsteps})
+		r.stopping = true
+		return id, reply{step: r.nsteps}
+	case noteOnceDone:
+		r.object(q.obj, objOnce).running = free
+		return id, reply{step: r.nsteps}
+	}
+	g.state = gParked
+	g.op = pending{kind: q.kind, obj: q.obj, aux: q.aux, auxKind: q.auxKind, n: q.n,
+		cases: copyCases(g.op.cases, q.cases), hasDefault: q.hasDefault}
+	g.arrived = r.nsteps
+	if r.aborting || r.stopping {
+		return r.abortStep(g)
+	}
+	return r.schedule()
+}
+
+// schedule makes one transition: it collects the alternatives, asks the
+// strategy for one if there is a choice, and applies it.
+func (r *Run) schedule() (int, reply) {
+	if r.nsteps >= r.maxSteps {
+		r.stepLimit()
+		return r.end()
+	}
+	alts := r.collect()
+	var a Alt
+	switch len(alts) {
+	case 0:
+		r.noAlternatives()
+		return r.end()
+	case 1:
+		a = alts[0]
+	default:
+		r.pt = Point{Step: r.nsteps, Last: r.last, Alts: alts}
+		i := r.strategy.Choose(&r.pt)
+		if i < 0 || i >= len(alts) {
+			r.diverged(alts)
+			return r.end()
+		}
+		a = alts[i]
+		r.decisions = append(r.decisions, Decision{G: a.G, Case: a.Case})
+		if a.G != r.last {
+			for _, b := range alts {
+				if b.G == r.last {
+					r.preempt = true
+					break
+				}
+			}
+		}
+	}
+	rep, fatal := r.apply(a)
+	if fatal {
+		return r.end()
+	}
+	return a.G, rep
+}
+
+// abortStep serves a goroutine that runs its deferred calls after the run
+// has failed: what it can do alone proceeds, anything else exits it again.
+func (r *Run) abortStep(g *G) (int, reply) {
+	r.alts = r.altsOf(r.alts[:0], g, false)
+	if len(r.alts) == 0 || r.abortSteps >= r.maxSteps {
+		return g.id, reply{kind: rAbort}
+	}
+	r.abortSteps++
+	rep, fatal := r.apply(r.alts[0])
+	if fatal {
+		return g.id, reply{kind: rAbort}
+	}
+	return g.id, rep
+}
+
+// collect returns the alternatives of all parked goroutines.
+func (r *Run) collect() []Alt {
+	alts := r.alts[:0]
+	for _, g := range r.gs {
+		if g.state == gParked {
+			alts = r.altsOf(alts, g, true)
+		}
+	}
+	r.alts = alts
+	return alts
+}
+
+// altsOf appends what g can do now. Rendezvous with parked partners count
+// only when partners is set.
+func (r *Run) altsOf(alts []Alt, g *G, partners bool) []Alt {
+	op := &g.op
+	one := Alt{G: g.id, Case: -1, Kind: op.kind, Obj: uintptr(op.obj)}
+	switch op.kind {
+	case KLock:
+		if !r.object(op.obj, objMutex).mutexFree() {
+			return alts
+		}
+	case KRLock:
+		if !r.object(op.obj, objRWMutex).canRead() {
+			return alts
+		}
+	case KWLock:
+		o := r.object(op.obj, objRWMutex)
+		if g.announced && o.readers > 0 || !g.announced && !o.canRead() {
+			return alts
+		}
+	case KWGWait:
+		if r.object(op.obj, objWaitGroup).count != 0 {
+			return alts
+		}
+	case KCondRelock:
+		if !g.signaled || !r.lockerAvailable(op.aux, op.auxKind) {
+			return alts
+		}
+	case KOnce:
+		if r.object(op.obj, objOnce).running != free {
+			return alts
+		}
+	case KSend, KRecv, KSelect:
+		n := len(alts)
+		for i, c := range op.cases {
+			if r.caseReady(g, c, partners) {
+				k := KRecv
+				if c.Send {
+					k = KSend
+				}
+				alts = append(alts, Alt{G: g.id, Case: i, Kind: k, Obj: uintptr(c.Ch)})
+			}
+		}
+		if len(alts) == n && op.hasDefault {
+			alts = append(alts, Alt{G: g.id, Case: -1, Kind: KSelect})
+		}
+		return alts
+	}
+	return append(alts, one)
+}
+
+// caseReady reports whether channel operation c of goroutine g can
+// proceed now.
+func (r *Run) caseReady(g *G, c CaseDesc, partners bool) bool {
+	if c.Ch == nil {
+		return false
+	}
+	if alone(c) {
+		return true
+	}
+	if !partners {
+		return false
+	}
+	p, _ := r.partner(g, c)
+	return p != nil
+}
+
+// alone reports whether c completes without a controlled partner: the
+// buffer has room or data, the channel is closed (a send then panics, as
+// it should), or a goroutine outside the harness waits on the other side.
+func alone(c CaseDesc) bool {
+	s := peekChan(c.Ch)
+	if s.closed {
+		return true
+	}
+	if c.Send {
+		return s.count < s.capacity || s.outsideRecv
+	}
+	return s.count > 0 || s.outsideSend
+}
+
+// partner finds the goroutine that completes an unbuffered channel
+// operation with g: a parked goroutine waiting on the other side of the
+// same channel in a receive, send or select without default, earliest
+// arrival first. It returns the partner and its case.
+func (r *Run) partner(g *G, c CaseDesc) (*G, int) {
+	var best *G
+	bestCase := -1
+	for _, p := range r.gs {
+		if p == g || p.state != gParked || p.op.hasDefault {
+			continue
+		}
+		switch p.op.kind {
+		case KSend, KRecv, KSelect:
+		default:
+			continue
+		}
+		for i, pc := range p.op.cases {
+			if pc.Ch == c.Ch && pc.Send != c.Send {
+				if best == nil || p.arrived < best.arrived {
+					best, bestCase = p, i
+				}
+				break
+			}
+		}
+	}
+	return best, bestCase
+}
+
+// apply performs alternative a on the model and returns the reply that
+// lets its goroutine perform the real operation. fatal reports that the
+// operation is a fatal error of the Go runtime (such as unlocking an
+// unlocked mutex); the run has then failed.
+func (r *Run) apply(a Alt) (rep reply, fatal bool) {
+	g := r.gs[a.G]
+	op := &g.op
+	r.nsteps++
+	r.steps.Store(int64(r.nsteps))
+	rep = reply{kind: rProceed, cas: a.Case, step: r.nsteps}
+	partner := -1
+	failMsg := ""
+	switch op.kind {
+	case KGo:
+		child := r.newG()
+		rep.child, rep.wake = child.id, child.wake
+	case KLock:
+		r.object(op.obj, objMutex).holder = g.id
+	case KUnlock:
+		o := r.object(op.obj, objMutex)
+		if o.holder == free {
+			failMsg = "fatal error: sync: unlock of unlocked mutex"
+		}
+		o.holder = free
+	case KTryLock:
+		if o := r.object(op.obj, objMutex); o.mutexFree() {
+			o.holder, rep.ok = g.id, true
+		}
+	case KRLock:
+		r.object(op.obj, objRWMutex).readers++
+	case KRUnlock:
+		o := r.object(op.obj, objRWMutex)
+		if o.readers == 0 {
+			failMsg = "fatal error: sync: RUnlock of unlocked RWMutex"
+		} else {
+			o.readers--
+		}
+	case KTryRLock:
+		if o := r.object(op.obj, objRWMutex); o.canRead() {
+			o.readers++
+			rep.ok = true
+		}
+	case KWLock:
+		o := r.object(op.obj, objRWMutex)
+		if o.readers == 0 {
+			o.writer, o.announced, g.announced, rep.ok = g.id, free, false, true
+		} else {
+			o.announced, g.announced = g.id, true
+		}
+	case KWUnlock:
+		o := r.object(op.obj, objRWMutex)
+		if o.writer == free {
+			failMsg = "fatal error: sync: Unlock of unlocked RWMutex"
+		}
+		o.writer = free
+	case KTryWLock:
+		if o := r.object(op.obj, objRWMutex); o.canRead() && o.readers == 0 {
+			o.writer, rep.ok = g.id, true
+		}
+	case KWGAdd:
+		r.object(op.obj, objWaitGroup).count += op.n
+	case KCondWait:
+		o := r.object(op.obj, objCond)
+		o.waiters = append(o.waiters, g.id)
+		g.signaled = false
+		failMsg = r.releaseLocker(op.aux, op.auxKind)
+	case KCondRelock:
+		r.takeLocker(g.id, op.aux, op.auxKind)
+	case KCondSignal, KCondBroadcast:
+		o := r.object(op.obj, objCond)
+		n := len(o.waiters)
+		if op.kind == KCondSignal && n > 1 {
+			n = 1
+		}
+		for _, w := range o.waiters[:n] {
+			r.gs[w].signaled = true
+		}
+		o.waiters = append(o.waiters[:0], o.waiters[n:]...)
+	case KOnce:
+		r.object(op.obj, objOnce).running = g.id
+	case KSend, KRecv, KSelect:
+		if a.Case >= 0 {
+			c := op.cases[a.Case]
+			r.object(c.Ch, objChan)
+			if !alone(c) {
+				p, pc := r.partner(g, c)
+				partner = p.id
+				p.state = gParked
+				p.op = pending{kind: KResume, cases: p.op.cases[:0]}
+				p.arrived = r.nsteps
+				p.wake <- reply{kind: rRendezvous, cas: pc, step: r.nsteps}
+			}
+		}
+	}
+	if op.obj != nil {
+		r.object(op.obj, objKindOf(op.kind))
+	}
+	if r.trace && !r.aborting && !r.stopping {
+		r.rows = append(r.rows, row{step: r.nsteps, g: g.id, kind: a.Kind, obj: objOf(a, op), partner: partner,
+			child: rep.child, ok: rep.ok, preempt: r.preempt})
+	}
+	r.preempt = false
+	g.state = gRunning
+	r.last = g.id
+	r.curID.Store(int64(g.id))
+	if failMsg != "" {
+		if !r.aborting && !r.stopping {
+			r.fail(&Failure{Kind: KindPanic, Message: failMsg, G: g.id, Step: r.nsteps, fatal: true})
+		}
+		g.state = gParked
+		return rep, true
+	}
+	return rep, false
+}
+
+// objOf returns the object alternative a works on.
+func objOf(a Alt, op *pending) unsafe.Pointer {
+	if a.Case >= 0 && a.Case < len(op.cases) {
+		return op.cases[a.Case].Ch
+	}
+	return op.obj
+}
+
+// fail records the run's failure; the first one stands.
+func (r *Run) fail(f *Failure) {
+	if r.failure == nil {
+		r.failure = f
+	}
+}
+
+// end finishes the run: nobody runs any more and the explorer takes over.
+func (r *Run) end() (int, reply) {
+	r.finished = true
+	r.snapshotBlocked()
+	r.signal(event{kind: evEnded})
+	return -1, reply{}
+}
+
+// snapshotBlocked remembers what each live goroutine waits for.
+func (r *Run) snapshotBlocked() {
+	r.blocked = r.blocked[:0]
+	for _, g := range r.gs {
+		if g.state == gParked || g.state == gRunning {
+			b := blockedG{g: g.id, op: g.op, announced: g.announced, signaled: g.signaled}
+			b.enabled = g.state == gParked && len(r.altsOf(nil, g, true)) > 0
+			if r.trace {
+				if r.names == nil {
+					r.names = r.objectNames()
+				}
+				b.desc = r.describeWait(b, r.names)
+			}
+			r.blocked = append(r.blocked, b)
+		}
+	}
+}
+
+func (r *Run) noAlternatives() {
+	live := 0
+	for _, g := range r.gs {
+		if g.state != gDone {
+			live++
+		}
+	}
+	switch {
+	case live == 0:
+		return // the run completed
+	case r.bodyDone:
+		r.fail(&Failure{Kind: KindLeak, Step: r.nsteps, G: -1,
+			Message: fmt.Sprintf("%s still blocked after the test body returned", plural(live, "goroutine"))})
+	default:
+		r.fail(&Failure{Kind: KindDeadlock, Step: r.nsteps, G: -1, Message: "all goroutines are blocked"})
+	}
+}
+
+func (r *Run) stepLimit() {
+	if r.bodyDone {
+		r.fail(&Failure{Kind: KindLeak, Step: r.nsteps, G: -1,
+			Message: fmt.Sprintf("goroutines still running after the test body returned (step limit %d reached)", r.maxSteps)})
+		return
+	}
+	r.fail(&Failure{Kind: KindStepLimit, Step: r.nsteps, G: -1,
+		Message: fmt.Sprintf("run exceeded %d steps (livelock, or raise MaxSteps)", r.maxSteps)})
+}
+
+func (r *Run) diverged(alts []Alt) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "schedule diverged at step %d", r.nsteps+1)
+	if d, ok := r.strategy.(interface{ Divergence() string }); ok {
+		fmt.Fprintf(&b, ": %s", d.Divergence())
+	}
+	b.WriteString("; enabled:")
+	for _, a := range alts {
+		fmt.Fprintf(&b, " %s", altName(a))
+	}
+	b.WriteString(" (the test body is not deterministic, or the token belongs to another test or version)")
+	r.fail(&Failure{Kind: KindNondeterminism, Step: r.nsteps, G: -1, Message: b.String()})
+}
+
+func altName(a Alt) string {
+	if a.Case >= 0 {
+		return fmt.Sprintf("g%d/case%d", a.G, a.Case)
+	}
+	return fmt.Sprintf("g%d", a.G)
+}
+
+func plural(n int, s string) string {
+	if n == 1 {
+		return "1 " + s
+	}
+	return fmt.Sprintf("%d %ss", n, s)
+}

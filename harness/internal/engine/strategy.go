@@ -1,0 +1,64 @@
+package engine
+
+// An Alt is one thing that can happen next: goroutine G performs its
+// pending operation, taking select case Case (-1 for a select's default
+// case and for operations that are not selects).
+type Alt struct {
+	G    int
+	Case int
+	Kind Kind
+	// Obj identifies the object the operation works on (a channel, mutex,
+	// ...); 0 for operations local to the goroutine. Two alternatives
+	// conflict when they work on the same object and one of them writes.
+	Obj uintptr
+}
+
+// A Point is a scheduling decision with at least two alternatives.
+type Point struct {
+	Step int   // transitions made so far in this run
+	Last int   // goroutine that made the previous transition, -1 at the start
+	Alts []Alt // enabled alternatives, ordered by goroutine then case
+}
+
+// A Decision is what a strategy chose at a point, as recorded in schedule
+// tokens: goroutines are numbered in creation order, so a decision names
+// the same goroutine in every run that follows the same decisions.
+type Decision struct {
+	G    int
+	Case int
+}
+
+// A Strategy makes the decisions of an exploration. The engine calls
+// BeginRun before each run, Choose at each point with two or more
+// alternatives, and EndRun after the run. A Strategy is used by one
+// exploration at a time and needs no locking.
+type Strategy interface {
+	// Name describes the strategy and its parameters, e.g. "pct(depth=3)".
+	Name() string
+	// BeginRun starts run number run (from 0). It returns false when the
+	// strategy has nothing left to explore.
+	BeginRun(run int) bool
+	// Choose returns the index in p.Alts of the alternative to take, or -1
+	// if the strategy cannot continue (a replay that diverged).
+	Choose(p *Point) int
+	// EndRun reports how the run went: its length in transitions, and
+	// whether it failed.
+	EndRun(steps int, failed bool)
+}
+
+// Continue is the choice of a schedule with no preemption: the goroutine
+// that ran last goes on if it can, else the lowest-numbered one runs.
+// Replays use it once their recorded decisions are spent, so that a
+// shortened schedule still completes deterministically.
+func Continue(p *Point) int {
+	first := 0
+	for i, a := range p.Alts {
+		if a.G == p.Last {
+			return i
+		}
+		if a.G < p.Alts[first].G {
+			first = i
+		}
+	}
+	return first
+}

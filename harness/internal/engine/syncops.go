@@ -1,0 +1,206 @@
+package engine
+
+import (
+	"reflect"
+	"runtime"
+	"sync"
+	"unsafe"
+)
+
+// The methods below are what the runtime ABI (package rt) calls when the
+// calling goroutine is controlled: each stops at a scheduling point, then
+// performs the real operation, which the engine has made sure will not
+// block.
+
+// Go starts f as a new controlled goroutine.
+func (r *Run) Go(h *Handle, f func()) {
+	rep := r.point(h, &request{kind: KGo})
+	go r.goMain(rep.child, rep.wake, f)
+}
+
+// Yield is a scheduling point with no operation (runtime.Gosched).
+func (r *Run) Yield(h *Handle) { r.point(h, &request{kind: KYield}) }
+
+// Lock locks mu.
+func (r *Run) Lock(h *Handle, mu *sync.Mutex) {
+	r.point(h, &request{kind: KLock, obj: unsafe.Pointer(mu)})
+	mu.Lock()
+}
+
+// Unlock unlocks mu.
+func (r *Run) Unlock(h *Handle, mu *sync.Mutex) {
+	r.point(h, &request{kind: KUnlock, obj: unsafe.Pointer(mu)})
+	mu.Unlock()
+}
+
+// TryLock tries to lock mu.
+func (r *Run) TryLock(h *Handle, mu *sync.Mutex) bool {
+	if rep := r.point(h, &request{kind: KTryLock, obj: unsafe.Pointer(mu)}); rep.ok {
+		return mu.TryLock()
+	}
+	return false
+}
+
+// RLock locks rw for reading.
+func (r *Run) RLock(h *Handle, rw *sync.RWMutex) {
+	r.point(h, &request{kind: KRLock, obj: unsafe.Pointer(rw)})
+	rw.RLock()
+}
+
+// RUnlock undoes one RLock.
+func (r *Run) RUnlock(h *Handle, rw *sync.RWMutex) {
+	r.point(h, &request{kind: KRUnlock, obj: unsafe.Pointer(rw)})
+	rw.RUnlock()
+}
+
+// TryRLock tries to lock rw for reading.
+func (r *Run) TryRLock(h *Handle, rw *sync.RWMutex) bool {
+	if rep := r.point(h, &request{kind: KTryRLock, obj: unsafe.Pointer(rw)}); rep.ok {
+		return rw.TryRLock()
+	}
+	return false
+}
+
+// WLock locks rw for writing. Like the runtime's, it first announces
+// itself, which stops new readers, then waits for the readers to leave.
+func (r *Run) WLock(h *Handle, rw *sync.RWMutex) {
+	for !r.point(h, &request{kind: KWLock, obj: unsafe.Pointer(rw)}).ok {
+	}
+	rw.Lock()
+}
+
+// WUnlock unlocks rw for writing.
+func (r *Run) WUnlock(h *Handle, rw *sync.RWMutex) {
+	r.point(h, &request{kind: KWUnlock, obj: unsafe.Pointer(rw)})
+	rw.Unlock()
+}
+
+// TryWLock tries to lock rw for writing.
+func (r *Run) TryWLock(h *Handle, rw *sync.RWMutex) bool {
+	if rep := r.point(h, &request{kind: KTryWLock, obj: unsafe.Pointer(rw)}); rep.ok {
+		return rw.TryLock()
+	}
+	return false
+}
+
+// WaitGroupAdd adds delta to wg's counter.
+func (r *Run) WaitGroupAdd(h *Handle, wg *sync.WaitGroup, delta int) {
+	r.point(h, &request{kind: KWGAdd, obj: unsafe.Pointer(wg), n: int64(delta)})
+	wg.Add(delta)
+}
+
+// WaitGroupWait waits for wg's counter to reach zero.
+func (r *Run) WaitGroupWait(h *Handle, wg *sync.WaitGroup) {
+	r.point(h, &request{kind: KWGWait, obj: unsafe.Pointer(wg)})
+	wg.Wait()
+}
+
+// rwmutexRLocker is the type RWMutex.RLocker returns.
+var rwmutexRLocker = reflect.TypeOf(new(sync.RWMutex).RLocker())
+
+// lockerOf says how the engine can model a Cond's locker.
+func lockerOf(l sync.Locker) (unsafe.Pointer, lockerKind) {
+	switch l := l.(type) {
+	case *sync.Mutex:
+		return unsafe.Pointer(l), lockerMutex
+	case *sync.RWMutex:
+		return unsafe.Pointer(l), lockerRWWrite
+	}
+	if reflect.TypeOf(l) == rwmutexRLocker {
+		return reflect.ValueOf(l).UnsafePointer(), lockerRWRead
+	}
+	return nil, lockerOther
+}
+
+// CondWait is sync.Cond.Wait: it joins c's waiters and releases c.L in one
+// step, as the runtime does, then waits to be signaled and takes c.L back.
+func (r *Run) CondWait(h *Handle, c *sync.Cond) {
+	lp, lk := lockerOf(c.L)
+	r.point(h, &request{kind: KCondWait, obj: unsafe.Pointer(c), aux: lp, auxKind: lk})
+	switch lk {
+	case lockerMutex:
+		(*sync.Mutex)(lp).Unlock()
+	case lockerRWWrite:
+		(*sync.RWMutex)(lp).Unlock()
+	case lockerRWRead:
+		(*sync.RWMutex)(lp).RUnlock()
+	default:
+		c.L.Unlock()
+	}
+	r.point(h, &request{kind: KCondRelock, obj: unsafe.Pointer(c), aux: lp, auxKind: lk})
+	switch lk {
+	case lockerMutex:
+		(*sync.Mutex)(lp).Lock()
+	case lockerRWWrite:
+		(*sync.RWMutex)(lp).Lock()
+	case lockerRWRead:
+		(*sync.RWMutex)(lp).RLock()
+	default:
+		c.L.Lock()
+	}
+}
+
+// CondSignal wakes the longest-waiting goroutine of c, if any.
+func (r *Run) CondSignal(h *Handle, c *sync.Cond) {
+	r.point(h, &request{kind: KCondSignal, obj: unsafe.Pointer(c)})
+	c.Signal() // for waiters outside the exploration
+}
+
+// CondBroadcast wakes every goroutine waiting on c.
+func (r *Run) CondBroadcast(h *Handle, c *sync.Cond) {
+	r.point(h, &request{kind: KCondBroadcast, obj: unsafe.Pointer(c)})
+	c.Broadcast()
+}
+
+// OnceDo is sync.Once.Do: goroutines that arrive while f runs wait for it.
+func (r *Run) OnceDo(h *Handle, o *sync.Once, f func()) {
+	r.point(h, &request{kind: KOnce, obj: unsafe.Pointer(o)})
+	defer r.submit(h, &request{note: noteOnceDone, obj: unsafe.Pointer(o)})
+	o.Do(f)
+}
+
+// Atomic is the scheduling point before an operation of sync/atomic on the
+// word at addr; write tells whether it may change the word.
+func (r *Run) Atomic(h *Handle, addr unsafe.Pointer, write bool) {
+	k := KAtomicLoad
+	if write {
+		k = KAtomicStore
+	}
+	r.point(h, &request{kind: k, obj: addr})
+}
+
+// MapOp is the scheduling point before an operation on a sync.Map.
+func (r *Run) MapOp(h *Handle, m *sync.Map, write bool) {
+	k := KMapRead
+	if write {
+		k = KMapWrite
+	}
+	r.point(h, &request{kind: k, obj: unsafe.Pointer(m)})
+}
+
+// Errorf records a failed check of the test; fatal also ends the calling
+// goroutine, as testing.T.FailNow does.
+func (r *Run) Errorf(h *Handle, text string, fatal bool) {
+	h.msgs = append(h.msgs, Message{Step: h.step, G: h.id, Text: text, Error: true})
+	q := request{note: noteError}
+	if fatal {
+		q.note = noteFatal
+	}
+	r.submit(h, &q)
+	if fatal {
+		runtime.Goexit()
+	}
+}
+
+// Logf records a line of the test's log.
+func (r *Run) Logf(h *Handle, text string) {
+	h.msgs = append(h.msgs, Message{Step: h.step, G: h.id, Text: text})
+}
+
+// Fatal ends the run with a fatal error of the Go runtime in the calling
+// goroutine, such as "all goroutines are asleep" would be.
+func (r *Run) Fatal(h *Handle, text string) {
+	h.msgs = append(h.msgs, Message{Step: h.step, G: h.id, Text: text, Error: true})
+	r.submit(h, &request{note: noteFailPanic})
+	runtime.Goexit()
+}

@@ -1,0 +1,362 @@
+package engine
+
+import (
+	"cmp"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"unsafe"
+)
+
+// A Trace is the record of a traced run, in the words a report uses.
+type Trace struct {
+	Steps      []Step
+	Goroutines []GState
+}
+
+// A Step is one transition of a traced run.
+type Step struct {
+	Step    int
+	G       int
+	Op      string // "Lock", "send", ...
+	Object  string // "sync.Mutex#1", "chan int#2", "g3" for go; "" if none
+	File    string // where the goroutine performed it
+	Line    int
+	Func    string
+	Partner int // the other goroutine of a rendezvous, or -1
+	preempt bool
+}
+
+// A GState is a goroutine's state at the end of a traced run.
+type GState struct {
+	G       int
+	State   string // "returned", "panicked", "blocked: Lock sync.Mutex#2 (held by g1)", ...
+	Blocked bool
+	File    string // where it stopped, for a blocked goroutine
+	Line    int
+	Stack   string // its user frames, one "func\n\tfile:line" pair a frame
+}
+
+// Preemptions counts the switches away from a goroutine that could have
+// gone on: the measure of how unusual a schedule is.
+func (t *Trace) Preemptions() int { return len(t.PreemptionSteps()) }
+
+// PreemptionSteps returns the steps taken by another goroutine while the
+// previous one could have continued. It relies on the steps recording
+// whether the previous goroutine was still enabled.
+func (t *Trace) PreemptionSteps() []int {
+	var out []int
+	for i := 1; i < len(t.Steps); i++ {
+		if t.Steps[i].G != t.Steps[i-1].G && t.Steps[i].preempt {
+			out = append(out, t.Steps[i].Step)
+		}
+	}
+	return out
+}
+
+// result builds the run's Result; the run's goroutines have all exited or
+// been abandoned, so their handles may be read.
+func (r *Run) result() *Result {
+	res := &Result{Failure: r.failure, Steps: r.nsteps, Decisions: slices.Clone(r.decisions)}
+	for _, g := range r.gs {
+		if g.state != gStuck && g.h != nil {
+			res.Messages = append(res.Messages, g.h.msgs...)
+		}
+	}
+	slices.SortStableFunc(res.Messages, func(a, b Message) int { return cmp.Compare(a.Step, b.Step) })
+	if f := res.Failure; f != nil {
+		switch f.Kind {
+		case KindPanic:
+			if h := r.handleOf(f.G); h != nil && h.exit == exitPanic && !f.fatal {
+				f.Message = fmt.Sprintf("%v (in g%d)", h.panicVal, f.G)
+				f.Details = string(h.panicStack)
+			} else if f.Message == "" {
+				f.Message = fmt.Sprintf("goroutine g%d failed", f.G)
+			} else {
+				f.Message = fmt.Sprintf("%s (in g%d)", f.Message, f.G)
+			}
+		case KindAssertion:
+			for _, m := range res.Messages {
+				if m.Error {
+					f.Message, f.G = m.Text, m.G
+					break
+				}
+			}
+		}
+	}
+	if r.trace {
+		res.Trace = r.buildTrace()
+	}
+	return res
+}
+
+func (r *Run) handleOf(id int) *Handle {
+	if id < 0 || id >= len(r.gs) || r.gs[id].state == gStuck {
+		return nil
+	}
+	return r.gs[id].h
+}
+
+// buildTrace turns the rows and the goroutines' locations into a Trace.
+func (r *Run) buildTrace() *Trace {
+	names := r.names
+	if names == nil {
+		names = r.objectNames()
+	}
+	locs := make(map[[2]int][]uintptr)
+	for _, g := range r.gs {
+		if h := r.handleOf(g.id); h != nil {
+			for _, l := range h.locs {
+				locs[[2]int{g.id, l.step}] = l.pcs
+			}
+		}
+	}
+	t := &Trace{}
+	for _, rw := range r.rows {
+		s := Step{Step: rw.step, G: rw.g, Op: rw.kind.String(), Object: names[rw.obj], Partner: rw.partner}
+		if rw.kind == KGo {
+			s.Object = fmt.Sprintf("g%d", rw.child)
+		}
+		if rw.kind == KTryLock || rw.kind == KTryRLock || rw.kind == KTryWLock {
+			if rw.ok {
+				s.Op += " (acquired)"
+			} else {
+				s.Op += " (failed)"
+			}
+		}
+		s.preempt = rw.preempt
+		if f, ok := userFrame(locs[[2]int{rw.g, rw.step}]); ok {
+			s.File, s.Line, s.Func = f.File, f.Line, f.Function
+		}
+		t.Steps = append(t.Steps, s)
+	}
+	blocked := make(map[int]blockedG)
+	for _, b := range r.blocked {
+		blocked[b.g] = b
+	}
+	for _, g := range r.gs {
+		gs := GState{G: g.id}
+		h := r.handleOf(g.id)
+		switch {
+		case g.state == gStuck:
+			gs.State = "running outside the harness's control (see its stack above)"
+		case blockedHas(blocked, g.id):
+			b := blocked[g.id]
+			gs.Blocked = !b.enabled
+			if b.enabled {
+				gs.State = "runnable, about to " + b.desc
+			} else {
+				gs.State = "blocked: " + b.desc
+			}
+			if h != nil {
+				frames := userFrames(h.final)
+				if len(frames) > 0 {
+					gs.File, gs.Line = frames[0].File, frames[0].Line
+				}
+				gs.Stack = formatFrames(frames)
+			}
+		case h != nil && h.exit == exitPanic:
+			gs.State = fmt.Sprintf("panicked: %v", h.panicVal)
+		case h != nil && h.exit == exitGoexit:
+			gs.State = "exited (runtime.Goexit or FailNow)"
+		default:
+			gs.State = "returned"
+		}
+		t.Goroutines = append(t.Goroutines, gs)
+	}
+	return t
+}
+
+func blockedHas(m map[int]blockedG, id int) bool { _, ok := m[id]; return ok }
+
+// describeWait says what a blocked goroutine waits for.
+func (r *Run) describeWait(b blockedG, names map[unsafe.Pointer]string) string {
+	op := b.op
+	name := names[op.obj]
+	if name == "" && op.obj != nil {
+		name = r.nameNew(op.obj, objKindOf(op.kind), names)
+	}
+	switch op.kind {
+	case KLock:
+		o := r.objs[op.obj]
+		return fmt.Sprintf("Lock %s (%s)", name, holderText(o.holder))
+	case KRLock:
+		o := r.objs[op.obj]
+		if o.announced != free {
+			return fmt.Sprintf("RLock %s (writer g%d waiting)", name, o.announced)
+		}
+		return fmt.Sprintf("RLock %s (%s)", name, holderText(o.writer))
+	case KWLock:
+		o := r.objs[op.obj]
+		if b.announced {
+			return fmt.Sprintf("Lock %s (waiting for %s to RUnlock)", name, plural(o.readers, "reader"))
+		}
+		return fmt.Sprintf("Lock %s (%s)", name, holderText(o.writer))
+	case KWGWait:
+		return fmt.Sprintf("Wait %s (counter %d)", name, r.objs[op.obj].count)
+	case KCondRelock:
+		if !b.signaled {
+			return fmt.Sprintf("Wait %s (not signaled)", name)
+		}
+		return fmt.Sprintf("Wait %s (signaled, waiting for its lock)", name)
+	case KOnce:
+		return fmt.Sprintf("Do %s (g%d is running the function)", name, r.objs[op.obj].running)
+	case KSend, KRecv, KSelect:
+		var parts []string
+		for _, c := range op.cases {
+			n := names[c.Ch]
+			if n == "" && c.Ch != nil {
+				n = r.nameNew(c.Ch, objChan, names)
+			}
+			if c.Ch == nil {
+				n = "nil chan"
+			}
+			if c.Send {
+				parts = append(parts, "send on "+n)
+			} else {
+				parts = append(parts, "receive from "+n)
+			}
+		}
+		if op.kind == KSelect {
+			if len(parts) == 0 {
+				return "select with no cases"
+			}
+			return "select: " + strings.Join(parts, ", ")
+		}
+		if len(parts) == 1 {
+			return parts[0]
+		}
+	case KResume, KStart:
+		return "runnable"
+	}
+	if name != "" {
+		return op.kind.String() + " " + name
+	}
+	return op.kind.String()
+}
+
+func holderText(h int) string {
+	switch h {
+	case free:
+		return "free"
+	case outside:
+		return "held outside the exploration"
+	}
+	return fmt.Sprintf("held by g%d", h)
+}
+
+// objectNames names the objects of the run by kind and order of first use.
+func (r *Run) objectNames() map[unsafe.Pointer]string {
+	names := make(map[unsafe.Pointer]string)
+	for _, rw := range r.rows {
+		if rw.obj == nil || names[rw.obj] != "" {
+			continue
+		}
+		k := objChan
+		if o, ok := r.objs[rw.obj]; ok {
+			k = o.kind
+		}
+		r.nameNew(rw.obj, k, names)
+	}
+	return names
+}
+
+func (r *Run) nameNew(p unsafe.Pointer, k objKind, names map[unsafe.Pointer]string) string {
+	if r.nameSeq == nil {
+		r.nameSeq = make(map[objKind]int)
+	}
+	r.nameSeq[k]++
+	n := fmt.Sprintf("%s#%d", objKindNames[k], r.nameSeq[k])
+	names[p] = n
+	return n
+}
+
+// ourPackages are the packages whose frames a report skips: the user's
+// code is the first frame outside them.
+var ourPackages = map[string]bool{
+	"github.com/interleave-go/interleave/harness":                   true,
+	"github.com/interleave-go/interleave/harness/rt":                true,
+	"github.com/interleave-go/interleave/harness/internal/engine":   true,
+	"github.com/interleave-go/interleave/harness/internal/strategy": true,
+	"runtime": true,
+}
+
+// funcPackage returns the import path of a function name as runtime.Frame
+// reports it ("example.com/a/b.(*T).M" has package "example.com/a/b").
+func funcPackage(fn string) string {
+	slash := strings.LastIndexByte(fn, '/')
+	dot := strings.IndexByte(fn[slash+1:], '.')
+	if dot < 0 {
+		return fn
+	}
+	return fn[:slash+1+dot]
+}
+
+func userFrames(pcs []uintptr) []runtime.Frame {
+	if len(pcs) == 0 {
+		return nil
+	}
+	var out []runtime.Frame
+	frames := runtime.CallersFrames(pcs)
+	for {
+		f, more := frames.Next()
+		if f.Function != "" && !ourPackages[funcPackage(f.Function)] {
+			out = append(out, f)
+		}
+		if !more {
+			return out
+		}
+	}
+}
+
+func userFrame(pcs []uintptr) (runtime.Frame, bool) {
+	fs := userFrames(pcs)
+	if len(fs) == 0 {
+		return runtime.Frame{}, false
+	}
+	return fs[0], true
+}
+
+func formatFrames(fs []runtime.Frame) string {
+	var b strings.Builder
+	for _, f := range fs {
+		fmt.Fprintf(&b, "%s(...)\n\t%s:%d\n", f.Function, f.File, f.Line)
+	}
+	return b.String()
+}
+
+// Format writes the trace as the rows of a report.
+func (t *Trace) Format(b *strings.Builder) {
+	fmt.Fprintf(b, "trace (%s, %s):\n", plural(len(t.Steps), "step"), plural(t.Preemptions(), "preemption"))
+	fmt.Fprintf(b, "  %5s  %-4s %-22s %-22s %s\n", "step", "g", "operation", "object", "location")
+	for _, s := range t.Steps {
+		obj := s.Object
+		if s.Partner >= 0 {
+			obj += fmt.Sprintf(" (with g%d)", s.Partner)
+		}
+		loc := ""
+		if s.File != "" {
+			loc = fmt.Sprintf("%s:%d", filepath.Base(s.File), s.Line)
+		}
+		mark := " "
+		if s.preempt {
+			mark = "*"
+		}
+		fmt.Fprintf(b, " %s%5d  %-4s %-22s %-22s %s\n", mark, s.Step, fmt.Sprintf("g%d", s.G), s.Op, obj, loc)
+	}
+	b.WriteString("goroutines:\n")
+	for _, g := range t.Goroutines {
+		loc := ""
+		if g.File != "" {
+			loc = fmt.Sprintf(" at %s:%d", filepath.Base(g.File), g.Line)
+		}
+		fmt.Fprintf(b, "  g%d: %s%s\n", g.G, g.State, loc)
+		for _, line := range strings.Split(strings.TrimRight(g.Stack, "\n"), "\n") {
+			if line != "" {
+				fmt.Fprintf(b, "      %s\n", line)
+			}
+		}
+	}
+}

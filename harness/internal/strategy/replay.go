@@ -1,0 +1,55 @@
+package strategy
+
+import (
+	"fmt"
+
+	"github.com/interleave-go/interleave/harness/internal/engine"
+)
+
+// Replay follows recorded decisions, then continues without preemption
+// (engine.Continue) once they are spent.
+type Replay struct {
+	decisions []engine.Decision
+	next      int
+	diverged  string
+}
+
+// NewReplay returns a strategy that replays decisions.
+func NewReplay(decisions []engine.Decision) *Replay { return &Replay{decisions: decisions} }
+
+// Name implements engine.Strategy.
+func (s *Replay) Name() string { return "replay" }
+
+// BeginRun implements engine.Strategy.
+func (s *Replay) BeginRun(int) bool {
+	s.next, s.diverged = 0, ""
+	return true
+}
+
+// Choose implements engine.Strategy.
+func (s *Replay) Choose(p *engine.Point) int {
+	if s.next >= len(s.decisions) {
+		return engine.Continue(p)
+	}
+	d := s.decisions[s.next]
+	s.next++
+	for i, a := range p.Alts {
+		if a.G == d.G && a.Case == d.Case {
+			return i
+		}
+	}
+	s.diverged = fmt.Sprintf("decision %d of the token is g%d", s.next, d.G)
+	if d.Case >= 0 {
+		s.diverged += fmt.Sprintf("/case%d", d.Case)
+	}
+	return -1
+}
+
+// Divergence says which recorded decision could not be followed.
+func (s *Replay) Divergence() string { return s.diverged }
+
+// Consumed reports how many recorded decisions the last run used.
+func (s *Replay) Consumed() int { return s.next }
+
+// EndRun implements engine.Strategy.
+func (s *Replay) EndRun(int, bool) {}

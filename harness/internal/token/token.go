@@ -1,0 +1,156 @@
+// Package token encodes schedules as replay tokens: one short line a person
+// can paste into a command, versioned and checksummed so that a mistyped or
+// truncated token is an error rather than a different run.
+//
+// A version 1 token is the unpadded base64url encoding of
+//
+//	version (1 byte) | test (uvarint) | seed (uvarint) | n (uvarint) | n decisions | crc32 (4 bytes)
+//
+// where test is a 32-bit FNV-1a hash of the test's name, seed the run's own
+// seed, and a decision is uvarint(g<<2 | hasCase<<1 | repeated), then the
+// case as a uvarint if hasCase, then the repeat count minus 2 if repeated.
+package token
+
+import (
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"hash/fnv"
+
+	"github.com/interleave-go/interleave/harness/internal/engine"
+)
+
+// Version is the version of the tokens Encode writes.
+const Version = 1
+
+// A Schedule is what a token holds.
+type Schedule struct {
+	Test      uint32 // hash of the test name, see TestHash
+	Seed      uint64
+	Decisions []engine.Decision
+}
+
+// TestHash is the hash of a test's name that tokens carry.
+func TestHash(name string) uint32 {
+	h := fnv.New32a()
+	h.Write([]byte(name))
+	return h.Sum32()
+}
+
+// Encode returns the token of s.
+func Encode(s Schedule) string {
+	b := []byte{Version}
+	b = binary.AppendUvarint(b, uint64(s.Test))
+	b = binary.AppendUvarint(b, s.Seed)
+	b = binary.AppendUvarint(b, uint64(len(s.Decisions)))
+	ds := s.Decisions
+	for i := 0; i < len(ds); {
+		d := ds[i]
+		n := 1
+		for i+n < len(ds) && ds[i+n] == d {
+			n++
+		}
+		head := uint64(d.G) << 2
+		if d.Case >= 0 {
+			head |= 2
+		}
+		if n > 1 {
+			head |= 1
+		}
+		b = binary.AppendUvarint(b, head)
+		if d.Case >= 0 {
+			b = binary.AppendUvarint(b, uint64(d.Case))
+		}
+		if n > 1 {
+			b = binary.AppendUvarint(b, uint64(n-2))
+		}
+		i += n
+	}
+	b = binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(b))
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// ErrMalformed is wrapped by every error Decode returns.
+var ErrMalformed = errors.New("malformed schedule token")
+
+// maxDecisions bounds what a token may claim, so that a corrupt count
+// cannot make Decode allocate without limit.
+const maxDecisions = 1 << 24
+
+// Decode parses a token.
+func Decode(tok string) (Schedule, error) {
+	var s Schedule
+	if tok == "" {
+		return s, fmt.Errorf("%w: empty", ErrMalformed)
+	}
+	b, err := base64.RawURLEncoding.DecodeString(tok)
+	if err != nil {
+		return s, fmt.Errorf("%w: not base64url (%v)", ErrMalformed, err)
+	}
+	if len(b) < 1+4 {
+		return s, fmt.Errorf("%w: too short (%d bytes)", ErrMalformed, len(b))
+	}
+	if b[0] != Version {
+		return s, fmt.Errorf("%w: version %d, this interleave reads version %d", ErrMalformed, b[0], Version)
+	}
+	body, sum := b[:len(b)-4], binary.BigEndian.Uint32(b[len(b)-4:])
+	if crc32.ChecksumIEEE(body) != sum {
+		return s, fmt.Errorf("%w: checksum mismatch (truncated or mistyped?)", ErrMalformed)
+	}
+	d := decoder{b: body[1:]}
+	s.Test = uint32(d.uvarint())
+	s.Seed = d.uvarint()
+	n := d.uvarint()
+	if n > maxDecisions {
+		return s, fmt.Errorf("%w: claims %d decisions", ErrMalformed, n)
+	}
+	s.Decisions = make([]engine.Decision, 0, n)
+	for uint64(len(s.Decisions)) < n && d.err == nil {
+		head := d.uvarint()
+		dec := engine.Decision{G: int(head >> 2), Case: -1}
+		if head&2 != 0 {
+			dec.Case = int(d.uvarint())
+		}
+		rep := uint64(1)
+		if head&1 != 0 {
+			rep = d.uvarint() + 2
+		}
+		if rep > n-uint64(len(s.Decisions)) {
+			return s, fmt.Errorf("%w: decisions overrun the count", ErrMalformed)
+		}
+		for range rep {
+			s.Decisions = append(s.Decisions, dec)
+		}
+	}
+	if d.err != nil {
+		return s, fmt.Errorf("%w: %v", ErrMalformed, d.err)
+	}
+	if len(d.b) != 0 {
+		return s, fmt.Errorf("%w: %d trailing bytes", ErrMalformed, len(d.b))
+	}
+	return s, nil
+}
+
+type decoder struct {
+	b   []byte
+	err error
+}
+
+func (d *decoder) uvarint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.err = errors.New("truncated number")
+		return 0
+	}
+	if v > 1<<40 {
+		d.err = fmt.Errorf("number %d out of range", v)
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}

@@ -1,0 +1,89 @@
+package token_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/interleave-go/interleave/harness/internal/engine"
+	"github.com/interleave-go/interleave/harness/internal/token"
+)
+
+func TestRoundTrip(t *testing.T) {
+	cases := []token.Schedule{
+		{},
+		{Test: token.TestHash("TestX"), Seed: 42},
+		{Test: 7, Seed: 1 << 40, Decisions: []engine.Decision{{G: 0, Case: -1}, {G: 1, Case: -1}, {G: 1, Case: -1}, {G: 1, Case: -1}, {G: 2, Case: 0}, {G: 2, Case: 3}, {G: 300, Case: -1}}},
+	}
+	long := token.Schedule{Seed: 3}
+	for i := range 1000 {
+		long.Decisions = append(long.Decisions, engine.Decision{G: i % 3, Case: i%5 - 1})
+	}
+	cases = append(cases, long)
+	for i, s := range cases {
+		tok := token.Encode(s)
+		got, err := token.Decode(tok)
+		require.NoError(t, err, "case %d", i)
+		if len(s.Decisions) == 0 {
+			s.Decisions = []engine.Decision{}
+		}
+		require.Equal(t, s, got, "case %d: token %s", i, tok)
+	}
+}
+
+func TestRepeatsAreCompact(t *testing.T) {
+	s := token.Schedule{}
+	for range 500 {
+		s.Decisions = append(s.Decisions, engine.Decision{G: 1, Case: -1})
+	}
+	if tok := token.Encode(s); len(tok) > 20 {
+		t.Errorf("500 identical decisions: token %q has %d characters, want at most 20", tok, len(tok))
+	}
+}
+
+func TestDecodeRejectsBadTokens(t *testing.T) {
+	good := token.Encode(token.Schedule{Seed: 9, Decisions: []engine.Decision{{G: 1, Case: -1}, {G: 2, Case: 1}}})
+	flipped := []byte(good)
+	flipped[3] ^= 1
+	cases := map[string]string{
+		"":                      "empty",
+		"!!!":                   "not base64url",
+		"AQ":                    "too short",
+		good[:len(good)-2]:      "",
+		string(flipped):         "",
+		"Ag" + good[2:]:         "version 2",
+		good + "A":              "",
+		strings.Repeat("A", 40): "",
+	}
+	for tok, want := range cases {
+		_, err := token.Decode(tok)
+		if err == nil {
+			t.Errorf("Decode(%q) = nil error, want an error", tok)
+			continue
+		}
+		if !errors.Is(err, token.ErrMalformed) {
+			t.Errorf("Decode(%q) = %v, want an ErrMalformed", tok, err)
+		}
+		if want != "" && !strings.Contains(err.Error(), want) {
+			t.Errorf("Decode(%q) = %v, want it to mention %q", tok, err, want)
+		}
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	f.Add(token.Encode(token.Schedule{Seed: 1, Decisions: []engine.Decision{{G: 1, Case: -1}}}))
+	f.Add("AQ")
+	f.Fuzz(func(t *testing.T, tok string) {
+		s, err := token.Decode(tok)
+		if err != nil {
+			return
+		}
+		if again := token.Encode(s); again != tok {
+			if _, err := token.Decode(again); err != nil {
+				t.Fatalf("re-encoding %q gives undecodable %q: %v", tok, again, err)
+			}
+		}
+	})
+}

@@ -1,0 +1,95 @@
+package rt
+
+import (
+	"github.com/interleave-go/interleave/harness/internal/engine"
+)
+
+// Send is the send statement ch <- v.
+func Send[T any](ch chan<- T, v T) {
+	if r, h := engine.Current(); r != nil {
+		engine.Send(r, h, ch, v)
+		return
+	}
+	ch <- v
+}
+
+// Recv is the receive expression <-ch.
+func Recv[T any](ch <-chan T) T {
+	if r, h := engine.Current(); r != nil {
+		v, _ := engine.Recv(r, h, ch)
+		return v
+	}
+	return <-ch
+}
+
+// Recv2 is the receive v, ok := <-ch. A for range loop over a channel
+// becomes a three-clause loop over Recv2:
+//
+//	for v, ok := rt.Recv2(ch); ok; v, ok = rt.Recv2(ch) { ... }
+func Recv2[T any](ch <-chan T) (T, bool) {
+	if r, h := engine.Current(); r != nil {
+		return engine.Recv(r, h, ch)
+	}
+	v, ok := <-ch
+	return v, ok
+}
+
+// Close is close(ch).
+func Close[T any](ch chan<- T) {
+	if r, h := engine.Current(); r != nil {
+		engine.Close(r, h, ch)
+		return
+	}
+	close(ch)
+}
+
+// Len is len(ch) for a channel.
+func Len[T any](ch <-chan T) int {
+	if r, h := engine.Current(); r != nil {
+		engine.ChanLen(r, h, ch)
+	}
+	return len(ch)
+}
+
+// Cap is cap(ch) for a channel.
+func Cap[T any](ch <-chan T) int { return cap(ch) }
+
+// Controlled reports whether the calling goroutine is controlled by an
+// exploration. A select statement is rewritten as
+//
+//	if rt.Controlled() {
+//		i = rt.Select(hasDefault, rt.RecvCase(c0, &v0, &ok0), rt.SendCase(c1, x1))
+//	} else {
+//		select { case v0, ok0 = <-c0: i = 0; case c1 <- x1: i = 1; default: i = -1 }
+//	}
+//	switch i { case 0: ...; case 1: ...; default: ... }
+//
+// with the channel and value expressions evaluated once before it, in
+// source order, as the select statement evaluates them.
+func Controlled() bool {
+	r, _ := engine.Current()
+	return r != nil
+}
+
+// A Case is one case of a select statement.
+type Case = engine.Case
+
+// SendCase is the case "ch <- v" of a select.
+func SendCase[T any](ch chan<- T, v T) Case { return &engine.SendCase[T]{Ch: ch, V: v} }
+
+// RecvCase is the case "v, ok = <-ch" of a select; v and ok may be nil.
+func RecvCase[T any](ch <-chan T, v *T, ok *bool) Case {
+	return &engine.RecvCase[T]{Ch: ch, V: v, OK: ok}
+}
+
+// Select runs a select statement whose cases are cases, with a default
+// case if hasDefault, in a controlled goroutine. It returns the index of
+// the case taken, -1 for the default case. It must only be called when
+// Controlled reports true.
+func Select(hasDefault bool, cases ...Case) int {
+	r, h := engine.Current()
+	if r == nil {
+		panic("interleave/rt: Select called outside a controlled goroutine")
+	}
+	return r.Select(h, hasDefault, cases)
+}

@@ -1,0 +1,115 @@
+package rt
+
+import (
+	"reflect"
+	"runtime"
+	"sync"
+	"unsafe"
+
+	"github.com/interleave-go/interleave/harness/internal/engine"
+)
+
+func runtimeGosched() { runtime.Gosched() }
+
+var rlockerType = reflect.TypeOf(new(sync.RWMutex).RLocker())
+
+// rlockerOf returns the RWMutex behind a Locker made by RLocker.
+func rlockerOf(l sync.Locker) (*sync.RWMutex, bool) {
+	if reflect.TypeOf(l) != rlockerType {
+		return nil, false
+	}
+	return (*sync.RWMutex)(reflect.ValueOf(l).UnsafePointer()), true
+}
+
+// atomicPoint is the scheduling point before an atomic operation.
+func atomicPoint(addr unsafe.Pointer, write bool) {
+	if r, h := engine.Current(); r != nil {
+		r.Atomic(h, addr, write)
+	}
+}
+
+func mapPoint(m *sync.Map, write bool) {
+	if r, h := engine.Current(); r != nil {
+		r.MapOp(h, m, write)
+	}
+}
+
+// MapLoad is (*sync.Map).Load.
+func MapLoad(m *sync.Map, key any) (value any, ok bool) {
+	if engine.Active() {
+		mapPoint(m, false)
+	}
+	return m.Load(key)
+}
+
+// MapStore is (*sync.Map).Store.
+func MapStore(m *sync.Map, key, value any) {
+	if engine.Active() {
+		mapPoint(m, true)
+	}
+	m.Store(key, value)
+}
+
+// MapLoadOrStore is (*sync.Map).LoadOrStore.
+func MapLoadOrStore(m *sync.Map, key, value any) (actual any, loaded bool) {
+	if engine.Active() {
+		mapPoint(m, true)
+	}
+	return m.LoadOrStore(key, value)
+}
+
+// MapLoadAndDelete is (*sync.Map).LoadAndDelete.
+func MapLoadAndDelete(m *sync.Map, key any) (value any, loaded bool) {
+	if engine.Active() {
+		mapPoint(m, true)
+	}
+	return m.LoadAndDelete(key)
+}
+
+// MapDelete is (*sync.Map).Delete.
+func MapDelete(m *sync.Map, key any) {
+	if engine.Active() {
+		mapPoint(m, true)
+	}
+	m.Delete(key)
+}
+
+// MapSwap is (*sync.Map).Swap.
+func MapSwap(m *sync.Map, key, value any) (previous any, loaded bool) {
+	if engine.Active() {
+		mapPoint(m, true)
+	}
+	return m.Swap(key, value)
+}
+
+// MapCompareAndSwap is (*sync.Map).CompareAndSwap.
+func MapCompareAndSwap(m *sync.Map, key, old, new any) (swapped bool) {
+	if engine.Active() {
+		mapPoint(m, true)
+	}
+	return m.CompareAndSwap(key, old, new)
+}
+
+// MapCompareAndDelete is (*sync.Map).CompareAndDelete.
+func MapCompareAndDelete(m *sync.Map, key, old any) (deleted bool) {
+	if engine.Active() {
+		mapPoint(m, true)
+	}
+	return m.CompareAndDelete(key, old)
+}
+
+// MapRange is (*sync.Map).Range.
+func MapRange(m *sync.Map, f func(key, value any) bool) {
+	if engine.Active() {
+		mapPoint(m, false)
+	}
+	m.Range(f)
+}
+
+// MapClear is (*sync.Map).Clear.
+func MapClear(m *sync.Map) {
+	if engine.Active() {
+		mapPoint(m, true)
+	}
+	m.Clear()
+}

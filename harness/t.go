@@ -1,0 +1,82 @@
+package harness
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/interleave-go/interleave/harness/internal/engine"
+)
+
+// T is handed to the body of an exploration, once a run. Its methods may
+// be called from any goroutine of the run; a failed check fails the run,
+// whichever goroutine makes it. T satisfies testify's require.TestingT and
+// assert.TestingT.
+type T struct {
+	name string
+
+	mu     sync.Mutex // guards what goroutines outside the run report
+	outErr []string
+	outLog []string
+}
+
+// Name returns the name of the test that runs the exploration.
+func (t *T) Name() string { return t.name }
+
+// Helper marks the calling function as a test helper. It exists for
+// compatibility with testing.T; reports point at the operation's line.
+func (t *T) Helper() {}
+
+// Errorf fails the run with a formatted message; the goroutine goes on.
+func (t *T) Errorf(format string, args ...any) { t.fail(fmt.Sprintf(format, args...), false) }
+
+// Error fails the run with a message formatted as fmt.Sprintln does.
+func (t *T) Error(args ...any) { t.fail(sprintln(args...), false) }
+
+// Fatalf fails the run with a formatted message and ends the calling
+// goroutine.
+func (t *T) Fatalf(format string, args ...any) { t.fail(fmt.Sprintf(format, args...), true) }
+
+// Fatal fails the run and ends the calling goroutine.
+func (t *T) Fatal(args ...any) { t.fail(sprintln(args...), true) }
+
+// Fail fails the run; the goroutine goes on.
+func (t *T) Fail() { t.fail("failed", false) }
+
+// FailNow fails the run and ends the calling goroutine.
+func (t *T) FailNow() { t.fail("failed", true) }
+
+// Logf adds a line to the run's log, shown with the run's report if it
+// fails.
+func (t *T) Logf(format string, args ...any) { t.log(fmt.Sprintf(format, args...)) }
+
+// Log adds a line formatted as fmt.Sprintln does to the run's log.
+func (t *T) Log(args ...any) { t.log(sprintln(args...)) }
+
+func (t *T) fail(text string, fatal bool) {
+	if r, h := engine.Current(); r != nil {
+		r.Errorf(h, text, fatal)
+		return
+	}
+	t.mu.Lock()
+	t.outErr = append(t.outErr, text)
+	t.mu.Unlock()
+	if fatal {
+		runtime.Goexit()
+	}
+}
+
+func (t *T) log(text string) {
+	if r, h := engine.Current(); r != nil {
+		r.Logf(h, text)
+		return
+	}
+	t.mu.Lock()
+	t.outLog = append(t.outLog, text)
+	t.mu.Unlock()
+}
+
+func sprintln(args ...any) string {
+	s := fmt.Sprintln(args...)
+	return s[:len(s)-1]
+}
