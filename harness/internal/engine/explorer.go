@@ -53,6 +53,10 @@ type Explorer struct {
 	once  sync.Once
 
 	gpool   []*G
+	idle    []*worker
+	gsBuf   []*G
+	altBuf  []Alt
+	decBuf  []Decision
 	objPool []*object
 	events  chan event
 	reqCh   chan envelope
@@ -82,13 +86,17 @@ func NewExplorer(cfg Config) (*Explorer, error) {
 	}, nil
 }
 
-// Close stops the explorer's watchdog.
+// Close stops the explorer's watchdog and its idle goroutines.
 func (x *Explorer) Close() {
 	select {
 	case <-x.stop:
 	default:
 		close(x.stop)
 	}
+	for _, w := range x.idle {
+		close(w.jobs)
+	}
+	x.idle = nil
 }
 
 // watchdog reports a run that makes no progress for cfg.Watchdog.
@@ -273,7 +281,8 @@ func (x *Explorer) Run(s Strategy, trace bool, body func()) *Result {
 	}
 	x.once.Do(func() { go x.watchdog() })
 	clear(x.objs)
-	r := &Run{x: x, strategy: s, trace: trace, maxSteps: x.cfg.MaxSteps, objs: x.objs, last: -1, dExited: -1}
+	r := &Run{x: x, strategy: s, trace: trace, maxSteps: x.cfg.MaxSteps, objs: x.objs, last: -1, dExited: -1,
+		gs: x.gsBuf[:0], alts: x.altBuf[:0], decisions: x.decBuf[:0]}
 	r.stuckG.Store(-1)
 
 	activeMu.Lock()
@@ -286,8 +295,8 @@ func (x *Explorer) Run(s Strategy, trace bool, body func()) *Result {
 	default:
 	}
 
-	g0 := r.newG()
-	go r.goMain(0, g0.wake, body)
+	g0, fresh := r.newG()
+	r.startG(reply{child: g0.id, wake: g0.wake, w: g0.w, fresh: fresh}, body)
 	if next, rep := r.schedule(); next >= 0 {
 		raceDisable()
 		r.gs[next].wake <- rep
@@ -312,7 +321,11 @@ func (x *Explorer) Run(s Strategy, trace bool, body func()) *Result {
 		if g.state != gStuck {
 			x.gpool = append(x.gpool, g)
 		}
+		if g.w != nil && g.w.idle {
+			x.idle = append(x.idle, g.w)
+		}
 	}
+	x.gsBuf, x.altBuf, x.decBuf = r.gs[:0], r.alts[:0], r.decisions[:0]
 	return res
 }
 

@@ -102,6 +102,8 @@ type reply struct {
 	ok    bool
 	child int
 	wake  chan reply
+	w     *worker
+	fresh bool
 }
 
 type envelope struct {
@@ -213,9 +215,52 @@ func (r *Run) noteStep(h *Handle, step int, typ string) {
 	}
 }
 
-// goMain is the body of every controlled goroutine.
-func (r *Run) goMain(id int, wake chan reply, f func()) {
-	h := &Handle{id: id, wake: wake, gp: gid(), goid: goid(), exit: exitRunning}
+// A worker is a goroutine that runs controlled goroutines one after
+// another, across runs, so that a run does not pay for creating goroutines
+// and growing their stacks. Workers are not used under the race detector:
+// a goroutine reused would order its successive lives in the detector's
+// eyes.
+type worker struct {
+	jobs chan job
+	h    Handle
+	idle bool // back in the pool at the end of the run
+}
+
+type job struct {
+	r    *Run
+	id   int
+	wake chan reply
+	f    func()
+}
+
+func (w *worker) loop(j job) {
+	for {
+		j.r.goMain(&w.h, j.id, j.wake, j.f)
+		var ok bool
+		if j, ok = <-w.jobs; !ok {
+			return
+		}
+	}
+}
+
+// startG starts the goroutine a KGo or the explorer's first step made.
+func (r *Run) startG(rep reply, f func()) {
+	j := job{r: r, id: rep.child, wake: rep.wake, f: f}
+	switch {
+	case rep.w == nil:
+		go r.goMain(new(Handle), j.id, j.wake, f)
+	case rep.fresh:
+		go rep.w.loop(j)
+	default:
+		rep.w.jobs <- j
+	}
+}
+
+// goMain is the body of every controlled goroutine. It returns only when
+// the goroutine's function returned or panicked, not when it exited.
+func (r *Run) goMain(h *Handle, id int, wake chan reply, f func()) {
+	*h = Handle{id: id, wake: wake, gp: gid(), goid: goid(), exit: exitRunning,
+		pending: h.pending[:0], caseBuf: h.caseBuf[:0]}
 	if r.trace {
 		// A goroutine starts where its function is declared.
 		h.pending = []uintptr{reflect.ValueOf(f).Pointer() + 1}
@@ -251,10 +296,7 @@ func (r *Run) exitNow(h *Handle) {
 		return // an abandoned goroutine coming back
 	}
 	raceReleaseMerge(unsafe.Pointer(&r.endSync))
-	q := request{note: noteExit}
-	if h.exit == exitPanic {
-		q.n = 1
-	}
+	q := request{note: noteExit, n: int64(h.exit)}
 	r.submitExit(h, &q)
 }
 

@@ -19,6 +19,7 @@ type G struct {
 	announced bool // RWMutex.Lock: waiting for readers to leave
 	signaled  bool // Cond.Wait: woken by Signal or Broadcast
 	h         *Handle
+	w         *worker // the goroutine that runs it; nil under the race detector
 }
 
 type gState uint8
@@ -60,14 +61,25 @@ func copyCases(dst, src []CaseDesc) []CaseDesc {
 	return dst
 }
 
-// newG registers a goroutine that will start at its first transition.
-func (r *Run) newG() *G {
-	var g *G
+// newG registers a goroutine that will start at its first transition,
+// with the worker that will run it. fresh reports that the worker's
+// goroutine does not exist yet.
+func (r *Run) newG() (g *G, fresh bool) {
 	if n := len(r.x.gpool); n > 0 {
 		g = r.x.gpool[n-1]
 		r.x.gpool = r.x.gpool[:n-1]
 	} else {
 		g = &G{wake: make(chan reply, 1)}
+	}
+	g.w = nil
+	if !raceEnabled {
+		if n := len(r.x.idle); n > 0 {
+			g.w = r.x.idle[n-1]
+			r.x.idle = r.x.idle[:n-1]
+		} else {
+			g.w, fresh = &worker{jobs: make(chan job, 1)}, true
+		}
+		g.w.idle = false
 	}
 	g.id = len(r.gs)
 	g.state = gParked
@@ -75,7 +87,7 @@ func (r *Run) newG() *G {
 	g.arrived = r.nsteps
 	g.announced, g.signaled, g.h = false, false, nil
 	r.gs = append(r.gs, g)
-	return g
+	return g, fresh
 }
 
 // handle is the engine's entry point: goroutine id asks q. It returns the
@@ -87,11 +99,14 @@ func (r *Run) handle(id int, h *Handle, q *request) (int, reply) {
 	switch q.note {
 	case noteExit:
 		g.state = gDone
+		if g.w != nil && exitKind(q.n) != exitGoexit {
+			g.w.idle = true
+		}
 		if r.aborting {
 			r.signal(event{kind: evExited, g: id})
 			return -1, reply{}
 		}
-		if q.n == 1 {
+		if exitKind(q.n) == exitPanic {
 			r.fail(&Failure{Kind: KindPanic, G: id, Step: r.nsteps})
 		}
 		if r.stopping {
@@ -314,8 +329,8 @@ func (r *Run) apply(a Alt) (rep reply, fatal bool) {
 	failMsg := ""
 	switch op.kind {
 	case KGo:
-		child := r.newG()
-		rep.child, rep.wake = child.id, child.wake
+		child, fresh := r.newG()
+		rep.child, rep.wake, rep.w, rep.fresh = child.id, child.wake, child.w, fresh
 	case KLock:
 		r.object(op.obj, objMutex).holder = g.id
 	case KUnlock:

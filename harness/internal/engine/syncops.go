@@ -14,8 +14,7 @@ import (
 
 // Go starts f as a new controlled goroutine.
 func (r *Run) Go(h *Handle, f func()) {
-	rep := r.point(h, &request{kind: KGo})
-	go r.goMain(rep.child, rep.wake, f)
+	r.startG(r.point(h, &request{kind: KGo}), f)
 }
 
 // Yield is a scheduling point with no operation (runtime.Gosched).

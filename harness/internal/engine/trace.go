@@ -59,7 +59,10 @@ func (t *Trace) PreemptionSteps() []int {
 // result builds the run's Result; the run's goroutines have all exited or
 // been abandoned, so their handles may be read.
 func (r *Run) result() *Result {
-	res := &Result{Failure: r.failure, Steps: r.nsteps, Decisions: slices.Clone(r.decisions)}
+	res := &Result{Failure: r.failure, Steps: r.nsteps}
+	if r.failure != nil {
+		res.Decisions = slices.Clone(r.decisions)
+	}
 	for _, g := range r.gs {
 		if g.state != gStuck && g.h != nil {
 			res.Messages = append(res.Messages, g.h.msgs...)

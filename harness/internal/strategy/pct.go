@@ -17,6 +17,7 @@ import (
 type PCT struct {
 	depth int
 	seed  uint64
+	src   runSource
 	rnd   *rand.Rand
 	k     int // estimate of a run's length in steps, the largest seen so far
 
@@ -35,7 +36,7 @@ func (s *PCT) Name() string { return fmt.Sprintf("pct(depth=%d, seed=%d)", s.dep
 
 // BeginRun implements engine.Strategy.
 func (s *PCT) BeginRun(run int) bool {
-	s.rnd = runRand(s.seed, run)
+	s.rnd = s.src.begin(s.seed, run)
 	clear(s.prio)
 	s.changes = s.changes[:0]
 	for range s.depth - 1 {

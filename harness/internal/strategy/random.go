@@ -9,17 +9,28 @@ import (
 	"github.com/interleave-go/interleave/harness/internal/engine"
 )
 
-// runRand returns the random source of run number run of an exploration
-// seeded with seed: runs are independent of one another, so that run 517
-// can be repeated without running the 516 before it.
-func runRand(seed uint64, run int) *rand.Rand {
-	return rand.New(rand.NewPCG(seed, uint64(run)*0x9e3779b97f4a7c15+1))
+// runSource is the random source of the runs of an exploration: each run
+// is seeded from the exploration's seed and the run's number, so that runs
+// are independent of one another and run 517 can be repeated without the
+// 516 before it.
+type runSource struct {
+	pcg rand.PCG
+	rnd *rand.Rand
+}
+
+func (s *runSource) begin(seed uint64, run int) *rand.Rand {
+	s.pcg.Seed(seed, uint64(run)*0x9e3779b97f4a7c15+1)
+	if s.rnd == nil {
+		s.rnd = rand.New(&s.pcg)
+	}
+	return s.rnd
 }
 
 // Random is the random walk: at each point, every alternative is equally
 // likely.
 type Random struct {
 	seed uint64
+	src  runSource
 	rnd  *rand.Rand
 }
 
@@ -31,7 +42,7 @@ func (s *Random) Name() string { return fmt.Sprintf("random(seed=%d)", s.seed) }
 
 // BeginRun implements engine.Strategy.
 func (s *Random) BeginRun(run int) bool {
-	s.rnd = runRand(s.seed, run)
+	s.rnd = s.src.begin(s.seed, run)
 	return true
 }
 
