@@ -7,6 +7,7 @@ import (
 	"go/token"
 
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ssa"
 
 	"github.com/interleave-go/interleave/analyzers/internal/ignore"
 	"github.com/interleave-go/interleave/analyzers/internal/lockflow"
@@ -21,7 +22,9 @@ that wants the lock wait as long, and deadlocks the program if the
 event it waits for needs the lock. The holdblock analyzer follows each
 function path by path and reports, where a lock that the function
 acquired is held: a channel send or receive and a select without a
-default case; time.Sleep; sync.WaitGroup.Wait; Event.Wait, Queue.Get,
+default case (except a send on a channel that is made with a buffer
+in the same function, or stored only with buffered channels in the
+package's fields or variables); time.Sleep; sync.WaitGroup.Wait; Event.Wait, Queue.Get,
 Queue.Put, Barrier.Wait and Limiter.Wait of the reference primitives;
 and network, file and process I/O of the standard library (net.Dial,
 net.Conn.Read, http.Get, os.ReadFile, os.File.Write, exec.Cmd.Run, ...).
@@ -46,6 +49,9 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 		for _, e := range f.Events {
 			if e.Kind != lockflow.Block || reported[e.Instr.Pos()] {
+				continue
+			}
+			if send, ok := e.Instr.(*ssa.Send); ok && res.Buffered(send.Chan) {
 				continue
 			}
 			for _, h := range e.Held() {

@@ -23,9 +23,9 @@ RLock, and even RLock after RLock once a writer is waiting. The relock
 analyzer follows each function path by path and reports an acquire of
 a sync.Mutex, sync.RWMutex or primitives Lock/RWLock that the path
 already holds, directly or through a call of a function of the same
-package that acquires it (for example a method that locks its
-receiver, called with the receiver's lock held), and a Lock in a loop
-whose release is deferred to the end of the function.`
+package that acquires it on every path (for example a method that
+locks its receiver, called with the receiver's lock held), and a Lock
+in a loop whose release is deferred to the end of the function.`
 
 // Analyzer reports re-acquiring a held lock.
 var Analyzer = &analysis.Analyzer{
@@ -65,7 +65,7 @@ func run(pass *analysis.Pass) (any, error) {
 				report(e.Instr.Pos(), "%s of %s, already held since line %d%s: %s", e.Op.API, b.Key.Show, line(b.Acq.Pos()), hint, harm(b.Read, e.Op.Read))
 			case lockflow.Call:
 				for _, a := range e.Accesses {
-					if !a.Acquire || a.Try || a.Family != syncapi.Mutex {
+					if !a.Acquire || a.Try || !a.Must || a.Family != syncapi.Mutex {
 						continue
 					}
 					for _, h := range e.Held() {

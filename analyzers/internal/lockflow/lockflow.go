@@ -56,6 +56,9 @@ type Result struct {
 	busy  map[*ssa.Function]bool
 	fset  *token.FileSet
 	noOps map[*ssa.Function]bool
+	must  map[*ssa.BasicBlock]bool
+	funcs []*ssa.Function // all functions of the package
+	chans map[string]bool // see Buffered
 }
 
 // Func is the walk of one function.
@@ -167,9 +170,12 @@ type Access struct {
 	Acquire  bool        // else a release
 	Read     bool
 	Try      bool
-	Family   syncapi.Family
-	API      string    // the innermost operation, "sync.Mutex.Lock"
-	Pos      token.Pos // where the innermost operation is
+	// Must is true when every return of the callee passes through
+	// the access, not only some paths.
+	Must   bool
+	Family syncapi.Family
+	API    string    // the innermost operation, "sync.Mutex.Lock"
+	Pos    token.Pos // where the innermost operation is
 }
 
 // Summary lists what calling a function does to its caller's locks.
@@ -185,7 +191,9 @@ func run(pass *analysis.Pass) (any, error) {
 		sums:  make(map[*ssa.Function]*Summary),
 		busy:  make(map[*ssa.Function]bool),
 		noOps: make(map[*ssa.Function]bool),
+		must:  make(map[*ssa.BasicBlock]bool),
 		fset:  pass.Fset,
+		funcs: ssainfo.SrcFuncs,
 	}
 	for _, fn := range ssainfo.SrcFuncs {
 		if f := r.scan(fn); f != nil {

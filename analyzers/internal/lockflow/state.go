@@ -101,6 +101,22 @@ func (s *state) forget(sub string) {
 	s.facts = slices.DeleteFunc(s.facts, func(f fact) bool { return strings.Contains(f.term, sub) })
 }
 
+// redefine forgets what the path knew about the previous value of v,
+// which a loop is computing again: facts about it, and locks reached
+// through it (in hand-over-hand locking, p.mu is another lock at each
+// step).
+func (s *state) redefine(v ssa.Value) {
+	s.forget(valTerm(v))
+	if len(s.locks) == 0 {
+		return
+	}
+	name := v.Name()
+	s.locks = slices.DeleteFunc(s.locks, func(l Lock) bool {
+		r := l.Key.Root
+		return (len(r) > 2 && r[2:] == name && (r[:2] == "v:" || r[:2] == "a:")) || strings.Contains(l.Key.Path, "["+name+"]")
+	})
+}
+
 // encode spells the state for the set of visited (block, state) pairs.
 func (s *state) encode(w *walker) string {
 	var b strings.Builder

@@ -40,8 +40,10 @@ func (r *Result) Summary(fn *ssa.Function) *Summary {
 			}
 			a.Key = syncapi.Key{} // a local lock, known only by its abstract identity
 		}
-		for _, b := range s.Accesses {
+		for i := range s.Accesses {
+			b := &s.Accesses[i]
 			if b.Key.String() == a.Key.String() && b.Abstract == a.Abstract && b.Acquire == a.Acquire && b.Read == a.Read {
+				b.Must = b.Must || a.Must
 				return
 			}
 		}
@@ -59,11 +61,12 @@ func (r *Result) Summary(fn *ssa.Function) *Summary {
 			case Acquire, Release:
 				if e.Before.Status == Entry && e.Op.Family != syncapi.ChanSem {
 					add(Access{Key: e.Before.Key, Abstract: syncapi.Abstract(e.Op.Recv), Acquire: e.Kind == Acquire,
-						Read: e.Op.Read, Try: e.Op.Try(), Family: e.Op.Family, API: e.Op.API, Pos: e.Instr.Pos()})
+						Read: e.Op.Read, Try: e.Op.Try(), Must: r.mandatory(e.Instr.Block()), Family: e.Op.Family, API: e.Op.API, Pos: e.Instr.Pos()})
 				}
 			case Call:
 				for _, a := range e.Accesses {
 					if !touched(e.Locks, a.Key.String()) {
+						a.Must = a.Must && r.mandatory(e.Instr.Block())
 						add(a)
 					}
 				}
@@ -75,6 +78,7 @@ func (r *Result) Summary(fn *ssa.Function) *Summary {
 				if c, ok := in.(*ssa.Call); ok {
 					if callee := r.local(&c.Call); callee != nil {
 						for _, a := range r.mapped(&c.Call, callee) {
+							a.Must = a.Must && r.mandatory(b)
 							add(a)
 						}
 					}
@@ -127,4 +131,30 @@ func (r *Result) mapped(c *ssa.CallCommon, callee *ssa.Function) []Access {
 		}
 	}
 	return out
+}
+
+// mandatory reports whether every path from the entry of b's function
+// to a return passes through b.
+func (r *Result) mandatory(b *ssa.BasicBlock) bool {
+	if m, ok := r.must[b]; ok {
+		return m
+	}
+	fn := b.Parent()
+	seen := map[*ssa.BasicBlock]bool{b: true}
+	stack := []*ssa.BasicBlock{fn.Blocks[0]}
+	m := true
+	for len(stack) > 0 && m {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if seen[x] {
+			continue
+		}
+		seen[x] = true
+		if _, ok := x.Instrs[len(x.Instrs)-1].(*ssa.Return); ok {
+			m = false
+		}
+		stack = append(stack, x.Succs...)
+	}
+	r.must[b] = m
+	return m
 }

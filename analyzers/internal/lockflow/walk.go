@@ -86,7 +86,7 @@ func (w *walker) phis(st *state, b *ssa.BasicBlock, pred int) {
 		}
 		e := phi.Edges[pred]
 		t := valTerm(phi)
-		st.forget(t)
+		st.redefine(phi)
 		if isNilConst(e) {
 			st.setFact(t, isNil)
 		} else if v, ok := boolConst(e); ok {
@@ -107,7 +107,7 @@ func (w *walker) block(b *ssa.BasicBlock, st *state, stack []item) []item {
 	for _, in := range b.Instrs {
 		if v, ok := in.(ssa.Value); ok {
 			if _, phi := v.(*ssa.Phi); !phi {
-				st.forget(valTerm(v))
+				st.redefine(v)
 			}
 		}
 		switch in := in.(type) {
@@ -169,8 +169,12 @@ func (w *walker) block(b *ssa.BasicBlock, st *state, stack []item) []item {
 			}
 			w.event(e)
 			return stack
+		case *ssa.Go:
+			w.foreign(&in.Call, st) // the new goroutine may release them
 		case *ssa.Panic:
-			if !isNoReturn(in) {
+			// go/ssa adds panics of its own, without a position, for
+			// misused range-over-func iterators.
+			if !isNoReturn(in) && in.Pos().IsValid() {
 				w.event(&Event{Kind: Panic, Instr: in, Locks: st.locks, Deferred: st.deferred})
 			}
 			return stack

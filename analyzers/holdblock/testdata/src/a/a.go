@@ -202,3 +202,29 @@ func ignored(mu *sync.Mutex, ch chan int) {
 	//interleavevet:ignore holdblock the channel is buffered and drained elsewhere
 	ch <- 1
 }
+
+type notifier struct {
+	mu    sync.Mutex
+	note  chan int // always buffered
+	plain chan int // unbuffered somewhere
+}
+
+func newNotifier() *notifier {
+	return &notifier{note: make(chan int, 1), plain: make(chan int)}
+}
+
+// Silent: sends on channels known to be buffered.
+func (n *notifier) notify() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.note <- 1
+	local := make(chan int, 1)
+	local <- 1
+}
+
+// Flagged: the field is unbuffered somewhere in the package.
+func (n *notifier) notifyPlain() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.plain <- 1 // want `channel send while holding n.mu`
+}

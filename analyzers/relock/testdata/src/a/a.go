@@ -236,3 +236,46 @@ func ignored(mu *sync.Mutex) {
 	mu.Lock()
 	mu.Lock() //interleavevet:ignore relock the test wants the deadlock
 }
+
+func (a *account) maybeLock(n int) {
+	if n > 0 {
+		a.mu.Lock()
+		a.balance = n
+		a.mu.Unlock()
+	}
+}
+
+// Silent: the callee locks only on some of its paths.
+func (a *account) callsMaybe() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.maybeLock(0)
+}
+
+// Silent: a mutex used as a signal, unlocked by another goroutine.
+func signal(done func()) {
+	var mu sync.Mutex
+	mu.Lock()
+	go func() {
+		done()
+		mu.Unlock()
+	}()
+	mu.Lock()
+}
+
+type link struct {
+	mu     sync.Mutex
+	parent *link
+}
+
+// Silent: hand-over-hand locking takes a different lock each step.
+func climb(l *link) {
+	l.mu.Lock()
+	for l.parent != nil {
+		p := l.parent
+		p.mu.Lock()
+		l.mu.Unlock()
+		l = p
+	}
+	l.mu.Unlock()
+}

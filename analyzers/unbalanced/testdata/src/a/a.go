@@ -381,3 +381,29 @@ func ignored(mu *sync.Mutex, n int) int {
 }
 
 var _ = context.Background
+
+type link struct {
+	mu     sync.Mutex
+	parent *link
+}
+
+// Silent: hand-over-hand locking up a chain.
+func climb(l *link) {
+	l.mu.Lock()
+	for l.parent != nil {
+		p := l.parent
+		p.mu.Lock()
+		l.mu.Unlock()
+		l = p
+	}
+	l.mu.Unlock()
+}
+
+// Silent: each element is locked and unlocked in turn.
+func each(links []*link) {
+	for i := range links {
+		links[i].mu.Lock()
+		links[i].parent = nil
+		links[i].mu.Unlock()
+	}
+}
