@@ -18,6 +18,7 @@ import (
 	"golang.org/x/tools/go/analysis/multichecker"
 
 	"github.com/interleave-go/interleave/analyzers/condloop"
+	"github.com/interleave-go/interleave/analyzers/copyprim"
 	"github.com/interleave-go/interleave/analyzers/holdblock"
 	"github.com/interleave-go/interleave/analyzers/lockorder"
 	"github.com/interleave-go/interleave/analyzers/relock"
@@ -31,5 +32,6 @@ func main() {
 		holdblock.Analyzer,
 		condloop.Analyzer,
 		relock.Analyzer,
+		copyprim.Analyzer,
 	)
 }

@@ -180,9 +180,9 @@ func Abstract(v ssa.Value) string {
 		}
 		return v.Pkg.Pkg.Path() + "." + v.Name()
 	case *ssa.FieldAddr:
-		return abstractField(v.X.Type(), v.Field)
+		return abstractField(v.X, v.Field)
 	case *ssa.Field:
-		return abstractField(v.X.Type(), v.Field)
+		return abstractField(v.X, v.Field)
 	case *ssa.UnOp:
 		if v.Op.String() == "*" {
 			return Abstract(v.X)
@@ -197,8 +197,28 @@ func Abstract(v ssa.Value) string {
 	return ""
 }
 
-func abstractField(t types.Type, i int) string {
-	n, ok := types.Unalias(deref(t)).(*types.Named)
+// abstractField names field i of the struct x points to (or is). A
+// struct held by value in a field of another struct is named through
+// that field, so that c.in.Mutex and c.out.Mutex (two fields of the
+// same type) stay apart: "tls.Conn.in.Mutex".
+func abstractField(x ssa.Value, i int) string {
+	if outer, ok := x.(*ssa.FieldAddr); ok {
+		if id := Abstract(outer); id != "" {
+			st, ok := deref(x.Type()).Underlying().(*types.Struct)
+			if ok {
+				return id + "." + st.Field(i).Name()
+			}
+		}
+	}
+	if outer, ok := x.(*ssa.Field); ok {
+		if id := Abstract(outer); id != "" {
+			st, ok := x.Type().Underlying().(*types.Struct)
+			if ok {
+				return id + "." + st.Field(i).Name()
+			}
+		}
+	}
+	n, ok := types.Unalias(deref(x.Type())).(*types.Named)
 	if !ok {
 		return ""
 	}

@@ -207,3 +207,28 @@ func (r *Registry) Sync() { // want Sync:`acquires\(.*\)`
 	Mu.Unlock()
 	r.mu.Unlock()
 }
+
+type half struct {
+	sync.Mutex
+	buf []byte
+}
+
+type conn struct {
+	in, out half
+	hs      sync.Mutex
+}
+
+// Silent: c.in and c.out are fields of the same type but distinct locks.
+func (c *conn) read() {
+	c.in.Lock()
+	defer c.in.Unlock()
+	c.hs.Lock()
+	c.hs.Unlock()
+}
+
+func (c *conn) handshake() {
+	c.hs.Lock()
+	defer c.hs.Unlock()
+	c.out.Lock()
+	c.out.Unlock()
+}
