@@ -114,7 +114,7 @@ func TestABBADeadlockIsFound(t *testing.T) {
 
 func TestLeakOnSendIsFound(t *testing.T) {
 	report := explore(t, func(t *harness.T) {
-		ch := make(chan int)
+		ch := rt.MakeChan(make(chan int))
 		rt.Go(func() {
 			rt.Send(ch, 1) // leak: nobody receives
 		})

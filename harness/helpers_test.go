@@ -80,3 +80,15 @@ func firstLine(s string) string {
 	}
 	return s
 }
+
+// outcomes explores body and counts the outcomes it returns across runs.
+// The exploration must not fail.
+func outcomes(t testing.TB, body func(t *harness.T) string, opts ...harness.Option) map[string]int {
+	t.Helper()
+	seen := make(map[string]int)
+	report := explore(t, func(t *harness.T) { seen[body(t)]++ }, opts...)
+	if report != "" {
+		t.Fatalf("exploration failed:\n%s", report)
+	}
+	return seen
+}

@@ -1,6 +1,8 @@
 package rt
 
 import (
+	"unsafe"
+
 	"github.com/interleave-go/interleave/harness/internal/engine"
 )
 
@@ -92,4 +94,17 @@ func Select(hasDefault bool, cases ...Case) int {
 		panic("interleave/rt: Select called outside a controlled goroutine")
 	}
 	return r.Select(h, hasDefault, cases)
+}
+
+// MakeChan is make(chan T, n): make(chan T) becomes rt.MakeChan(make(chan T)).
+// A channel made by a controlled goroutine is known to the exploration:
+// when every goroutine is blocked and only such channels are involved, the
+// run is deadlocked at once; a channel made elsewhere (by code that is not
+// instrumented) might still be served by a goroutine outside the run, so
+// the engine waits for up to the watchdog duration first.
+func MakeChan[C ~chan E, E any](ch C) C {
+	if r, h := engine.Current(); r != nil {
+		r.MadeChan(h, *(*unsafe.Pointer)(unsafe.Pointer(&ch)))
+	}
+	return ch
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"runtime"
+	"unsafe"
 )
 
 // A Case is one case of a select statement, built by the runtime ABI.
@@ -106,4 +107,11 @@ func Close[T any](r *Run, h *Handle, ch chan<- T) {
 // ChanLen is the scheduling point before len(ch) of a channel.
 func ChanLen[T any](r *Run, h *Handle, ch <-chan T) {
 	r.point(h, &request{kind: KChanLen, obj: chanPtr(ch)})
+}
+
+// MadeChan records that the calling goroutine made channel c, so that the
+// engine knows no goroutine outside the run can be on its other side
+// unless the run hands it out.
+func (r *Run) MadeChan(h *Handle, c unsafe.Pointer) {
+	r.submit(h, &request{note: noteMade, obj: c})
 }

@@ -36,6 +36,10 @@ type Failure struct {
 	Step    int    // transitions made before it happened
 	Details string // panic stack, stack of a stuck goroutine, ...
 	fatal   bool
+	// msgf builds Message after the run: while it runs, the engine must
+	// not use package fmt, whose pools would order goroutines in the race
+	// detector's eyes.
+	msgf func() string
 }
 
 // A Config sets the limits of an Explorer.
@@ -61,6 +65,7 @@ type Explorer struct {
 	events  chan event
 	reqCh   chan envelope
 	objs    map[unsafe.Pointer]*object
+	made    map[unsafe.Pointer]bool
 }
 
 var layoutErr = sync.OnceValue(checkHchanLayout)
@@ -83,6 +88,7 @@ func NewExplorer(cfg Config) (*Explorer, error) {
 		events: make(chan event, 16),
 		reqCh:  make(chan envelope),
 		objs:   make(map[unsafe.Pointer]*object),
+		made:   make(map[unsafe.Pointer]bool),
 	}, nil
 }
 
@@ -120,7 +126,7 @@ func (x *Explorer) watchdog() {
 				lastRun = nil
 				continue
 			}
-			if s := r.steps.Load(); r != lastRun || s != lastSteps {
+			if s := r.steps.Load() + r.heartbeat.Load(); r != lastRun || s != lastSteps {
 				lastRun, lastSteps, since = r, s, now
 				continue
 			}
@@ -155,35 +161,40 @@ type Run struct {
 	maxSteps int
 
 	// Published for the runtime ABI and the watchdog.
-	curGP   atomic.Uintptr
-	curH    atomic.Pointer[Handle]
-	curGoid atomic.Uint64
-	curID   atomic.Int64
-	steps   atomic.Int64
-	ended   atomic.Bool
-	stuckG  atomic.Int64 // goroutine abandoned by the watchdog, or -1
-	endSync uint64       // address used to order the run's goroutines before the explorer
+	curGP     atomic.Uintptr
+	curH      atomic.Pointer[Handle]
+	curGoid   atomic.Uint64
+	curID     atomic.Int64
+	steps     atomic.Int64
+	heartbeat atomic.Int64 // progress while waiting on the outside
+	ended     atomic.Bool
+	stuckG    atomic.Int64 // goroutine abandoned by the watchdog, or -1
+	endSync   uint64       // address used to order the run's goroutines before the explorer
 
 	// Engine state (doc.go: touched only by whoever runs the engine).
-	gs         []*G
-	objs       map[unsafe.Pointer]*object
-	nobj       int
-	alts       []Alt
-	pt         Point
-	last       int
-	nsteps     int
-	abortSteps int
-	decisions  []Decision
-	rows       []row
-	blocked    []blockedG
-	failure    *Failure
-	preempt    bool // the transition being applied preempts the last goroutine
-	nameSeq    map[objKind]int
-	names      map[unsafe.Pointer]string
-	bodyDone   bool
-	stopping   bool // a goroutine failed fatally and is unwinding
-	aborting   bool // the explorer is making the goroutines exit
-	finished   bool
+	gs          []*G
+	objs        map[unsafe.Pointer]*object
+	nobj        int
+	alts        []Alt
+	pt          Point
+	last        int
+	nsteps      int
+	abortSteps  int
+	decisions   []Decision
+	rows        []row
+	blocked     []blockedG
+	failure     *Failure
+	preempt     bool // the transition being applied preempts the last goroutine
+	nameSeq     map[objKind]int
+	names       map[unsafe.Pointer]string
+	made        map[unsafe.Pointer]bool // channels made by the run's goroutines
+	outsideWait bool
+	probeFor    unsafe.Pointer // the lock the request being handled probed
+	probeFree   bool
+	bodyDone    bool
+	stopping    bool // a goroutine failed fatally and is unwinding
+	aborting    bool // the explorer is making the goroutines exit
+	finished    bool
 
 	// Explorer state.
 	dEnded  bool
@@ -209,7 +220,7 @@ type blockedG struct {
 	announced bool
 	signaled  bool
 	enabled   bool
-	desc      string // what it waits for, in a report's words (tracing)
+	obj       object // the state of the object it waits on
 }
 
 // signal tells the explorer about ev.
@@ -281,7 +292,8 @@ func (x *Explorer) Run(s Strategy, trace bool, body func()) *Result {
 	}
 	x.once.Do(func() { go x.watchdog() })
 	clear(x.objs)
-	r := &Run{x: x, strategy: s, trace: trace, maxSteps: x.cfg.MaxSteps, objs: x.objs, last: -1, dExited: -1,
+	clear(x.made)
+	r := &Run{x: x, strategy: s, trace: trace, maxSteps: x.cfg.MaxSteps, objs: x.objs, made: x.made, last: -1, dExited: -1,
 		gs: x.gsBuf[:0], alts: x.altBuf[:0], decisions: x.decBuf[:0]}
 	r.stuckG.Store(-1)
 

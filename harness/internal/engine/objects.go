@@ -75,62 +75,95 @@ func (r *Run) object(p unsafe.Pointer, k objKind) *object {
 	*o = object{kind: k, ptr: p, holder: free, writer: free, announced: free, running: free, waiters: o.waiters[:0]}
 	switch k {
 	case objMutex:
-		m := (*sync.Mutex)(p)
-		if !m.TryLock() {
+		if !r.probe(p, k) {
 			o.holder = outside
-		} else {
-			m.Unlock()
 		}
 	case objRWMutex:
-		m := (*sync.RWMutex)(p)
-		if !m.TryLock() {
+		if !r.probe(p, k) {
 			o.writer = outside
-		} else {
-			m.Unlock()
 		}
 	}
 	r.objs[p] = o
 	return o
 }
 
-// mutexFree reports whether a Mutex can be locked now; a lock held outside
-// the run is probed again, since outside code may have released it.
-func (o *object) mutexFree() bool {
-	if o.holder == outside {
-		m := (*sync.Mutex)(o.ptr)
+// probe reports whether the real lock at p is free. Without the race
+// detector the engine runs on a controlled goroutine and tries the lock
+// itself. Under the race detector the engine must not touch the program's
+// memory, so it uses the probe the goroutine made before its request
+// (probeLock), and takes a lock it knows nothing of to be free: if code
+// outside the run holds it, the real operation blocks until the holder
+// releases it, or the watchdog reports it.
+func (r *Run) probe(p unsafe.Pointer, k objKind) bool {
+	if raceEnabled {
+		return r.probeFor != p || r.probeFree
+	}
+	return probeLock(p, k)
+}
+
+// reprobe reports whether a lock last seen held outside the run is free
+// now. Under the race detector the engine cannot look and says yes.
+func (r *Run) reprobe(p unsafe.Pointer, k objKind) bool {
+	if raceEnabled {
+		return true
+	}
+	return probeLock(p, k)
+}
+
+// probeLock tries the lock at p and releases it at once, hiding both from
+// the race detector. Under the race detector only controlled goroutines
+// call it, for the lock of the request they are about to make.
+func probeLock(p unsafe.Pointer, k objKind) bool {
+	raceDisable()
+	defer raceEnable()
+
+	switch k {
+	case objMutex:
+		m := (*sync.Mutex)(p)
 		if m.TryLock() {
 			m.Unlock()
-			o.holder = free
+			return true
 		}
+	case objRWMutex:
+		m := (*sync.RWMutex)(p)
+		if m.TryLock() {
+			m.Unlock()
+			return true
+		}
+	}
+	return false
+}
+
+// mutexFree reports whether a Mutex can be locked now; a lock held outside
+// the run is probed again, since outside code may have released it.
+func (r *Run) mutexFree(o *object) bool {
+	if o.holder == outside && r.reprobe(o.ptr, objMutex) {
+		o.holder = free
 	}
 	return o.holder == free
 }
 
-func (o *object) rwWriterFree() bool {
-	if o.writer == outside {
-		m := (*sync.RWMutex)(o.ptr)
-		if m.TryLock() {
-			m.Unlock()
-			o.writer = free
-		}
+func (r *Run) rwWriterFree(o *object) bool {
+	if o.writer == outside && r.reprobe(o.ptr, objRWMutex) {
+		o.writer = free
 	}
 	return o.writer == free
 }
 
 // canRead reports whether RLock can proceed: no writer holds the lock or
 // waits for it (Go's RWMutex prefers a waiting writer to new readers).
-func (o *object) canRead() bool { return o.rwWriterFree() && o.announced == free }
+func (r *Run) canRead(o *object) bool { return r.rwWriterFree(o) && o.announced == free }
 
 // lockerAvailable reports whether a Cond's locker can be taken back.
 func (r *Run) lockerAvailable(p unsafe.Pointer, k lockerKind) bool {
 	switch k {
 	case lockerMutex:
-		return r.object(p, objMutex).mutexFree()
+		return r.mutexFree(r.object(p, objMutex))
 	case lockerRWWrite:
 		o := r.object(p, objRWMutex)
-		return o.canRead() && o.readers == 0
+		return r.canRead(o) && o.readers == 0
 	case lockerRWRead:
-		return r.object(p, objRWMutex).canRead()
+		return r.canRead(r.object(p, objRWMutex))
 	}
 	return true
 }

@@ -72,7 +72,9 @@ type request struct {
 	n          int64
 	cases      []CaseDesc // owned by the goroutine; copied by the engine
 	hasDefault bool
-	note       noteKind // for requests that are not scheduling points
+	note       noteKind       // for requests that are not scheduling points
+	lock       unsafe.Pointer // under the race detector: the lock probed by the goroutine
+	lockFree   bool
 }
 
 type noteKind uint8
@@ -84,6 +86,7 @@ const (
 	noteFatal                     // FailNow: the run fails, the goroutine exits
 	noteOnceDone                  // a sync.Once function returned
 	noteFailPanic                 // the run fails with a fatal error in this goroutine
+	noteMade                      // the goroutine made a channel
 )
 
 type replyKind uint8
@@ -143,6 +146,13 @@ func (r *Run) publish(h *Handle) {
 // this goroutine only exchanges messages with it.
 func (r *Run) submit(h *Handle, q *request) reply {
 	if raceEnabled {
+		if k := lockOf(q); k != objOther {
+			q.lock = q.obj
+			if q.kind == KCondWait || q.kind == KCondRelock {
+				q.lock = q.aux
+			}
+			q.lockFree = probeLock(q.lock, k)
+		}
 		raceDisable()
 		r.x.reqCh <- envelope{id: h.id, h: h, q: *q}
 		rep := <-h.wake
@@ -235,7 +245,9 @@ type job struct {
 
 func (w *worker) loop(j job) {
 	for {
-		j.r.goMain(&w.h, j.id, j.wake, j.f)
+		if !j.r.goMain(&w.h, j.id, j.wake, j.f) {
+			return
+		}
 		var ok bool
 		if j, ok = <-w.jobs; !ok {
 			return
@@ -248,7 +260,7 @@ func (r *Run) startG(rep reply, f func()) {
 	j := job{r: r, id: rep.child, wake: rep.wake, f: f}
 	switch {
 	case rep.w == nil:
-		go r.goMain(new(Handle), j.id, j.wake, f)
+		go func() { r.goMain(new(Handle), j.id, j.wake, f) }()
 	case rep.fresh:
 		go rep.w.loop(j)
 	default:
@@ -257,8 +269,9 @@ func (r *Run) startG(rep reply, f func()) {
 }
 
 // goMain is the body of every controlled goroutine. It returns only when
-// the goroutine's function returned or panicked, not when it exited.
-func (r *Run) goMain(h *Handle, id int, wake chan reply, f func()) {
+// the goroutine's function returned or panicked, not when it exited, and
+// reports whether its worker may run another goroutine.
+func (r *Run) goMain(h *Handle, id int, wake chan reply, f func()) (reusable bool) {
 	*h = Handle{id: id, wake: wake, gp: gid(), goid: goid(), exit: exitRunning,
 		pending: h.pending[:0], caseBuf: h.caseBuf[:0]}
 	if r.trace {
@@ -269,8 +282,7 @@ func (r *Run) goMain(h *Handle, id int, wake chan reply, f func()) {
 	if rep.kind == rAbort {
 		h.stopped()
 		h.exit = exitGoexit
-		r.exitNow(h)
-		return
+		return r.exitNow(h)
 	}
 	r.noteStep(h, rep.step, "")
 	normal := false
@@ -282,22 +294,25 @@ func (r *Run) goMain(h *Handle, id int, wake chan reply, f func()) {
 				h.exit = exitGoexit
 			}
 		}
-		r.exitNow(h)
+		reusable = r.exitNow(h)
 	}()
 	f()
 	normal = true
 	h.exit = exitReturned
+	return true
 }
 
 // exitNow ends a controlled goroutine: its memory becomes visible to the
-// explorer, and the engine learns that it is gone.
-func (r *Run) exitNow(h *Handle) {
+// explorer, and the engine learns that it is gone. It returns false for a
+// goroutine the run abandoned, which must not be reused.
+func (r *Run) exitNow(h *Handle) bool {
 	if r.ended.Load() || r.stuckG.Load() == int64(h.id) {
-		return // an abandoned goroutine coming back
+		return false // an abandoned goroutine coming back
 	}
 	raceReleaseMerge(unsafe.Pointer(&r.endSync))
 	q := request{note: noteExit, n: int64(h.exit)}
 	r.submitExit(h, &q)
+	return true
 }
 
 // callers returns the program counters of the calling goroutine's stack.
@@ -322,3 +337,22 @@ func (h *Handle) stopped() {
 // runtime ABI checks it first, so that outside explorations instrumented
 // code costs one atomic load an operation.
 func Active() bool { return active.Load() != nil }
+
+// lockOf tells which kind of lock a request's probe is about, objOther if
+// none.
+func lockOf(q *request) objKind {
+	switch q.kind {
+	case KLock, KUnlock, KTryLock:
+		return objMutex
+	case KRLock, KRUnlock, KTryRLock, KWLock, KWUnlock, KTryWLock:
+		return objRWMutex
+	case KCondWait, KCondRelock:
+		switch q.auxKind {
+		case lockerMutex:
+			return objMutex
+		case lockerRWWrite, lockerRWRead:
+			return objRWMutex
+		}
+	}
+	return objOther
+}

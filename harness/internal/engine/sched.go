@@ -2,7 +2,9 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 	"unsafe"
 )
 
@@ -126,9 +128,18 @@ func (r *Run) handle(id int, h *Handle, q *request) (int, reply) {
 		r.fail(&Failure{Kind: KindPanic, G: id, Step: r.nsteps})
 		r.stopping = true
 		return id, reply{step: r.nsteps}
+	case noteMade:
+		r.made[q.obj] = true
+		return id, reply{step: r.nsteps}
 	case noteOnceDone:
 		r.object(q.obj, objOnce).running = free
 		return id, reply{step: r.nsteps}
+	}
+	if raceEnabled {
+		r.probeFor, r.probeFree = q.lock, q.lockFree
+	}
+	if raceEnabled {
+		r.probeFor, r.probeFree = q.lock, q.lockFree
 	}
 	g.state = gParked
 	g.op = pending{kind: q.kind, obj: q.obj, aux: q.aux, auxKind: q.auxKind, n: q.n,
@@ -151,8 +162,11 @@ func (r *Run) schedule() (int, reply) {
 	var a Alt
 	switch len(alts) {
 	case 0:
-		r.noAlternatives()
-		return r.end()
+		if !r.waitOutside() {
+			r.noAlternatives()
+			return r.end()
+		}
+		return r.schedule()
 	case 1:
 		a = alts[0]
 	default:
@@ -214,16 +228,16 @@ func (r *Run) altsOf(alts []Alt, g *G, partners bool) []Alt {
 	one := Alt{G: g.id, Case: -1, Kind: op.kind, Obj: uintptr(op.obj)}
 	switch op.kind {
 	case KLock:
-		if !r.object(op.obj, objMutex).mutexFree() {
+		if !r.mutexFree(r.object(op.obj, objMutex)) {
 			return alts
 		}
 	case KRLock:
-		if !r.object(op.obj, objRWMutex).canRead() {
+		if !r.canRead(r.object(op.obj, objRWMutex)) {
 			return alts
 		}
 	case KWLock:
 		o := r.object(op.obj, objRWMutex)
-		if g.announced && o.readers > 0 || !g.announced && !o.canRead() {
+		if g.announced && o.readers > 0 || !g.announced && !r.canRead(o) {
 			return alts
 		}
 	case KWGWait:
@@ -340,7 +354,7 @@ func (r *Run) apply(a Alt) (rep reply, fatal bool) {
 		}
 		o.holder = free
 	case KTryLock:
-		if o := r.object(op.obj, objMutex); o.mutexFree() {
+		if o := r.object(op.obj, objMutex); r.mutexFree(o) {
 			o.holder, rep.ok = g.id, true
 		}
 	case KRLock:
@@ -353,7 +367,7 @@ func (r *Run) apply(a Alt) (rep reply, fatal bool) {
 			o.readers--
 		}
 	case KTryRLock:
-		if o := r.object(op.obj, objRWMutex); o.canRead() {
+		if o := r.object(op.obj, objRWMutex); r.canRead(o) {
 			o.readers++
 			rep.ok = true
 		}
@@ -371,7 +385,7 @@ func (r *Run) apply(a Alt) (rep reply, fatal bool) {
 		}
 		o.writer = free
 	case KTryWLock:
-		if o := r.object(op.obj, objRWMutex); o.canRead() && o.readers == 0 {
+		if o := r.object(op.obj, objRWMutex); r.canRead(o) && o.readers == 0 {
 			o.writer, rep.ok = g.id, true
 		}
 	case KWGAdd:
@@ -453,22 +467,67 @@ func (r *Run) end() (int, reply) {
 	return -1, reply{}
 }
 
-// snapshotBlocked remembers what each live goroutine waits for.
+// snapshotBlocked remembers what each live goroutine waits for, and the
+// state of the object it waits on, for the report.
 func (r *Run) snapshotBlocked() {
 	r.blocked = r.blocked[:0]
 	for _, g := range r.gs {
-		if g.state == gParked || g.state == gRunning {
-			b := blockedG{g: g.id, op: g.op, announced: g.announced, signaled: g.signaled}
-			b.enabled = g.state == gParked && len(r.altsOf(nil, g, true)) > 0
-			if r.trace {
-				if r.names == nil {
-					r.names = r.objectNames()
-				}
-				b.desc = r.describeWait(b, r.names)
-			}
-			r.blocked = append(r.blocked, b)
+		if g.state != gParked && g.state != gRunning {
+			continue
+		}
+		b := blockedG{g: g.id, op: g.op, announced: g.announced, signaled: g.signaled}
+		b.op.cases = slices.Clone(g.op.cases)
+		b.enabled = g.state == gParked && len(r.altsOf(nil, g, true)) > 0
+		if o, ok := r.objs[g.op.obj]; ok {
+			b.obj = *o
+			b.obj.waiters = nil
+		}
+		r.blocked = append(r.blocked, b)
+	}
+}
+
+// waitOutside handles a run in which every goroutine is blocked while some
+// wait on objects that code outside the exploration may change: a channel
+// the run did not make, a lock held outside. It polls for up to the
+// watchdog duration and reports whether a goroutine can go on.
+func (r *Run) waitOutside() bool {
+	foreign := false
+	for _, g := range r.gs {
+		if g.state == gParked && r.waitsOutside(g) {
+			foreign = true
+			break
 		}
 	}
+	if !foreign {
+		return false
+	}
+	deadline := time.Now().Add(r.x.cfg.Watchdog)
+	for pause := 50 * time.Microsecond; time.Now().Before(deadline); pause = min(2*pause, 5*time.Millisecond) {
+		time.Sleep(pause)
+		r.heartbeat.Add(1)
+		if len(r.collect()) > 0 {
+			return true
+		}
+	}
+	r.outsideWait = true
+	return false
+}
+
+// waitsOutside reports whether g waits on something outside the run.
+func (r *Run) waitsOutside(g *G) bool {
+	switch g.op.kind {
+	case KLock:
+		return r.object(g.op.obj, objMutex).holder == outside
+	case KRLock, KWLock:
+		return r.object(g.op.obj, objRWMutex).writer == outside
+	case KSend, KRecv, KSelect:
+		for _, c := range g.op.cases {
+			if c.Ch != nil && !r.made[c.Ch] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (r *Run) noAlternatives() {
@@ -482,35 +541,49 @@ func (r *Run) noAlternatives() {
 	case live == 0:
 		return // the run completed
 	case r.bodyDone:
-		r.fail(&Failure{Kind: KindLeak, Step: r.nsteps, G: -1,
-			Message: fmt.Sprintf("%s still blocked after the test body returned", plural(live, "goroutine"))})
+		r.fail(&Failure{Kind: KindLeak, Step: r.nsteps, G: -1, msgf: func() string {
+			return fmt.Sprintf("%s still blocked after the test body returned", plural(live, "goroutine"))
+		}})
 	default:
-		r.fail(&Failure{Kind: KindDeadlock, Step: r.nsteps, G: -1, Message: "all goroutines are blocked"})
+		outsideWait, wd := r.outsideWait, r.x.cfg.Watchdog
+		r.fail(&Failure{Kind: KindDeadlock, Step: r.nsteps, G: -1, msgf: func() string {
+			msg := "all goroutines are blocked"
+			if outsideWait {
+				msg += fmt.Sprintf(" (some on channels or locks outside the exploration, for %v)", wd)
+			}
+			return msg
+		}})
 	}
 }
 
 func (r *Run) stepLimit() {
+	n := r.maxSteps
 	if r.bodyDone {
-		r.fail(&Failure{Kind: KindLeak, Step: r.nsteps, G: -1,
-			Message: fmt.Sprintf("goroutines still running after the test body returned (step limit %d reached)", r.maxSteps)})
+		r.fail(&Failure{Kind: KindLeak, Step: r.nsteps, G: -1, msgf: func() string {
+			return fmt.Sprintf("goroutines still running after the test body returned (step limit %d reached)", n)
+		}})
 		return
 	}
-	r.fail(&Failure{Kind: KindStepLimit, Step: r.nsteps, G: -1,
-		Message: fmt.Sprintf("run exceeded %d steps (livelock, or raise MaxSteps)", r.maxSteps)})
+	r.fail(&Failure{Kind: KindStepLimit, Step: r.nsteps, G: -1, msgf: func() string {
+		return fmt.Sprintf("run exceeded %d steps (livelock, or raise MaxSteps)", n)
+	}})
 }
 
 func (r *Run) diverged(alts []Alt) {
-	var b strings.Builder
-	fmt.Fprintf(&b, "schedule diverged at step %d", r.nsteps+1)
-	if d, ok := r.strategy.(interface{ Divergence() string }); ok {
-		fmt.Fprintf(&b, ": %s", d.Divergence())
-	}
-	b.WriteString("; enabled:")
-	for _, a := range alts {
-		fmt.Fprintf(&b, " %s", altName(a))
-	}
-	b.WriteString(" (the test body is not deterministic, or the token belongs to another test or version)")
-	r.fail(&Failure{Kind: KindNondeterminism, Step: r.nsteps, G: -1, Message: b.String()})
+	step, enabled, s := r.nsteps+1, slices.Clone(alts), r.strategy
+	r.fail(&Failure{Kind: KindNondeterminism, Step: r.nsteps, G: -1, msgf: func() string {
+		var b strings.Builder
+		fmt.Fprintf(&b, "schedule diverged at step %d", step)
+		if d, ok := s.(interface{ Divergence() string }); ok {
+			fmt.Fprintf(&b, ": %s", d.Divergence())
+		}
+		b.WriteString("; enabled:")
+		for _, a := range enabled {
+			fmt.Fprintf(&b, " %s", altName(a))
+		}
+		b.WriteString(" (the test body is not deterministic, or the token belongs to another test or version)")
+		return b.String()
+	}})
 }
 
 func altName(a Alt) string {

@@ -70,6 +70,9 @@ func (r *Run) result() *Result {
 	}
 	slices.SortStableFunc(res.Messages, func(a, b Message) int { return cmp.Compare(a.Step, b.Step) })
 	if f := res.Failure; f != nil {
+		if f.msgf != nil {
+			f.Message, f.msgf = f.msgf(), nil
+		}
 		switch f.Kind {
 		case KindPanic:
 			if h := r.handleOf(f.G); h != nil && h.exit == exitPanic && !f.fatal {
@@ -104,10 +107,7 @@ func (r *Run) handleOf(id int) *Handle {
 
 // buildTrace turns the rows and the goroutines' locations into a Trace.
 func (r *Run) buildTrace() *Trace {
-	names := r.names
-	if names == nil {
-		names = r.objectNames()
-	}
+	names := r.objectNames()
 	locs := make(map[[2]int][]uintptr)
 	for _, g := range r.gs {
 		if h := r.handleOf(g.id); h != nil {
@@ -149,9 +149,9 @@ func (r *Run) buildTrace() *Trace {
 			b := blocked[g.id]
 			gs.Blocked = !b.enabled
 			if b.enabled {
-				gs.State = "runnable, about to " + b.desc
+				gs.State = "runnable, about to " + r.describeWait(b, names)
 			} else {
-				gs.State = "blocked: " + b.desc
+				gs.State = "blocked: " + r.describeWait(b, names)
 			}
 			if h != nil {
 				frames := userFrames(h.final)
@@ -183,29 +183,29 @@ func (r *Run) describeWait(b blockedG, names map[unsafe.Pointer]string) string {
 	}
 	switch op.kind {
 	case KLock:
-		o := r.objs[op.obj]
+		o := &b.obj
 		return fmt.Sprintf("Lock %s (%s)", name, holderText(o.holder))
 	case KRLock:
-		o := r.objs[op.obj]
+		o := &b.obj
 		if o.announced != free {
 			return fmt.Sprintf("RLock %s (writer g%d waiting)", name, o.announced)
 		}
 		return fmt.Sprintf("RLock %s (%s)", name, holderText(o.writer))
 	case KWLock:
-		o := r.objs[op.obj]
+		o := &b.obj
 		if b.announced {
 			return fmt.Sprintf("Lock %s (waiting for %s to RUnlock)", name, plural(o.readers, "reader"))
 		}
 		return fmt.Sprintf("Lock %s (%s)", name, holderText(o.writer))
 	case KWGWait:
-		return fmt.Sprintf("Wait %s (counter %d)", name, r.objs[op.obj].count)
+		return fmt.Sprintf("Wait %s (counter %d)", name, b.obj.count)
 	case KCondRelock:
 		if !b.signaled {
 			return fmt.Sprintf("Wait %s (not signaled)", name)
 		}
 		return fmt.Sprintf("Wait %s (signaled, waiting for its lock)", name)
 	case KOnce:
-		return fmt.Sprintf("Do %s (g%d is running the function)", name, r.objs[op.obj].running)
+		return fmt.Sprintf("Do %s (g%d is running the function)", name, b.obj.running)
 	case KSend, KRecv, KSelect:
 		var parts []string
 		for _, c := range op.cases {

@@ -11,7 +11,7 @@ import (
 type Replay struct {
 	decisions []engine.Decision
 	next      int
-	diverged  string
+	diverged  int // 1 + the index of the decision that could not be followed
 }
 
 // NewReplay returns a strategy that replays decisions.
@@ -22,7 +22,7 @@ func (s *Replay) Name() string { return "replay" }
 
 // BeginRun implements engine.Strategy.
 func (s *Replay) BeginRun(int) bool {
-	s.next, s.diverged = 0, ""
+	s.next, s.diverged = 0, 0
 	return true
 }
 
@@ -38,15 +38,21 @@ func (s *Replay) Choose(p *engine.Point) int {
 			return i
 		}
 	}
-	s.diverged = fmt.Sprintf("decision %d of the token is g%d", s.next, d.G)
-	if d.Case >= 0 {
-		s.diverged += fmt.Sprintf("/case%d", d.Case)
-	}
+	s.diverged = s.next
 	return -1
 }
 
 // Divergence says which recorded decision could not be followed.
-func (s *Replay) Divergence() string { return s.diverged }
+func (s *Replay) Divergence() string {
+	if s.diverged == 0 {
+		return ""
+	}
+	d := s.decisions[s.diverged-1]
+	if d.Case >= 0 {
+		return fmt.Sprintf("decision %d of the token is g%d/case%d", s.diverged, d.G, d.Case)
+	}
+	return fmt.Sprintf("decision %d of the token is g%d", s.diverged, d.G)
+}
 
 // Consumed reports how many recorded decisions the last run used.
 func (s *Replay) Consumed() int { return s.next }

@@ -1,0 +1,194 @@
+package harness_test
+
+import (
+	"net"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/interleave-go/interleave/harness"
+	"github.com/interleave-go/interleave/harness/rt"
+)
+
+func TestFailureKinds(t *testing.T) {
+	cases := []struct {
+		name string
+		body func(t *harness.T)
+		opts []harness.Option
+		want string // regexp the report must match
+	}{
+		{"panic in a goroutine", func(t *harness.T) {
+			done := rt.MakeChan(make(chan bool))
+			rt.Go(func() {
+				var m map[string]int
+				m["x"] = 1
+				rt.Send(done, true)
+			})
+			rt.Recv(done)
+		}, nil, `^interleave: panic: assignment to entry in nil map \(in g1\)\n(?s:.*)failures_test\.go:\d+`},
+		{"send on a closed channel", func(t *harness.T) {
+			ch := rt.MakeChan(make(chan int, 1))
+			var wg sync.WaitGroup
+			rt.WaitGroupAdd(&wg, 2)
+			rt.Go(func() {
+				defer rt.WaitGroupDone(&wg)
+				rt.Send(ch, 1)
+			})
+			rt.Go(func() {
+				defer rt.WaitGroupDone(&wg)
+				rt.Recv(ch)
+				rt.Close(ch)
+				rt.Send(ch, 2) // after its own close: a panic on every schedule
+			})
+			rt.WaitGroupWait(&wg)
+		}, nil, `^interleave: panic: send on closed channel \(in g2\)`},
+		{"assertion in another goroutine", func(t *harness.T) {
+			var wg sync.WaitGroup
+			rt.WaitGroupAdd(&wg, 1)
+			rt.Go(func() {
+				defer rt.WaitGroupDone(&wg)
+				t.Errorf("checked in g1")
+			})
+			rt.WaitGroupWait(&wg)
+		}, nil, `^interleave: assertion: checked in g1\n(?s:.*)log:\n  g1: checked in g1\n`},
+		{"require in another goroutine ends it", func(t *harness.T) {
+			var wg sync.WaitGroup
+			rt.WaitGroupAdd(&wg, 1)
+			rt.Go(func() {
+				defer rt.WaitGroupDone(&wg)
+				require.Equal(t, 1, 2, "values")
+				t.Errorf("not reached")
+			})
+			rt.WaitGroupWait(&wg)
+		}, nil, `^interleave: assertion: (?s:.*)Not equal(?s:.*)g1: exited`},
+		{"unlock of an unlocked mutex", func(t *harness.T) {
+			var mu sync.Mutex
+			rt.Unlock(&mu)
+		}, nil, `^interleave: panic: fatal error: sync: unlock of unlocked mutex \(in g0\)`},
+		{"RUnlock of an unlocked RWMutex", func(t *harness.T) {
+			var rw sync.RWMutex
+			rt.RUnlock(&rw)
+		}, nil, `^interleave: panic: fatal error: sync: RUnlock of unlocked RWMutex`},
+		{"negative WaitGroup counter", func(t *harness.T) {
+			var wg sync.WaitGroup
+			rt.WaitGroupDone(&wg)
+		}, nil, `^interleave: panic: sync: negative WaitGroup counter`},
+		{"recursive RLock with a writer waiting", func(t *harness.T) {
+			var rw sync.RWMutex
+			var wg sync.WaitGroup
+			rt.WaitGroupAdd(&wg, 1)
+			rt.RLock(&rw)
+			rt.Go(func() {
+				defer rt.WaitGroupDone(&wg)
+				rt.RWLock(&rw)
+				rt.RWUnlock(&rw)
+			})
+			rt.Gosched()
+			rt.RLock(&rw) // deadlocks once the writer waits
+			rt.RUnlock(&rw)
+			rt.RUnlock(&rw)
+			rt.WaitGroupWait(&wg)
+		}, nil, `^interleave: deadlock: (?s:.*)g0: blocked: RLock sync\.RWMutex#1 \(writer g1 waiting\)(?s:.*)g1: blocked: Lock sync\.RWMutex#1 \(waiting for 1 reader to RUnlock\)`},
+		{"lost wakeup: Signal before Wait", func(t *harness.T) {
+			var mu sync.Mutex
+			c := sync.NewCond(&mu)
+			done := rt.MakeChan(make(chan bool))
+			rt.Go(func() {
+				rt.Lock(&mu)
+				rt.CondWait(c) // no condition to check: a Signal before this is lost
+				rt.Unlock(&mu)
+				rt.Send(done, true)
+			})
+			rt.CondSignal(c)
+			rt.Recv(done)
+		}, nil, `^interleave: deadlock: (?s:.*)g1: blocked: Wait sync\.Cond#1 \(not signaled\)`},
+		{"goroutine left blocked on receive", func(t *harness.T) {
+			results := rt.MakeChan(make(chan int))
+			rt.Go(func() { rt.Send(results, 1) })
+			rt.Go(func() { rt.Send(results, 2) })
+			rt.Recv(results) // the second sender leaks
+		}, nil, `^interleave: leak: 1 goroutine still blocked after the test body returned\n(?s:.*)g[12]: blocked: send on chan#1 at failures_test\.go:\d+`},
+		{"livelock", func(t *harness.T) {
+			var flag atomic.Bool
+			for !rt.BoolLoad(&flag) {
+			}
+		}, []harness.Option{harness.MaxSteps(500)}, `^interleave: step-limit: run exceeded 500 steps`},
+		{"spinner after the body returned", func(t *harness.T) {
+			var flag atomic.Bool
+			rt.Go(func() {
+				for !rt.BoolLoad(&flag) {
+				}
+			})
+		}, []harness.Option{harness.MaxSteps(500)}, `^interleave: leak: goroutines still running after the test body returned \(step limit 500 reached\)`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			opts := append([]harness.Option{harness.Runs(500)}, c.opts...)
+			report := explore(t, c.body, opts...)
+			if !regexp.MustCompile(c.want).MatchString(report) {
+				t.Fatalf("report does not match %s:\n%s", c.want, report)
+			}
+			if !strings.Contains(report, "\nreplay: go test ") {
+				t.Fatalf("report has no replay line:\n%s", report)
+			}
+		})
+	}
+}
+
+func TestWatchdogReportsBlockingOutsideTheHarness(t *testing.T) {
+	t.Run("mutex locked by code that is not instrumented", func(t *testing.T) {
+		var mu sync.Mutex
+		release := make(chan bool)
+		mu.Lock() // held outside the exploration
+		go func() { <-release; mu.Unlock() }()
+		start := time.Now()
+		report := explore(t, func(t *harness.T) {
+			rt.Go(func() {})
+			mu.Lock() // not instrumented: blocks in the runtime
+			mu.Unlock()
+		}, harness.Watchdog(100*time.Millisecond), harness.Runs(1))
+		close(release)
+		if !regexp.MustCompile(`^interleave: watchdog: g0 ran 100ms without reaching a scheduling point`).MatchString(report) {
+			t.Fatalf("report:\n%s", report)
+		}
+		if !strings.Contains(report, "failures_test.go") || !strings.Contains(report, "sync.(*Mutex).Lock") {
+			t.Fatalf("report does not show the stuck goroutine's stack:\n%s", report)
+		}
+		if d := time.Since(start); d > 2*time.Second {
+			t.Fatalf("watchdog took %v", d)
+		}
+	})
+	t.Run("network read", func(t *testing.T) {
+		a, b := net.Pipe()
+		defer a.Close()
+		defer b.Close()
+		report := explore(t, func(t *harness.T) {
+			buf := make([]byte, 1)
+			a.Read(buf)
+		}, harness.Watchdog(100*time.Millisecond), harness.Runs(1))
+		if !strings.HasPrefix(report, "interleave: watchdog: g0 ran 100ms") || !strings.Contains(report, "net.(*pipe).Read") {
+			t.Fatalf("report:\n%s", report)
+		}
+	})
+}
+
+func TestOutsideLockIsWaitedFor(t *testing.T) {
+	var mu sync.Mutex
+	mu.Lock()
+	go func() {
+		time.Sleep(20 * time.Millisecond)
+		mu.Unlock()
+	}()
+	report := explore(t, func(t *harness.T) {
+		rt.Lock(&mu) // held outside for 20ms: not a deadlock
+		rt.Unlock(&mu)
+	}, harness.Runs(3))
+	if report != "" {
+		t.Fatalf("report:\n%s", report)
+	}
+}
