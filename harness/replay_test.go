@@ -85,9 +85,9 @@ func TestReplayIsExact(t *testing.T) {
 func TestReplayRejectsBadTokens(t *testing.T) {
 	good := replayToken(t, explore(t, abba, harness.Runs(1000)))
 	cases := map[string]string{
-		"garbage":         "malformed schedule token",
+		"garbage":          "malformed schedule token",
 		good[:len(good)-3]: "malformed schedule token",
-		"AQ":              "too short",
+		"AQ":               "too short",
 	}
 	for tok, want := range cases {
 		got := explore(t, abba, harness.Replay(tok))
