@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"go/token"
 	"sort"
+	"strings"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
@@ -30,7 +31,10 @@ that rechecks the condition:
 
 The condloop analyzer reports a sync.Cond.Wait or primitives
 Condition.Wait that is not inside a loop (of any form, including goto)
-that contains a conditional branch, and a Wait reached on a path where
+that contains a conditional branch (in test files, only one under an
+if: a test may wait once for a Signal it knows comes; and not in a
+wrapper that takes the condition variable as a parameter and returns
+right after waiting), and a Wait reached on a path where
 the function released its locks and holds none: Wait unlocks c.L, and
 unlocking an unlocked mutex is a fatal error.`
 
@@ -53,7 +57,13 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 		sort.Slice(waits, func(i, j int) bool { return waits[i].Pos() < waits[j].Pos() })
 		for _, in := range waits {
-			if !inCheckedLoop(in.Block()) {
+			if inCheckedLoop(in.Block()) || forwards(in) {
+				continue
+			}
+			if strings.HasSuffix(pass.Fset.File(in.Pos()).Name(), "_test.go") && !guarded(in.Block()) {
+				continue // a test may wait once for a Signal it knows comes
+			}
+			{
 				rep.Report(analysis.Diagnostic{Pos: in.Pos(), Message: fmt.Sprintf(
 					"%s not in a loop that rechecks the condition: the condition may be false again when Wait returns", f.Waits[in])})
 			}
@@ -91,6 +101,54 @@ func released(e *lockflow.Event) *lockflow.Lock {
 		}
 	}
 	return nil
+}
+
+// forwards reports whether the wait is a wrapper's: the condition
+// variable is a parameter and the function returns right after the
+// wait, leaving the loop to its caller.
+func forwards(in ssa.Instruction) bool {
+	call, ok := in.(*ssa.Call)
+	if !ok {
+		return false
+	}
+	recv := call.Call.Value
+	if !call.Call.IsInvoke() && len(call.Call.Args) > 0 {
+		recv = call.Call.Args[0]
+	}
+	if _, ok := recv.(*ssa.Parameter); !ok {
+		return false
+	}
+	b := in.Block()
+	for i, x := range b.Instrs {
+		if x != in {
+			continue
+		}
+		switch b.Instrs[i+1].(type) {
+		case *ssa.Return:
+			return true
+		case *ssa.Jump:
+			_, ret := b.Succs[0].Instrs[0].(*ssa.Return)
+			return ret
+		}
+	}
+	return false
+}
+
+// guarded reports whether b runs only after a conditional branch
+// taken on the way to it: the "if instead of for" shape.
+func guarded(b *ssa.BasicBlock) bool {
+	for len(b.Preds) == 1 {
+		p := b.Preds[0]
+		switch p.Instrs[len(p.Instrs)-1].(type) {
+		case *ssa.If:
+			return true
+		case *ssa.Jump:
+			b = p
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 // inCheckedLoop reports whether b lies on a cycle of the control-flow

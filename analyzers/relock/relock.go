@@ -25,7 +25,9 @@ a sync.Mutex, sync.RWMutex or primitives Lock/RWLock that the path
 already holds, directly or through a call of a function of the same
 package that acquires it on every path (for example a method that
 locks its receiver, called with the receiver's lock held), and a Lock
-in a loop whose release is deferred to the end of the function.`
+in a loop whose release is deferred to the end of the function. An
+acquire that can give up (TryLock, or Lock(ctx) with a context that
+can be done) is not a deadlock and is not reported.`
 
 // Analyzer reports re-acquiring a held lock.
 var Analyzer = &analysis.Analyzer{
@@ -55,8 +57,8 @@ func run(pass *analysis.Pass) (any, error) {
 			switch e.Kind {
 			case lockflow.Acquire:
 				b := e.Before
-				if e.Op.Family != syncapi.Mutex || e.Op.Try() || b.Status != lockflow.Held {
-					continue
+				if e.Op.Family != syncapi.Mutex || !e.Op.Blocking() || b.Status != lockflow.Held {
+					continue // Try* fails, Lock(ctx) times out: no deadlock
 				}
 				hint := ""
 				if e.IsDeferred(b.Key.String()) {

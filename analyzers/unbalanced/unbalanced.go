@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"go/types"
 	"sort"
+	"strings"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
@@ -109,6 +110,13 @@ func check(pass *analysis.Pass, rep *ignore.Reporter, f *lockflow.Func) {
 		}
 	}
 	for _, op := range sortedOps(before) {
+		k, _ := syncapi.KeyOf(op.Recv, nil)
+		if f.Shared[k.String()] {
+			continue // other goroutines lock it too: the counts are theirs as much as ours
+		}
+		if f.Recovers && !strings.HasPrefix(op.API, "sync.") {
+			continue // the misuse panic may be the point
+		}
 		checkRelease(pass, op, before[op], report)
 	}
 	for _, op := range sortedOps(byAcq) {
@@ -163,12 +171,21 @@ func checkRelease(pass *analysis.Pass, op *syncapi.Op, befores []lockflow.Lock, 
 		case lockflow.Failed:
 			report(op.Pos(), "%s of %s after %s failed at line %d: releases what this goroutine does not hold", op.API, b.Key.Show, b.Acq.API, line(pass, b.Acq.Pos()))
 		case lockflow.Pending:
+			if !discarded(b.Acq) {
+				continue // the result went somewhere this analysis does not follow
+			}
 			report(op.Pos(), "%s of %s after %s at line %d without checking its result: on failure it releases what this goroutine does not hold", op.API, b.Key.Show, b.Acq.API, line(pass, b.Acq.Pos()))
 		}
 	}
 	if fromEntry != nil && fromHeld != nil && op.Family == syncapi.Mutex {
 		report(op.Pos(), "%s of %s is reached on a path that does not acquire it (line %d acquires it on another path): unlock of unlocked mutex is a fatal error", op.API, fromEntry.Key.Show, line(pass, fromHeld.Acq.Pos()))
 	}
+}
+
+// discarded reports whether the result of an acquire is not used at all.
+func discarded(op *syncapi.Op) bool {
+	v, ok := op.Instr.(*ssa.Call)
+	return ok && len(*v.Referrers()) == 0
 }
 
 // weights returns the constant weights of an acquire and a release.

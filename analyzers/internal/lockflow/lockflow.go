@@ -72,6 +72,13 @@ type Func struct {
 	Events []*Event
 	// Complete is false when the function had too many paths.
 	Complete bool
+	// Shared are the keys of locks that closures made here acquire:
+	// other goroutines may lock and unlock them between this
+	// function's own operations.
+	Shared map[string]bool
+	// Recovers is true when the function defers a recover: a misuse
+	// panic may be what it is about.
+	Recovers bool
 
 	walked bool // the walk has started
 	done   bool // the walk has finished
@@ -239,6 +246,25 @@ func (r *Result) scan(fn *ssa.Function) *Func {
 				if d, ok := in.(*ssa.Defer); ok {
 					if mc, ok := d.Call.Value.(*ssa.MakeClosure); ok {
 						collectRecvs(mc, recvs)
+						f.Recovers = f.Recovers || callsRecover(mc.Fn.(*ssa.Function))
+					} else if fn, ok := d.Call.Value.(*ssa.Function); ok {
+						f.Recovers = f.Recovers || callsRecover(fn)
+					}
+				}
+			case *ssa.MakeClosure:
+				subst := bindings(in)
+				for _, cb := range in.Fn.(*ssa.Function).Blocks {
+					for _, ci := range cb.Instrs {
+						if call, ok := ci.(ssa.CallInstruction); ok {
+							if op := syncapi.Classify(call); op != nil && op.Kind == syncapi.Acquire {
+								if k, ok := syncapi.KeyOf(op.Recv, subst); ok {
+									if f.Shared == nil {
+										f.Shared = make(map[string]bool)
+									}
+									f.Shared[k.String()] = true
+								}
+							}
+						}
 					}
 				}
 			case *ssa.Send:
@@ -318,3 +344,17 @@ func bindings(mc *ssa.MakeClosure) map[*ssa.FreeVar]syncapi.Key {
 
 // Pkg returns the SSA package the result is about.
 func (r *Result) Pkg() *ssa.Package { return r.pkg }
+
+// callsRecover reports whether fn calls the built-in recover.
+func callsRecover(fn *ssa.Function) bool {
+	for _, b := range fn.Blocks {
+		for _, in := range b.Instrs {
+			if c, ok := in.(*ssa.Call); ok {
+				if bi, ok := c.Call.Value.(*ssa.Builtin); ok && bi.Name() == "recover" {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

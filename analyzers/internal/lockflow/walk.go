@@ -224,12 +224,20 @@ func (w *walker) op(op *syncapi.Op, in ssa.Instruction, st *state) {
 	if op.Kind == syncapi.Acquire {
 		w.event(&Event{Kind: Acquire, Instr: in, Op: op, Before: before, Locks: st.locks, Deferred: st.deferred})
 		after := Lock{Key: k, Status: Held, Read: op.Read, Acq: op}
+		if op.NeverFails {
+			st.setFact(valTerm(op.Instr.(*ssa.Call)), isNil)
+		}
 		switch {
-		case before.Status == Held && op.Try() && op.Family == syncapi.Mutex:
-			return // fails: the lock is held
+		case before.Status == Unknown && !op.Blocking():
+			return // still unknown
+		case before.Status == Held && !op.Blocking() && op.Family == syncapi.Mutex:
+			if !(before.Read && op.Read) {
+				return // the attempt fails (or times out): this goroutine holds the lock
+			}
+			after = Lock{Key: k, Status: Unknown} // one more reader, or not
 		case before.Status == Held:
 			after = Lock{Key: k, Status: Unknown}
-		case op.Outcome != syncapi.Always:
+		case !op.Blocking():
 			after.Status = Pending
 			after.cond = valTerm(op.Instr.(*ssa.Call))
 		}
@@ -264,6 +272,12 @@ func (w *walker) call(in *ssa.Call, st *state) {
 		for _, a := range acc {
 			if i := st.find(a.Key.String()); i >= 0 {
 				st.locks[i] = Lock{Key: a.Key, Status: Unknown}
+			}
+		}
+		// Closures passed along may run, here or in a goroutine.
+		for _, a := range in.Call.Args {
+			if mc, ok := a.(*ssa.MakeClosure); ok {
+				reset(st, mc.Bindings)
 			}
 		}
 		return
@@ -301,7 +315,12 @@ func (w *walker) foreign(c *ssa.CallCommon, st *state) {
 			args = append(args, mc.Bindings...)
 		}
 	}
-	for _, a := range args {
+	reset(st, args)
+}
+
+// reset forgets the locks reachable from values.
+func reset(st *state, values []ssa.Value) {
+	for _, a := range values {
 		if !mayHoldLock(a.Type()) {
 			continue
 		}

@@ -66,7 +66,13 @@ type Op struct {
 	Outcome Outcome
 	Recv    ssa.Value // the lock: a pointer, an interface or a channel
 	Weight  ssa.Value // semaphore weight, nil when implied to be 1
+	// NeverFails is true for an IfNil acquire given a context that is
+	// never done (context.Background()): it blocks until it succeeds.
+	NeverFails bool
 }
+
+// Blocking reports whether the op waits until it succeeds.
+func (op *Op) Blocking() bool { return op.Outcome == Always || op.NeverFails }
 
 // Try reports whether the op is a non-blocking attempt.
 func (op *Op) Try() bool { return op.Outcome == IfTrue }
@@ -218,6 +224,13 @@ func Classify(call ssa.CallInstruction) *Op {
 		}
 		op.Recv, args = args[0], args[1:]
 	}
+	if e.outcome == IfNil {
+		for _, a := range args {
+			if isContext(a.Type()) && NeverDone(a) {
+				op.NeverFails = true
+			}
+		}
+	}
 	if e.family == Semaphore {
 		for _, a := range args {
 			if b, ok := a.Type().Underlying().(*types.Basic); ok && b.Info()&types.IsInteger != 0 {
@@ -259,4 +272,72 @@ func (op *Op) Pos() token.Pos {
 		return op.Instr.Pos()
 	}
 	return op.Chan.Pos()
+}
+
+func isContext(t types.Type) bool {
+	n, ok := types.Unalias(t).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "context" && n.Obj().Name() == "Context"
+}
+
+// NeverDone reports whether ctx is known to be context.Background() or
+// context.TODO(), directly or as captured by every closure creating
+// the function that uses it: a context that is never done.
+func NeverDone(ctx ssa.Value) bool {
+	return neverDone(ctx, 0)
+}
+
+func neverDone(v ssa.Value, depth int) bool {
+	if depth > 4 {
+		return false
+	}
+	switch v := v.(type) {
+	case *ssa.Call:
+		name, _ := Callee(&v.Call)
+		return name == "context.Background" || name == "context.TODO"
+	case *ssa.MakeInterface:
+		return neverDone(v.X, depth+1)
+	case *ssa.ChangeInterface:
+		return neverDone(v.X, depth+1)
+	case *ssa.UnOp:
+		// A captured variable: the closure loads it through the
+		// address of the variable.
+		return v.Op == token.MUL && neverDone(v.X, depth+1)
+	case *ssa.Alloc:
+		found := false
+		for _, r := range *v.Referrers() {
+			if st, ok := r.(*ssa.Store); ok && st.Addr == v {
+				if !neverDone(st.Val, depth+1) {
+					return false
+				}
+				found = true
+			}
+		}
+		return found
+	case *ssa.FreeVar:
+		fn := v.Parent()
+		idx := -1
+		for i, fv := range fn.FreeVars {
+			if fv == v {
+				idx = i
+			}
+		}
+		if fn.Parent() == nil || idx < 0 {
+			return false
+		}
+		found := false
+		for _, b := range fn.Parent().Blocks {
+			for _, in := range b.Instrs {
+				mc, ok := in.(*ssa.MakeClosure)
+				if !ok || mc.Fn != fn {
+					continue
+				}
+				if !neverDone(mc.Bindings[idx], depth+1) {
+					return false
+				}
+				found = true
+			}
+		}
+		return found
+	}
+	return false
 }

@@ -58,7 +58,7 @@ func ret(w *worker) worker {
 
 // Flagged: look-alikes by method names.
 func lookalike(g *gate, t *tokens) {
-	g2 := *g // want `assignment copies primitive value a.gate to g2`
+	g2 := *g    // want `assignment copies primitive value a.gate to g2`
 	var t2 = *t // want `variable declaration copies primitive value a.tokens to t2`
 	_, _ = g2, t2
 }

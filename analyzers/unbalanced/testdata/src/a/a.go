@@ -407,3 +407,38 @@ func each(links []*link) {
 		links[i].mu.Unlock()
 	}
 }
+
+// Silent: a background context never fails, so the error branch is dead.
+func background(l *primitives.Lock) int {
+	ctx := context.Background()
+	if err := l.Lock(ctx); err != nil {
+		return 0
+	}
+	l.Unlock()
+	return 1
+}
+
+// Silent: the function shows the misuse panic and recovers it.
+func showsPanic(s *primitives.Semaphore) {
+	defer func() { recover() }()
+	s.Acquire(context.Background(), 1)
+	s.Release(1)
+	s.Release(1)
+}
+
+// Flagged: a double sync unlock is fatal, recover or not.
+func fatalAnyway(mu *sync.Mutex) {
+	defer func() { recover() }()
+	mu.Lock()
+	mu.Unlock()
+	mu.Unlock() // want `sync.Mutex.Unlock of mu, already released`
+}
+
+// Silent: another goroutine takes the lock between the two unlocks.
+func handoff(start func(func())) {
+	var mu sync.Mutex
+	mu.Lock()
+	start(func() { mu.Lock() })
+	mu.Unlock()
+	mu.Unlock()
+}
