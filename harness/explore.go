@@ -25,56 +25,121 @@ import (
 // replays will not reproduce failures.
 func Explore(t testing.TB, body func(t *T), opts ...Option) {
 	t.Helper()
+	e := newExploration(t, opts)
+	if e == nil {
+		return
+	}
+	defer e.x.Close()
+	e.runBody = func(s engine.Strategy, trace bool) *engine.Result {
+		tt := &T{name: t.Name()}
+		res := e.x.Run(s, trace, func() { body(tt) })
+		tt.collect(res)
+		return res
+	}
+	e.start()
+}
+
+// ExploreTest explores the body of a test function that takes the test's
+// own *testing.T: `interleave test` rewrites func TestX(t *testing.T) {
+// ... } into func TestX(t *testing.T) { harness.ExploreTest(t, func(t
+// *testing.T) { ... }) }. A run fails when it makes t fail (t.Error,
+// t.Fatal, require); the test's own messages are printed as the testing
+// package prints them, followed by the report of the failing run. A body
+// that calls harness.Explore itself is run once, unexplored, and explores
+// as it says.
+func ExploreTest(t *testing.T, body func(t *testing.T)) {
+	t.Helper()
+	e := newExploration(t, nil)
+	if e == nil {
+		return
+	}
+	defer e.x.Close()
+	nested := false
+	e.runBody = func(s engine.Strategy, trace bool) *engine.Result {
+		failed := t.Failed()
+		res := e.x.Run(s, trace, func() { body(t) })
+		if f := res.Failure; f != nil && f.Kind == engine.KindPanic && f.Value == errNestedExplore {
+			nested = true
+			res.Failure = nil
+		}
+		if t.Failed() && !failed && (res.Failure == nil || res.Failure.Kind == engine.KindLeak) {
+			res.Failure = &engine.Failure{Kind: engine.KindAssertion, G: 0, Message: "the test failed (its messages are above)"}
+		}
+		return res
+	}
+	e.stop = func() bool { return nested || t.Skipped() }
+	e.start()
+	if nested {
+		body(t)
+	}
+}
+
+// Explored returns a subtest function that explores f: t.Run(name, f)
+// becomes t.Run(name, harness.Explored(f)) in tests that `interleave
+// test` rewrites.
+func Explored(f func(t *testing.T)) func(t *testing.T) {
+	return func(t *testing.T) {
+		t.Helper()
+		ExploreTest(t, f)
+	}
+}
+
+// errNestedExplore is the panic of an Explore called inside a run.
+var errNestedExplore = &nestedExplore{}
+
+type nestedExplore struct{}
+
+func (*nestedExplore) Error() string { return "harness.Explore called from inside an exploration" }
+
+// newExploration reads the settings of an exploration; it reports a bad
+// setting through t and returns nil.
+func newExploration(t testing.TB, opts []Option) *exploration {
+	t.Helper()
+	if r, _ := engine.Current(); r != nil {
+		panic(errNestedExplore)
+	}
 	cfg := defaultConfig()
 	if err := cfg.fromFlags(); err != nil {
 		t.Fatalf("interleave: %v", err)
+		return nil
 	}
 	for _, o := range opts {
 		if err := o.apply(&cfg); err != nil {
 			t.Fatalf("interleave: %v", err)
+			return nil
 		}
 	}
 	x, err := engine.NewExplorer(engine.Config{MaxSteps: cfg.maxSteps, Watchdog: cfg.watchdog})
 	if err != nil {
 		t.Fatalf("%v", err)
+		return nil
 	}
-	defer x.Close()
-	e := &exploration{t: t, cfg: cfg, x: x, body: body, pkg: callerPackage()}
-	if tok := replayToken(cfg.replay); tok != "" {
+	return &exploration{t: t, cfg: cfg, x: x, pkg: callerPackage()}
+}
+
+type exploration struct {
+	t       testing.TB
+	cfg     config
+	x       *engine.Explorer
+	pkg     string
+	runBody func(s engine.Strategy, trace bool) *engine.Result
+	stop    func() bool // reports that the exploration must end early
+}
+
+func (e *exploration) start() {
+	e.t.Helper()
+	if tok := replayToken(e.cfg.replay); tok != "" {
 		e.replay(tok)
 		return
 	}
 	e.explore()
 }
 
-type exploration struct {
-	t    testing.TB
-	cfg  config
-	x    *engine.Explorer
-	body func(*T)
-	pkg  string
-}
-
-// run executes one run and returns its result, with the failures reported
-// by goroutines outside the run folded in.
-func (e *exploration) run(s engine.Strategy, trace bool) *engine.Result {
-	tt := &T{name: e.t.Name()}
-	res := e.x.Run(s, trace, func() { e.body(tt) })
-	tt.mu.Lock()
-	defer tt.mu.Unlock()
-	for _, text := range tt.outErr {
-		res.Messages = append(res.Messages, engine.Message{G: -1, Text: text, Error: true})
-		if res.Failure == nil {
-			res.Failure = &engine.Failure{Kind: engine.KindAssertion, G: -1, Message: text}
-		}
-	}
-	for _, text := range tt.outLog {
-		res.Messages = append(res.Messages, engine.Message{G: -1, Text: text})
-	}
-	return res
-}
+// run executes one run.
+func (e *exploration) run(s engine.Strategy, trace bool) *engine.Result { return e.runBody(s, trace) }
 
 func (e *exploration) explore() {
+	e.t.Helper()
 	s := e.cfg.strategy.newStrategy(e.cfg.seed)
 	start := time.Now()
 	runs := 0
@@ -89,6 +154,14 @@ func (e *exploration) explore() {
 		if res.Failure != nil {
 			e.report(res, fmt.Sprintf("run %d of %d, %s", runs+1, e.cfg.runs, s.Name()))
 			return
+		}
+		if e.stop != nil && e.stop() {
+			return
+		}
+		if res.Choices == 0 {
+			// No choice was made: every run would be this one.
+			runs++
+			break
 		}
 	}
 	if e.cfg.verbose {
@@ -142,7 +215,7 @@ func (e *exploration) replay(tok string) {
 func (e *exploration) replayLine(tok string) string {
 	run := runPattern(e.t.Name())
 	if *flagCommand != "" {
-		return fmt.Sprintf("%s -run '%s' -replay %s", *flagCommand, run, tok)
+		return fmt.Sprintf("%s -run '%s' -replay %s %s", *flagCommand, run, tok, e.pkg)
 	}
 	pkg := e.pkg
 	if pkg == "" {

@@ -278,9 +278,9 @@ func TestSyncSemantics(t *testing.T) {
 		{"sync.Locker of an RWMutex reader", func(t *harness.T) string {
 			var rw sync.RWMutex
 			l := rt.RLocker(&rw)
-			rt.LockerLock(l)
+			rt.DynLock(l)
 			ok := rt.RWTryLock(&rw)
-			rt.LockerUnlock(l)
+			rt.DynUnlock(l)
 			return fmt.Sprint(ok, rt.RWTryLock(&rw))
 		}, []string{"false true"}},
 	}

@@ -80,3 +80,18 @@ func sprintln(args ...any) string {
 	s := fmt.Sprintln(args...)
 	return s[:len(s)-1]
 }
+
+// collect folds what goroutines outside the run reported into res.
+func (t *T) collect(res *engine.Result) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, text := range t.outErr {
+		res.Messages = append(res.Messages, engine.Message{G: -1, Text: text, Error: true})
+		if res.Failure == nil {
+			res.Failure = &engine.Failure{Kind: engine.KindAssertion, G: -1, Message: text}
+		}
+	}
+	for _, text := range t.outLog {
+		res.Messages = append(res.Messages, engine.Message{G: -1, Text: text})
+	}
+}

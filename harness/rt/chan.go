@@ -6,14 +6,29 @@ import (
 	"github.com/interleave-go/interleave/harness/internal/engine"
 )
 
+// Sender starts a send statement: ch <- v becomes rt.Sender(ch).Send(v).
+// The element type is inferred from the channel alone, so that v is
+// assigned to it as the send statement would (a *bytes.Buffer sent on a
+// chan io.Reader).
+func Sender[T any](ch chan<- T) SendOp[T] { return SendOp[T]{ch} }
+
+// A SendOp is a send on a channel waiting for its value.
+type SendOp[T any] struct{ ch chan<- T }
+
 // Send is the send statement ch <- v.
-func Send[T any](ch chan<- T, v T) {
+func (s SendOp[T]) Send(v T) {
 	if r, h := engine.Current(); r != nil {
-		engine.Send(r, h, ch, v)
+		engine.Send(r, h, s.ch, v)
 		return
 	}
-	ch <- v
+	s.ch <- v
 }
+
+// Case is the case "ch <- v" of a select.
+func (s SendOp[T]) Case(v T) Case { return &engine.SendCase[T]{Ch: s.ch, V: v} }
+
+// Send is the send statement ch <- v, for code written by hand.
+func Send[T any](ch chan<- T, v T) { Sender(ch).Send(v) }
 
 // Recv is the receive expression <-ch.
 func Recv[T any](ch <-chan T) T {
@@ -76,8 +91,8 @@ func Controlled() bool {
 // A Case is one case of a select statement.
 type Case = engine.Case
 
-// SendCase is the case "ch <- v" of a select.
-func SendCase[T any](ch chan<- T, v T) Case { return &engine.SendCase[T]{Ch: ch, V: v} }
+// SendCase is the case "ch <- v" of a select, for code written by hand.
+func SendCase[T any](ch chan<- T, v T) Case { return Sender(ch).Case(v) }
 
 // RecvCase is the case "v, ok = <-ch" of a select; v and ok may be nil.
 func RecvCase[T any](ch <-chan T, v *T, ok *bool) Case {
@@ -108,3 +123,23 @@ func MakeChan[C ~chan E, E any](ch C) C {
 	}
 	return ch
 }
+
+// RangeInit starts a for range loop over a channel. The loop
+//
+//	for v := range ch { ... }
+//
+// becomes the three-clause loop
+//
+//	for c, v, ok := rt.RangeInit(ch); ok; v, ok = rt.Recv2(c) { ... }
+//
+// which evaluates ch once and keeps the loop's break, continue, labels and
+// per-iteration variables.
+func RangeInit[E any](ch <-chan E) (<-chan E, E, bool) {
+	v, ok := Recv2(ch)
+	return ch, v, ok
+}
+
+// Zero returns the zero value of ch's element type: a select's received
+// value is declared with it, since the rewriter may not be able to name
+// the type.
+func Zero[E any](ch <-chan E) (zero E) { return zero }

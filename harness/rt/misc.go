@@ -14,7 +14,7 @@ func runtimeGosched() { runtime.Gosched() }
 var rlockerType = reflect.TypeOf(new(sync.RWMutex).RLocker())
 
 // rlockerOf returns the RWMutex behind a Locker made by RLocker.
-func rlockerOf(l sync.Locker) (*sync.RWMutex, bool) {
+func rlockerOf(l any) (*sync.RWMutex, bool) {
 	if reflect.TypeOf(l) != rlockerType {
 		return nil, false
 	}
@@ -113,3 +113,11 @@ func MapClear(m *sync.Map) {
 	}
 	m.Clear()
 }
+
+// MarkInstrumented is called by the init function the rewriter adds to
+// every package it instruments.
+func MarkInstrumented() { engine.MarkInstrumented() }
+
+// Instrumented reports whether the running binary was built with
+// instrumented packages.
+func Instrumented() bool { return engine.Instrumented() }

@@ -104,41 +104,8 @@ func RWTryLock(rw *sync.RWMutex) bool {
 }
 
 // RLocker is (*sync.RWMutex).RLocker. The Locker it returns is the
-// runtime's, which LockerLock and LockerUnlock recognize.
+// runtime's, which DynLock and DynUnlock recognize.
 func RLocker(rw *sync.RWMutex) sync.Locker { return rw.RLocker() }
-
-// LockerLock is l.Lock() for a sync.Locker: the lock types of package sync
-// are scheduled, any other Locker's own (instrumented) Lock is called.
-func LockerLock(l sync.Locker) {
-	switch l := l.(type) {
-	case *sync.Mutex:
-		Lock(l)
-	case *sync.RWMutex:
-		RWLock(l)
-	default:
-		if rw, ok := rlockerOf(l); ok {
-			RLock(rw)
-			return
-		}
-		l.Lock()
-	}
-}
-
-// LockerUnlock is l.Unlock() for a sync.Locker.
-func LockerUnlock(l sync.Locker) {
-	switch l := l.(type) {
-	case *sync.Mutex:
-		Unlock(l)
-	case *sync.RWMutex:
-		RWUnlock(l)
-	default:
-		if rw, ok := rlockerOf(l); ok {
-			RUnlock(rw)
-			return
-		}
-		l.Unlock()
-	}
-}
 
 // WaitGroupAdd is (*sync.WaitGroup).Add.
 func WaitGroupAdd(wg *sync.WaitGroup, delta int) {

@@ -35,6 +35,7 @@ type Failure struct {
 	G       int    // goroutine where it happened, -1 if none in particular
 	Step    int    // transitions made before it happened
 	Details string // panic stack, stack of a stuck goroutine, ...
+	Value   any    // the value of a panic
 	fatal   bool
 	// msgf builds Message after the run: while it runs, the engine must
 	// not use package fmt, whose pools would order goroutines in the race
@@ -279,7 +280,8 @@ func (r *Run) dispatch(env envelope) {
 type Result struct {
 	Failure   *Failure
 	Steps     int
-	Decisions []Decision
+	Choices   int        // points at which the strategy chose
+	Decisions []Decision // the choices, when the run failed
 	Messages  []Message
 	Trace     *Trace // when the run was traced
 }

@@ -356,3 +356,11 @@ func lockOf(q *request) objKind {
 	}
 	return objOther
 }
+
+var instrumented atomic.Bool
+
+// MarkInstrumented records that the binary contains instrumented code.
+func MarkInstrumented() { instrumented.Store(true) }
+
+// Instrumented reports whether MarkInstrumented was called.
+func Instrumented() bool { return instrumented.Load() }

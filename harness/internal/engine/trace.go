@@ -59,7 +59,7 @@ func (t *Trace) PreemptionSteps() []int {
 // result builds the run's Result; the run's goroutines have all exited or
 // been abandoned, so their handles may be read.
 func (r *Run) result() *Result {
-	res := &Result{Failure: r.failure, Steps: r.nsteps}
+	res := &Result{Failure: r.failure, Steps: r.nsteps, Choices: len(r.decisions)}
 	if r.failure != nil {
 		res.Decisions = slices.Clone(r.decisions)
 	}
@@ -77,6 +77,7 @@ func (r *Run) result() *Result {
 		case KindPanic:
 			if h := r.handleOf(f.G); h != nil && h.exit == exitPanic && !f.fatal {
 				f.Message = fmt.Sprintf("%v (in g%d)", h.panicVal, f.G)
+				f.Value = h.panicVal
 				f.Details = string(h.panicStack)
 			} else if f.Message == "" {
 				f.Message = fmt.Sprintf("goroutine g%d failed", f.G)

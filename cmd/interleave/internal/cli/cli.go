@@ -1,0 +1,41 @@
+// Package cli implements the interleave command.
+package cli
+
+import (
+	"fmt"
+	"io"
+)
+
+const usage = `interleave explores the interleavings of Go tests.
+
+Usage:
+
+	interleave test [flags] [packages] [-- go test flags]
+
+Commands:
+
+	test    instrument packages and their dependencies, and run their tests
+	        with every Test explored (interleave test -h for its flags)
+
+Exit status: 0 when nothing was found, 1 when a test failed or a run found
+a bug, 2 when interleave itself could not run (a bad flag, a package that
+does not build).
+`
+
+// Main runs the command with args (without the program name) and returns
+// its exit status.
+func Main(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "test":
+		return Test(args[1:], stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "interleave: unknown command %q\n\n%s", args[0], usage)
+	return 2
+}

@@ -1,0 +1,180 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/interleave-go/interleave/harness/instrument"
+)
+
+// testFlags are the flags of interleave test.
+type testFlags struct {
+	strategy string
+	runs     int
+	time     time.Duration
+	seed     uint64
+	replay   string
+	race     bool
+	run      string
+	verbose  bool
+	json     bool
+	keep     bool
+}
+
+func (f *testFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.strategy, "strategy", "", "exploration strategy: random, pct, pct:DEPTH (default pct)")
+	fs.IntVar(&f.runs, "runs", 0, "runs per test (default 1000)")
+	fs.DurationVar(&f.time, "time", 0, "time budget per test (default 10s)")
+	fs.Uint64Var(&f.seed, "seed", 0, "seed of the strategy")
+	fs.StringVar(&f.replay, "replay", "", "replay the schedule `token` of a finding (use with -run)")
+	fs.BoolVar(&f.race, "race", false, "build with the race detector")
+	fs.StringVar(&f.run, "run", "", "run only the tests matching `regexp`, as go test -run")
+	fs.BoolVar(&f.verbose, "v", false, "verbose: go test -v, and a summary of each exploration")
+	fs.BoolVar(&f.json, "json", false, "print one JSON object per finding on stdout")
+	fs.BoolVar(&f.keep, "work", false, "keep the instrumented files and print where they are")
+}
+
+// Test runs interleave test.
+func Test(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("interleave test", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "usage: interleave test [flags] [packages] [-- go test flags]\n\n"+
+			"Instruments the packages and their dependencies outside the standard library,\n"+
+			"and runs their tests with every Test function explored.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	var f testFlags
+	f.register(fs)
+	pkgArgs, goArgs := splitArgs(args)
+	if err := fs.Parse(pkgArgs); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if f.strategy != "" {
+		if err := checkStrategy(f.strategy); err != nil {
+			fmt.Fprintf(stderr, "interleave test: -strategy: %v\n", err)
+			return 2
+		}
+	}
+	if f.runs < 0 || f.time < 0 {
+		fmt.Fprintln(stderr, "interleave test: -runs and -time must not be negative")
+		return 2
+	}
+	patterns := fs.Args()
+	for _, p := range patterns {
+		if strings.HasPrefix(p, "-") {
+			fmt.Fprintf(stderr, "interleave test: flag %s after the packages: put interleave's flags before the packages and go test's after --\n", p)
+			return 2
+		}
+	}
+	var buildFlags []string
+	if f.race {
+		buildFlags = append(buildFlags, "-race")
+	}
+	b, err := instrument.Prepare(instrument.Config{Patterns: patterns, BuildFlags: tagsOf(goArgs)})
+	if err != nil {
+		fmt.Fprintf(stderr, "interleave test: %v\n", err)
+		return 2
+	}
+	if f.keep {
+		fmt.Fprintf(stderr, "interleave test: instrumented build: %s\n", strings.Join(b.Flags(), " "))
+	} else {
+		defer b.Close()
+	}
+	for _, w := range b.Warnings {
+		fmt.Fprintf(stderr, "interleave test: warning: %s\n", w)
+	}
+	goTest := append([]string{"test"}, b.Flags()...)
+	goTest = append(goTest, buildFlags...)
+	if f.run != "" {
+		goTest = append(goTest, "-run", f.run)
+	}
+	if f.verbose {
+		goTest = append(goTest, "-v")
+	}
+	goTest = append(goTest, goArgs...)
+	if len(patterns) == 0 {
+		patterns = []string{"."}
+	}
+	goTest = append(goTest, patterns...)
+	goTest = append(goTest, "-interleave.command=interleave test")
+	if f.strategy != "" {
+		goTest = append(goTest, "-interleave.strategy="+f.strategy)
+	}
+	if f.runs > 0 {
+		goTest = append(goTest, "-interleave.runs="+strconv.Itoa(f.runs))
+	}
+	if f.time > 0 {
+		goTest = append(goTest, "-interleave.time="+f.time.String())
+	}
+	if f.seed != 0 {
+		goTest = append(goTest, "-interleave.seed="+strconv.FormatUint(f.seed, 10))
+	}
+	if f.replay != "" {
+		goTest = append(goTest, "-interleave.replay="+f.replay)
+	}
+	if f.verbose {
+		goTest = append(goTest, "-interleave.v")
+	}
+	cmd := exec.Command("go", goTest...)
+	cmd.Env = instrument.Env(nil)
+	cmd.Stdout, cmd.Stderr, cmd.Stdin = stdout, stderr, os.Stdin
+	err = cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &exit) && exit.ExitCode() == 1:
+		return 1
+	default:
+		fmt.Fprintf(stderr, "interleave test: go test: %v\n", err)
+		return 2
+	}
+}
+
+// splitArgs splits the command line at "--".
+func splitArgs(args []string) (ours, goTest []string) {
+	for i, a := range args {
+		if a == "--" {
+			return args[:i], args[i+1:]
+		}
+	}
+	return args, nil
+}
+
+// tagsOf returns the -tags flag among go test flags, which loading the
+// packages must see too.
+func tagsOf(goArgs []string) []string {
+	var out []string
+	for i, a := range goArgs {
+		switch {
+		case strings.HasPrefix(a, "-tags="), strings.HasPrefix(a, "--tags="):
+			out = append(out, a)
+		case (a == "-tags" || a == "--tags") && i+1 < len(goArgs):
+			out = append(out, "-tags="+goArgs[i+1])
+		}
+	}
+	return out
+}
+
+func checkStrategy(s string) error {
+	switch s {
+	case "random", "pct":
+		return nil
+	}
+	var d int
+	if n, err := fmt.Sscanf(s, "pct:%d", &d); err == nil && n == 1 && d >= 1 {
+		return nil
+	}
+	return fmt.Errorf("unknown strategy %q (want random, pct or pct:DEPTH)", s)
+}

@@ -1,0 +1,275 @@
+// Package instrument rewrites Go packages so that an exploration controls
+// their goroutines: it loads the packages under test and their
+// dependencies outside the standard library, type-checked, rewrites every
+// operation that blocks or orders goroutines into a call of the runtime ABI
+// (package harness/rt), and prepares a build that uses the rewritten files
+// without touching the user's tree: an overlay for `go build -overlay` and
+// a temporary module file for `-modfile`.
+package instrument
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"go/ast"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+)
+
+// A Config says what to instrument.
+type Config struct {
+	Dir        string   // the directory the packages are named from; "" for the current one
+	Patterns   []string // the packages under test, as go test takes them
+	BuildFlags []string // build flags for loading, such as -tags
+	Env        []string // the environment of the go command; nil for the process's
+	// CacheDir keeps what can be reused between builds: the harness source
+	// and instrumented copies of modules from the module cache. "" uses
+	// the user cache directory.
+	CacheDir string
+}
+
+// A Build is a prepared instrumented build. Close removes its files.
+type Build struct {
+	dir      string // temporary directory
+	overlay  string
+	modfile  string
+	Packages []string // import paths of the packages under test
+	Warnings []string
+	Files    int // files rewritten
+}
+
+// Flags returns the go command flags that build with the instrumentation.
+func (b *Build) Flags() []string {
+	flags := []string{"-overlay=" + b.overlay}
+	if b.modfile != "" {
+		flags = append(flags, "-modfile="+b.modfile, "-mod=mod")
+	}
+	return flags
+}
+
+// Close removes the build's temporary files.
+func (b *Build) Close() error { return os.RemoveAll(b.dir) }
+
+// Env returns the environment the go command must run in for the build.
+func Env(base []string) []string {
+	if base == nil {
+		base = os.Environ()
+	}
+	return append(base[:len(base):len(base)], "GOWORK=off", "GOFLAGS=")
+}
+
+// Prepare loads, rewrites and prepares a build of cfg's packages and their
+// tests. Errors in the packages (they do not build) are returned as they
+// are, with positions in the user's files.
+func Prepare(cfg Config) (*Build, error) {
+	if len(cfg.Patterns) == 0 {
+		cfg.Patterns = []string{"."}
+	}
+	dir, err := filepath.Abs(cfg.Dir)
+	if err != nil {
+		return nil, err
+	}
+	cache, err := cacheDir(cfg.CacheDir)
+	if err != nil {
+		return nil, err
+	}
+	env := Env(cfg.Env)
+	pkgs, err := packages.Load(&packages.Config{
+		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedImports |
+			packages.NeedDeps | packages.NeedTypes | packages.NeedSyntax | packages.NeedTypesInfo |
+			packages.NeedModule | packages.NeedEmbedFiles,
+		Dir:        dir,
+		Env:        env,
+		BuildFlags: cfg.BuildFlags,
+		Tests:      true,
+	}, cfg.Patterns...)
+	if err != nil {
+		return nil, fmt.Errorf("loading packages: %v", err)
+	}
+	if err := loadErrors(pkgs); err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp("", "interleave-build-")
+	if err != nil {
+		return nil, err
+	}
+	b := &Build{dir: tmp}
+	ok := false
+	defer func() {
+		if !ok {
+			b.Close()
+		}
+	}()
+	p := &planner{b: b, cache: cache, overlay: make(map[string]string), done: make(map[string]bool),
+		copies: make(map[string]*moduleCopy), targets: make(map[string]bool)}
+	for _, pkg := range pkgs {
+		if pkg.Name != "" && !strings.HasSuffix(pkg.ID, ".test") {
+			p.targets[strings.TrimSuffix(pkg.PkgPath, "_test")] = true
+		}
+	}
+	for path := range p.targets {
+		b.Packages = append(b.Packages, path)
+	}
+	sort.Strings(b.Packages)
+	var main *packages.Module
+	packages.Visit(pkgs, nil, func(pkg *packages.Package) {
+		if err == nil {
+			err = p.instrument(pkg)
+		}
+		if pkg.Module != nil && pkg.Module.Main {
+			main = pkg.Module
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	if main == nil {
+		return nil, errors.New("the packages are not in a module: interleave needs a go.mod")
+	}
+	if err := p.finishCopies(); err != nil {
+		return nil, err
+	}
+	if err := p.writeModFile(main); err != nil {
+		return nil, err
+	}
+	data, err := json.Marshal(struct{ Replace map[string]string }{p.overlay})
+	if err != nil {
+		return nil, err
+	}
+	b.overlay = filepath.Join(tmp, "overlay.json")
+	if err := os.WriteFile(b.overlay, data, 0o644); err != nil {
+		return nil, err
+	}
+	ok = true
+	return b, nil
+}
+
+// loadErrors reports the errors of packages that do not build.
+func loadErrors(pkgs []*packages.Package) error {
+	var msgs []string
+	seen := make(map[string]bool)
+	packages.Visit(pkgs, nil, func(pkg *packages.Package) {
+		for _, e := range pkg.Errors {
+			if s := e.Error(); !seen[s] {
+				seen[s] = true
+				msgs = append(msgs, s)
+			}
+		}
+	})
+	if len(msgs) > 0 {
+		return fmt.Errorf("the packages do not build:\n%s", strings.Join(msgs, "\n"))
+	}
+	return nil
+}
+
+func cacheDir(dir string) (string, error) {
+	if dir == "" {
+		base, err := os.UserCacheDir()
+		if err != nil {
+			return "", fmt.Errorf("no cache directory: %v", err)
+		}
+		dir = filepath.Join(base, "interleave")
+	}
+	return dir, os.MkdirAll(dir, 0o755)
+}
+
+// planner decides, package by package, where the rewritten files go.
+type planner struct {
+	b       *Build
+	cache   string
+	overlay map[string]string       // original file -> rewritten file
+	done    map[string]bool         // files already rewritten
+	copies  map[string]*moduleCopy  // module path -> its instrumented copy
+	targets map[string]bool         // import paths of the packages under test
+	main    *packages.Module
+}
+
+// skip reports whether a package is left as it is: the standard library,
+// the harness itself, and the test main that go test generates.
+func skip(pkg *packages.Package) bool {
+	if pkg.Module == nil || pkg.Name == "" || strings.HasSuffix(pkg.ID, ".test") {
+		return true
+	}
+	return pkg.PkgPath == harnessPath || strings.HasPrefix(pkg.PkgPath, harnessPath+"/")
+}
+
+// instrument rewrites the files of one package.
+func (p *planner) instrument(pkg *packages.Package) error {
+	if skip(pkg) {
+		return nil
+	}
+	target := p.targets[strings.TrimSuffix(pkg.PkgPath, "_test")]
+	mod := pkg.Module
+	if mod.Replace != nil {
+		mod = mod.Replace
+	}
+	var cp *moduleCopy
+	if inModCache(mod.Dir) {
+		cp = p.copyOf(mod)
+		if err := cp.addPackage(pkg); err != nil {
+			return err
+		}
+	}
+	lang := ""
+	if pkg.Module.Main && versionLess(pkg.Module.GoVersion, harnessGoVersion()) {
+		lang = "go" + langVersion(pkg.Module.GoVersion)
+	}
+	byName := make(map[string]*ast.File)
+	for _, f := range pkg.Syntax {
+		byName[pkg.Fset.File(f.Pos()).Name()] = f
+	}
+	for _, name := range pkg.GoFiles {
+		if p.done[name] {
+			continue
+		}
+		f, ok := byName[name]
+		if !ok {
+			// A cgo file: go/packages type-checked what cgo made of it.
+			p.b.Warnings = append(p.b.Warnings, fmt.Sprintf("%s: uses cgo; its operations are not instrumented", name))
+			continue
+		}
+		src, err := os.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		isTest := strings.HasSuffix(name, "_test.go")
+		out, err := rewriteFile(pkg.Fset, f, src, pkg.TypesInfo, fileOptions{
+			path: name, wrap: target && isTest, lang: lang, mark: target && isTest,
+		})
+		if err != nil {
+			return err
+		}
+		p.done[name] = true
+		p.b.Files++
+		if cp != nil {
+			if err := cp.writeFile(name, out); err != nil {
+				return err
+			}
+			continue
+		}
+		dst := filepath.Join(p.b.dir, "overlay", hashOf(name)[:16]+"_"+filepath.Base(name))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(dst, []byte(out), 0o644); err != nil {
+			return err
+		}
+		p.overlay[name] = dst
+	}
+	return nil
+}
+
+func hashOf(parts ...string) string {
+	h := sha256.New()
+	for _, s := range parts {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}

@@ -1,0 +1,259 @@
+package instrument
+
+import (
+	"fmt"
+	"go/version"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"golang.org/x/mod/modfile"
+	"golang.org/x/tools/go/packages"
+
+	"github.com/interleave-go/interleave"
+)
+
+// The go command does not overlay files in the module cache, so a module
+// from there is instrumented as a copy of the packages the build needs,
+// and the temporary module file replaces the module with the copy.
+
+var gomodcache = sync.OnceValue(func() string {
+	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+})
+
+func inModCache(dir string) bool {
+	mc := gomodcache()
+	return mc != "" && dir != "" && strings.HasPrefix(dir, mc+string(filepath.Separator))
+}
+
+type moduleCopy struct {
+	mod  *packages.Module
+	dir  string // where the copy is built
+	pkgs []string
+}
+
+func (p *planner) copyOf(mod *packages.Module) *moduleCopy {
+	if cp, ok := p.copies[mod.Path]; ok {
+		return cp
+	}
+	cp := &moduleCopy{mod: mod, dir: filepath.Join(p.b.dir, "modules", strings.ReplaceAll(mod.Path, "/", "_")+"@"+mod.Version)}
+	p.copies[mod.Path] = cp
+	return cp
+}
+
+// addPackage copies a package's directory (its files, not its
+// subdirectories) and its embedded files into the copy.
+func (cp *moduleCopy) addPackage(pkg *packages.Package) error {
+	if len(pkg.GoFiles) == 0 {
+		return nil
+	}
+	src := filepath.Dir(pkg.GoFiles[0])
+	rel, err := filepath.Rel(cp.mod.Dir, src)
+	if err != nil {
+		return err
+	}
+	dst := filepath.Join(cp.dir, rel)
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.Type().IsRegular() {
+			if err := copyFile(filepath.Join(src, e.Name()), filepath.Join(dst, e.Name())); err != nil {
+				return err
+			}
+		}
+	}
+	for _, f := range pkg.EmbedFiles {
+		r, err := filepath.Rel(cp.mod.Dir, f)
+		if err != nil {
+			return err
+		}
+		if err := copyFile(f, filepath.Join(cp.dir, r)); err != nil {
+			return err
+		}
+	}
+	cp.pkgs = append(cp.pkgs, pkg.PkgPath)
+	return nil
+}
+
+// writeFile writes the instrumented version of a file of the module.
+func (cp *moduleCopy) writeFile(orig, text string) error {
+	rel, err := filepath.Rel(cp.mod.Dir, orig)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(cp.dir, rel), []byte(text), 0o644)
+}
+
+func copyFile(src, dst string) error {
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(dst, data, 0o644)
+}
+
+// finishCopies gives each copy its module's go.mod.
+func (p *planner) finishCopies() error {
+	for _, cp := range p.copies {
+		gomod := cp.mod.GoMod
+		if gomod == "" {
+			gomod = filepath.Join(cp.mod.Dir, "go.mod")
+		}
+		data, err := os.ReadFile(gomod)
+		if os.IsNotExist(err) {
+			data = []byte("module " + cp.mod.Path + "\n")
+		} else if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(cp.dir, "go.mod"), data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeModFile writes the temporary module file: the main module's, with
+// the harness and the instrumented copies replaced in, relative paths made
+// absolute, and the go line raised to what the harness needs.
+func (p *planner) writeModFile(main *packages.Module) error {
+	data, err := os.ReadFile(main.GoMod)
+	if err != nil {
+		return err
+	}
+	f, err := modfile.Parse(main.GoMod, data, nil)
+	if err != nil {
+		return err
+	}
+	root := filepath.Dir(main.GoMod)
+	for _, r := range f.Replace {
+		if r.New.Version == "" && !filepath.IsAbs(r.New.Path) {
+			abs := filepath.Join(root, r.New.Path)
+			if err := f.AddReplace(r.Old.Path, r.Old.Version, abs, ""); err != nil {
+				return err
+			}
+		}
+	}
+	if main.Path != interleaveModule {
+		hdir, err := p.harnessDir()
+		if err != nil {
+			return err
+		}
+		if err := f.AddRequire(interleaveModule, "v0.0.0-00010101000000-000000000000"); err != nil {
+			return err
+		}
+		f.DropReplace(interleaveModule, "")
+		if err := f.AddReplace(interleaveModule, "", hdir, ""); err != nil {
+			return err
+		}
+	}
+	for path, cp := range p.copies {
+		for _, r := range f.Replace {
+			if r.Old.Path == path {
+				f.DropReplace(path, r.Old.Version)
+			}
+		}
+		if err := f.AddReplace(path, "", cp.dir, ""); err != nil {
+			return err
+		}
+	}
+	if f.Go == nil || versionLess(f.Go.Version, harnessGoVersion()) {
+		if err := f.AddGoStmt(harnessGoVersion()); err != nil {
+			return err
+		}
+	}
+	f.Cleanup()
+	out, err := f.Format()
+	if err != nil {
+		return err
+	}
+	p.b.modfile = filepath.Join(p.b.dir, "x.mod")
+	if err := os.WriteFile(p.b.modfile, out, 0o644); err != nil {
+		return err
+	}
+	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	return os.WriteFile(filepath.Join(p.b.dir, "x.sum"), sum, 0o644)
+}
+
+const interleaveModule = "github.com/interleave-go/interleave"
+
+func harnessGoVersion() string { return interleave.HarnessGoVersion }
+
+// harnessDir writes the harness source the tool carries into the cache,
+// once per version of it, and returns the directory of that module.
+func (p *planner) harnessDir() (string, error) {
+	var files []string
+	var all strings.Builder
+	err := fs.WalkDir(interleave.HarnessSource, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		data, err := fs.ReadFile(interleave.HarnessSource, path)
+		if err != nil {
+			return err
+		}
+		files = append(files, path)
+		all.WriteString(path + "\x00" + string(data) + "\x00")
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Join(p.cache, "harness-"+hashOf(all.String())[:16])
+	if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+		return dir, nil
+	}
+	tmp, err := os.MkdirTemp(p.cache, "harness-tmp-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(tmp)
+	for _, path := range files {
+		data, _ := fs.ReadFile(interleave.HarnessSource, path)
+		dst := filepath.Join(tmp, filepath.FromSlash(path))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return "", err
+		}
+		if err := os.WriteFile(dst, data, 0o644); err != nil {
+			return "", err
+		}
+	}
+	gomod := fmt.Sprintf("module %s\n\ngo %s\n", interleaveModule, harnessGoVersion())
+	if err := os.WriteFile(filepath.Join(tmp, "go.mod"), []byte(gomod), 0o644); err != nil {
+		return "", err
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		if _, statErr := os.Stat(filepath.Join(dir, "go.mod")); statErr == nil {
+			return dir, nil // another build won the race
+		}
+		return "", err
+	}
+	return dir, nil
+}
+
+// versionLess compares Go versions as go.mod writes them ("1.20",
+// "1.21.3").
+func versionLess(a, b string) bool {
+	return version.Compare("go"+a, "go"+b) < 0
+}
+
+// langVersion returns the language version of a go line: "1.21.3" is
+// "1.21".
+func langVersion(v string) string { return strings.TrimPrefix(version.Lang("go"+v), "go") }

@@ -1,0 +1,475 @@
+package instrument
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"strings"
+)
+
+// fileRewriter rewrites the synchronizing operations of one file into
+// calls of the runtime ABI (package rt).
+type fileRewriter struct {
+	editor
+	fset     *token.FileSet
+	file     *ast.File
+	info     *types.Info
+	wrap     bool // a test file of a package under test: explore its tests
+	usesRT   bool
+	usesH    bool
+	tmp      int
+	errs     []error
+	commaOK  map[*ast.UnaryExpr]ast.Expr // receive -> the expression to replace
+	owned    map[ast.Node]bool           // operations a select statement handles
+	called   map[ast.Expr]bool           // function expressions of calls
+	inGo     map[*ast.CallExpr]bool      // the calls of go statements
+	forms    map[*ast.CallExpr]*callForm
+	explorer map[*ast.FuncLit]bool // function literals passed to harness.Explore
+}
+
+// callForm is a call broken into the texts of its function and arguments,
+// after rewriting, so that a go statement can evaluate them first.
+type callForm struct {
+	fun      string
+	args     []string
+	untyped  []bool // the argument is an untyped constant or nil: used in place
+	ellipsis bool
+	named    bool // fun names a function: it need not be evaluated first
+}
+
+func (r *fileRewriter) errorf(p token.Pos, format string, args ...any) {
+	r.errs = append(r.errs, fmt.Errorf("%s: %s", r.fset.Position(p), fmt.Sprintf(format, args...)))
+}
+
+func (r *fileRewriter) rt(name string) string {
+	r.usesRT = true
+	return rtName + "." + name
+}
+
+func (r *fileRewriter) temp(kind string) string {
+	r.tmp++
+	return fmt.Sprintf("_il_%s%d", kind, r.tmp)
+}
+
+func (r *fileRewriter) typeOf(e ast.Expr) types.Type {
+	if tv, ok := r.info.Types[e]; ok {
+		return tv.Type
+	}
+	return nil
+}
+
+// untyped reports whether e is an untyped constant or nil, which must stay
+// where it is to take its type from the context.
+func (r *fileRewriter) untyped(e ast.Expr) bool {
+	tv, ok := r.info.Types[e]
+	if !ok {
+		return false
+	}
+	if tv.IsNil() {
+		return true
+	}
+	b, ok := tv.Type.(*types.Basic)
+	return ok && b.Info()&types.IsUntyped != 0
+}
+
+// run rewrites the file.
+func (r *fileRewriter) run() {
+	r.prepass()
+	var stack []ast.Node
+	ast.Inspect(r.file, func(n ast.Node) bool {
+		if n == nil {
+			top := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			r.visit(top)
+			return false
+		}
+		stack = append(stack, n)
+		return true
+	})
+}
+
+// prepass marks what depends on a node's context: receives whose ok is
+// used, operations owned by select statements, calls and their functions.
+func (r *fileRewriter) prepass() {
+	r.commaOK = make(map[*ast.UnaryExpr]ast.Expr)
+	r.owned = make(map[ast.Node]bool)
+	r.called = make(map[ast.Expr]bool)
+	r.inGo = make(map[*ast.CallExpr]bool)
+	r.forms = make(map[*ast.CallExpr]*callForm)
+	r.explorer = make(map[*ast.FuncLit]bool)
+	markOK := func(rhs ast.Expr) {
+		if u, ok := ast.Unparen(rhs).(*ast.UnaryExpr); ok && u.Op == token.ARROW {
+			r.commaOK[u] = rhs
+		}
+	}
+	ast.Inspect(r.file, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			if len(n.Lhs) == 2 && len(n.Rhs) == 1 {
+				markOK(n.Rhs[0])
+			}
+		case *ast.ValueSpec:
+			if len(n.Names) == 2 && len(n.Values) == 1 {
+				markOK(n.Values[0])
+			}
+		case *ast.CommClause:
+			switch c := n.Comm.(type) {
+			case *ast.SendStmt:
+				r.owned[c] = true
+			case *ast.ExprStmt:
+				r.owned[ast.Unparen(c.X)] = true
+			case *ast.AssignStmt:
+				r.owned[ast.Unparen(c.Rhs[0])] = true
+			}
+		case *ast.CallExpr:
+			r.called[ast.Unparen(n.Fun)] = true
+		case *ast.GoStmt:
+			r.inGo[n.Call] = true
+		}
+		return true
+	})
+}
+
+func (r *fileRewriter) visit(n ast.Node) {
+	switch n := n.(type) {
+	case *ast.UnaryExpr:
+		if n.Op == token.ARROW && !r.owned[n] {
+			r.receive(n)
+		}
+	case *ast.SendStmt:
+		if !r.owned[n] {
+			r.replace(r.off(n.Pos()), r.off(n.End()),
+				r.rt("Sender")+"("+r.node(n.Chan)+").Send("+r.node(n.Value)+")")
+		}
+	case *ast.CallExpr:
+		r.call(n)
+	case *ast.SelectorExpr:
+		if !r.called[n] {
+			r.funcValue(n)
+		}
+	case *ast.GoStmt:
+		r.goStmt(n)
+	case *ast.RangeStmt:
+		if isChan(r.typeOf(n.X)) {
+			r.rangeChan(n)
+		}
+	case *ast.SelectStmt:
+		r.selectStmt(n)
+	case *ast.FuncDecl:
+		if r.wrap {
+			r.wrapTest(n)
+		}
+	}
+}
+
+func (r *fileRewriter) receive(u *ast.UnaryExpr) {
+	if outer, ok := r.commaOK[u]; ok {
+		r.replace(r.off(outer.Pos()), r.off(outer.End()), r.rt("Recv2")+"("+r.node(u.X)+")")
+		return
+	}
+	r.replace(r.off(u.Pos()), r.off(u.End()), r.rt("Recv")+"("+r.node(u.X)+")")
+}
+
+// coreType returns the underlying type of t, or for a type parameter the
+// underlying type all its types share (nil if they differ).
+func coreType(t types.Type) types.Type {
+	tp, ok := t.(*types.TypeParam)
+	if !ok {
+		if t == nil {
+			return nil
+		}
+		return t.Underlying()
+	}
+	iface, ok := tp.Constraint().Underlying().(*types.Interface)
+	if !ok {
+		return nil
+	}
+	var core types.Type
+	for i := 0; i < iface.NumEmbeddeds(); i++ {
+		var terms []*types.Term
+		switch e := iface.EmbeddedType(i).(type) {
+		case *types.Union:
+			for j := 0; j < e.Len(); j++ {
+				terms = append(terms, e.Term(j))
+			}
+		default:
+			terms = append(terms, types.NewTerm(false, e))
+		}
+		for _, term := range terms {
+			u := term.Type().Underlying()
+			if _, isIface := u.(*types.Interface); isIface {
+				continue
+			}
+			if core == nil {
+				core = u
+			} else if !types.Identical(core, u) {
+				return nil
+			}
+		}
+	}
+	return core
+}
+
+func isChan(t types.Type) bool {
+	_, ok := coreType(t).(*types.Chan)
+	return ok
+}
+
+// call rewrites a call of an operation of package sync, sync/atomic or
+// runtime, a method reached through an interface, or a builtin on a
+// channel, and records the call's form for an enclosing go statement.
+func (r *fileRewriter) call(c *ast.CallExpr) {
+	form := &callForm{ellipsis: c.Ellipsis.IsValid()}
+	for _, a := range c.Args {
+		form.args = append(form.args, r.node(a))
+		form.untyped = append(form.untyped, r.untyped(a))
+	}
+	fun := ast.Unparen(c.Fun)
+	rewritten := false
+	switch f := fun.(type) {
+	case *ast.Ident:
+		if b, ok := r.info.Uses[f].(*types.Builtin); ok {
+			form.named = true
+			form.fun = f.Name
+			if name := r.builtin(b.Name(), c); name != "" {
+				form.fun, rewritten = name, true
+			}
+		} else if _, ok := r.info.Uses[f].(*types.Func); ok {
+			form.named = true
+			form.fun = r.node(c.Fun)
+		} else {
+			form.fun = r.node(c.Fun)
+		}
+	case *ast.SelectorExpr:
+		if sel, ok := r.info.Selections[f]; ok && sel.Kind() == types.MethodVal {
+			if name, recv, ok := r.method(f, sel); ok {
+				form.fun, form.named, rewritten = name, true, true
+				form.args = append([]string{recv}, form.args...)
+				form.untyped = append([]bool{false}, form.untyped...)
+				break
+			}
+		} else if obj, ok := r.info.Uses[f.Sel].(*types.Func); ok && obj.Pkg() != nil {
+			form.named = true
+			if name, ok := funcs[obj.Pkg().Path()+"."+obj.Name()]; ok && isPackageFunc(obj) {
+				form.fun, rewritten = r.rt(name), true
+				break
+			}
+		}
+		form.fun = r.node(c.Fun)
+	case *ast.IndexExpr, *ast.IndexListExpr:
+		form.named = true // an instantiated generic function
+		form.fun = r.node(c.Fun)
+	default:
+		form.fun = r.node(c.Fun)
+	}
+	if !rewritten && r.isTestingRun(c) {
+		// t.Run(name, f) in an explored test: explore the subtest instead.
+		form.args[1] = harnessName + ".Explored(" + form.args[1] + ")"
+		r.usesH = true
+		rewritten = true
+	}
+	r.forms[c] = form
+	if rewritten && !r.inGo[c] {
+		r.replace(r.off(c.Pos()), r.off(c.End()), form.text())
+	}
+}
+
+func isPackageFunc(f *types.Func) bool {
+	sig, ok := f.Type().(*types.Signature)
+	return ok && sig.Recv() == nil
+}
+
+// text renders a call from its form.
+func (f *callForm) text() string {
+	s := f.fun + "(" + strings.Join(f.args, ", ")
+	if f.ellipsis {
+		s += "..."
+	}
+	return s + ")"
+}
+
+// builtin returns the runtime ABI function that replaces a builtin call on
+// a channel, and "" for the others.
+func (r *fileRewriter) builtin(name string, c *ast.CallExpr) string {
+	switch name {
+	case "close":
+		return r.rt("Close")
+	case "len", "cap":
+		if len(c.Args) == 1 && isChan(r.typeOf(c.Args[0])) {
+			if name == "len" {
+				return r.rt("Len")
+			}
+			return r.rt("Cap")
+		}
+	case "make":
+		if len(c.Args) >= 1 && isChan(r.typeOf(c.Args[0])) {
+			// make(chan T, n) becomes rt.MakeChan(make(chan T, n)): the
+			// call itself is kept and wrapped.
+			r.replace(r.off(c.Pos()), r.off(c.End()), r.rt("MakeChan")+"("+r.node(c)+")")
+		}
+	}
+	return ""
+}
+
+// method returns the runtime ABI function and the receiver argument that
+// replace the call of the method sel selects, if it is one the harness
+// schedules.
+func (r *fileRewriter) method(f *ast.SelectorExpr, sel *types.Selection) (string, string, bool) {
+	fn, ok := sel.Obj().(*types.Func)
+	if !ok || fn.Pkg() == nil {
+		return "", "", false
+	}
+	recvType := fn.Type().(*types.Signature).Recv().Type()
+	if p, ok := recvType.(*types.Pointer); ok {
+		recvType = p.Elem()
+	}
+	named, _ := recvType.(*types.Named)
+	if named != nil && named.Obj().Pkg() != nil {
+		key := named.Obj().Pkg().Path() + "." + named.Obj().Name() + "." + fn.Name()
+		if name, ok := methods[key]; ok {
+			return r.rt(name), r.receiverArg(f, sel), true
+		}
+	}
+	// A method of an interface (or of a type parameter's constraint) that
+	// a sync type has: which type it reaches is known only at run time.
+	if types.IsInterface(recvType) {
+		if name, ok := dynamic[fn.Name()]; ok && syncSignature(fn) {
+			return r.rt(name), r.node(f.X), true
+		}
+	}
+	return "", "", false
+}
+
+// syncSignature reports whether fn has the signature of the sync method of
+// its name.
+func syncSignature(fn *types.Func) bool {
+	sig := fn.Type().(*types.Signature)
+	if sig.Params().Len() != 0 {
+		return false
+	}
+	if fn.Name() == "TryLock" {
+		return sig.Results().Len() == 1 && types.Identical(sig.Results().At(0).Type(), types.Typ[types.Bool])
+	}
+	return sig.Results().Len() == 0
+}
+
+// receiverArg returns the receiver of a method call as a pointer: the
+// fields that embedding selects implicitly are spelled out, and a value
+// receiver has its address taken, as the call does implicitly.
+func (r *fileRewriter) receiverArg(f *ast.SelectorExpr, sel *types.Selection) string {
+	expr := r.node(f.X)
+	t := r.typeOf(f.X)
+	path := sel.Index()
+	for _, i := range path[:len(path)-1] {
+		st, ok := derefStruct(t)
+		if !ok {
+			break
+		}
+		field := st.Field(i)
+		expr = "(" + expr + ")." + field.Name()
+		t = field.Type()
+	}
+	if _, ok := t.Underlying().(*types.Pointer); ok {
+		return expr
+	}
+	return "&(" + expr + ")"
+}
+
+func derefStruct(t types.Type) (*types.Struct, bool) {
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	st, ok := t.Underlying().(*types.Struct)
+	return st, ok
+}
+
+// funcValue rewrites a method value or method expression of a scheduled
+// method (f := mu.Lock), and a package function used as a value
+// (f := atomic.AddInt32).
+func (r *fileRewriter) funcValue(f *ast.SelectorExpr) {
+	sel, ok := r.info.Selections[f]
+	if !ok {
+		if obj, ok := r.info.Uses[f.Sel].(*types.Func); ok && obj.Pkg() != nil && isPackageFunc(obj) {
+			if name, ok := funcs[obj.Pkg().Path()+"."+obj.Name()]; ok {
+				r.replace(r.off(f.Pos()), r.off(f.End()), r.rt(name))
+			}
+		}
+		return
+	}
+	name, recv, ok := r.method(f, sel)
+	if !ok {
+		return
+	}
+	fn := sel.Obj().(*types.Func)
+	switch sel.Kind() {
+	case types.MethodExpr:
+		if strings.Contains(name, ".Dyn") {
+			r.errorf(f.Pos(), "method expression %s of an interface is not supported by the instrumentation; call the method instead", r.node(f))
+			return
+		}
+		r.replace(r.off(f.Pos()), r.off(f.End()), name)
+	case types.MethodVal:
+		// A method value evaluates its receiver where it appears.
+		sig := fn.Type().(*types.Signature)
+		qual := func(p *types.Package) string { return p.Name() }
+		params, results := sig.Params(), sig.Results()
+		for _, tuple := range []*types.Tuple{params, results} {
+			for i := 0; i < tuple.Len(); i++ {
+				if !basicOnly(tuple.At(i).Type()) {
+					r.errorf(f.Pos(), "method value %s is not supported by the instrumentation; call the method instead", r.node(f))
+					return
+				}
+			}
+		}
+		sigText := strings.TrimPrefix(types.TypeString(types.NewSignatureType(nil, nil, nil, params, results, sig.Variadic()), qual), "func")
+		var args []string
+		for i := 0; i < params.Len(); i++ {
+			args = append(args, fmt.Sprintf("_il_p%d", i))
+		}
+		decl := strings.TrimPrefix(types.TypeString(types.NewSignatureType(nil, nil, nil, renamed(params), results, sig.Variadic()), qual), "func")
+		ret := ""
+		if results.Len() > 0 {
+			ret = "return "
+		}
+		call := name + "(" + strings.Join(append([]string{"_il_r"}, args...), ", ")
+		if sig.Variadic() {
+			call += "..."
+		}
+		call += ")"
+		r.replace(r.off(f.Pos()), r.off(f.End()),
+			fmt.Sprintf("func() func%s { _il_r := %s; return func%s { %s%s } }()", sigText, recv, decl, ret, call))
+	}
+}
+
+// renamed returns params with the names _il_p0, _il_p1, ...
+func renamed(params *types.Tuple) *types.Tuple {
+	var vars []*types.Var
+	for i := 0; i < params.Len(); i++ {
+		vars = append(vars, types.NewParam(token.NoPos, nil, fmt.Sprintf("_il_p%d", i), params.At(i).Type()))
+	}
+	return types.NewTuple(vars...)
+}
+
+// basicOnly reports whether t can be written without naming a package:
+// predeclared types and function, slice and map types of them.
+func basicOnly(t types.Type) bool {
+	switch t := t.(type) {
+	case *types.Basic:
+		return true
+	case *types.Signature:
+		for _, tuple := range []*types.Tuple{t.Params(), t.Results()} {
+			for i := 0; i < tuple.Len(); i++ {
+				if !basicOnly(tuple.At(i).Type()) {
+					return false
+				}
+			}
+		}
+		return true
+	case *types.Interface:
+		return t.Empty()
+	case *types.Alias:
+		return t.Obj().Pkg() == nil && basicOnly(types.Unalias(t))
+	}
+	return false
+}
