@@ -183,10 +183,10 @@ func cacheDir(dir string) (string, error) {
 type planner struct {
 	b       *Build
 	cache   string
-	overlay map[string]string       // original file -> rewritten file
-	done    map[string]bool         // files already rewritten
-	copies  map[string]*moduleCopy  // module path -> its instrumented copy
-	targets map[string]bool         // import paths of the packages under test
+	overlay map[string]string      // original file -> rewritten file
+	done    map[string]bool        // files already rewritten
+	copies  map[string]*moduleCopy // module path -> its instrumented copy
+	targets map[string]bool        // import paths of the packages under test
 	main    *packages.Module
 }
 

@@ -80,10 +80,10 @@ var dynamic = map[string]string{
 // funcs maps package functions to the runtime ABI function with the same
 // signature.
 var funcs = map[string]string{
-	"sync.OnceFunc":    "OnceFunc",
-	"sync.OnceValue":   "OnceValue",
-	"sync.OnceValues":  "OnceValues",
-	"runtime.Gosched":  "Gosched",
+	"sync.OnceFunc":   "OnceFunc",
+	"sync.OnceValue":  "OnceValue",
+	"sync.OnceValues": "OnceValues",
+	"runtime.Gosched": "Gosched",
 }
 
 func init() {
