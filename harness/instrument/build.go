@@ -196,7 +196,8 @@ func skip(pkg *packages.Package) bool {
 	if pkg.Module == nil || pkg.Name == "" || strings.HasSuffix(pkg.ID, ".test") {
 		return true
 	}
-	return pkg.PkgPath == harnessPath || strings.HasPrefix(pkg.PkgPath, harnessPath+"/")
+	path := strings.TrimSuffix(pkg.PkgPath, "_test")
+	return path == harnessPath || path == rtPath || strings.HasPrefix(path, harnessPath+"/internal/")
 }
 
 // instrument rewrites the files of one package.

@@ -59,18 +59,12 @@ func (r *fileRewriter) typeOf(e ast.Expr) types.Type {
 	return nil
 }
 
-// untyped reports whether e is an untyped constant or nil, which must stay
-// where it is to take its type from the context.
+// untyped reports whether e is a constant or nil. It stays where it is
+// rather than being evaluated into a variable first: it has no side
+// effects, and an untyped one takes its type from where it is used.
 func (r *fileRewriter) untyped(e ast.Expr) bool {
 	tv, ok := r.info.Types[e]
-	if !ok {
-		return false
-	}
-	if tv.IsNil() {
-		return true
-	}
-	b, ok := tv.Type.(*types.Basic)
-	return ok && b.Info()&types.IsUntyped != 0
+	return ok && (tv.Value != nil || tv.IsNil())
 }
 
 // run rewrites the file.

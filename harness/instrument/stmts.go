@@ -206,9 +206,10 @@ func addCase(b *strings.Builder, c string) { b.WriteString(c + ", ") }
 // a test that calls harness.Explore itself keeps its own exploration.
 func (r *fileRewriter) wrapTest(fd *ast.FuncDecl) {
 	param, ok := testParam(fd, r.info)
-	if !ok || fd.Body == nil {
+	if !ok || fd.Body == nil || r.callsRunOrExplore(fd.Body) {
 		return
 	}
+	typ := r.node(param.Type)
 	name := "t"
 	if len(param.Names) == 1 && param.Names[0].Name != "_" {
 		name = param.Names[0].Name
@@ -220,18 +221,15 @@ func (r *fileRewriter) wrapTest(fd *ast.FuncDecl) {
 			r.insert(r.off(param.Type.Pos()), name+" ")
 		}
 	}
-	if r.callsRunOrExplore(fd.Body) {
-		return
-	}
-	start := r.off(fd.Body.Lbrace) + 1
+	start, sep := r.off(fd.Body.Lbrace)+1, " "
 	if len(fd.Body.List) > 0 && isParallelCall(fd.Body.List[0], r.info) {
-		start = r.off(fd.Body.List[0].End())
-		r.insert(start, ";")
+		start, sep = r.off(fd.Body.List[0].End()), "; "
 	}
-	typ := r.node(param.Type)
 	r.usesH = true
-	r.insert(start, fmt.Sprintf(" %s.ExploreTest(%s, func(%s %s) {", harnessName, name, name, typ))
+	// The closing text first: an empty body gets both at one place, and
+	// insertions at one place go in reverse order.
 	r.insert(r.off(fd.Body.Rbrace), "})")
+	r.insert(start, fmt.Sprintf("%s%s.ExploreTest(%s, func(%s %s) {", sep, harnessName, name, name, typ))
 }
 
 // testParam returns the parameter of a test function: func TestXxx(t

@@ -1,0 +1,36 @@
+package golden
+
+import (
+	"sync"
+	"testing"
+)
+
+func TestWrapped(t *testing.T) {
+	var mu sync.Mutex
+	mu.Lock()
+	mu.Unlock()
+}
+
+func TestParallel(t *testing.T) {
+	t.Parallel()
+	ch := make(chan int, 1)
+	ch <- 1
+	<-ch
+}
+
+func TestSubtests(t *testing.T) {
+	for _, name := range []string{"a", "b"} {
+		t.Run(name, func(t *testing.T) {
+			var wg sync.WaitGroup
+			wg.Add(1)
+			go func() { defer wg.Done() }()
+			wg.Wait()
+		})
+	}
+}
+
+func TestUnnamed(*testing.T) {}
+
+func helper(t *testing.T) { t.Helper() }
+
+func BenchmarkNotWrapped(b *testing.B) {}
