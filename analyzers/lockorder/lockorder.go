@@ -31,7 +31,8 @@ pair whose inverse is acquired elsewhere in the same package or in a
 package it imports (through analysis facts). Locks are identified
 across functions as "field F of type T" or "package-level variable V";
 locks with no such identity (locals, bare *sync.Mutex parameters) are
-not considered. Pairs of two read locks are not reported. Both sites
+not considered. Through a call, only the locks that the callee takes
+on every path count. Pairs of two read locks are not reported. Both sites
 are reported when they are in the same package; otherwise the report
 is at the importing package's site and names the other.`
 
@@ -265,10 +266,12 @@ func (c *checker) calleeAcquires(callee *ssa.Function) []Acq {
 	return nil
 }
 
-// acquires returns the locks that a call of fn, a function of this
+// acquires returns the locks that every call of fn, a function of this
 // package, acquires: its own, those of the functions of this package it
 // calls (both as lockflow summarises them), and those of the functions
-// of other packages that it or they call (from facts).
+// of other packages that it or they call (from facts). Locks taken only
+// on some paths of a callee are left out: in the standard library they
+// were the source of the false inversions.
 func (c *checker) acquires(fn *ssa.Function) []Acq {
 	if a, ok := c.acq[fn]; ok || c.busy[fn] {
 		return a
@@ -276,11 +279,14 @@ func (c *checker) acquires(fn *ssa.Function) []Acq {
 	c.busy[fn] = true
 	set := make(map[Acq]bool)
 	for _, a := range c.res.Summary(fn).Accesses {
-		if a.Acquire && !a.Try && a.Family == syncapi.Mutex && a.Abstract != "" {
+		if a.Acquire && a.Must && !a.Try && a.Family == syncapi.Mutex && a.Abstract != "" {
 			set[Acq{a.Abstract, a.Read}] = true
 		}
 	}
 	for _, b := range fn.Blocks {
+		if !c.res.Mandatory(b) {
+			continue // precision first: only what every call does
+		}
 		for _, in := range b.Instrs {
 			call, ok := in.(*ssa.Call)
 			if !ok {

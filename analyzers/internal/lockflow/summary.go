@@ -133,8 +133,10 @@ func (r *Result) mapped(c *ssa.CallCommon, callee *ssa.Function) []Access {
 	return out
 }
 
-// mandatory reports whether every path from the entry of b's function
+// Mandatory reports whether every path from the entry of b's function
 // to a return passes through b.
+func (r *Result) Mandatory(b *ssa.BasicBlock) bool { return r.mandatory(b) }
+
 func (r *Result) mandatory(b *ssa.BasicBlock) bool {
 	if m, ok := r.must[b]; ok {
 		return m

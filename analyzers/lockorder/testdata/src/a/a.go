@@ -232,3 +232,31 @@ func (c *conn) handshake() {
 	c.out.Lock()
 	c.out.Unlock()
 }
+
+type pool struct{ mu sync.Mutex }
+
+type pconn struct {
+	mu sync.Mutex
+	p  *pool
+}
+
+func (c *pconn) maybeReturn(ok bool) {
+	if ok {
+		c.p.mu.Lock()
+		c.p.mu.Unlock()
+	}
+}
+
+// Silent: the callee takes pool.mu on some of its paths only.
+func (c *pconn) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.maybeReturn(false)
+}
+
+func (p *pool) drain(c *pconn) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	c.mu.Lock()
+	c.mu.Unlock()
+}
