@@ -44,16 +44,23 @@ type Lock struct {
 // If the Lock is handed over at the moment ctx is done, the caller keeps it
 // and Lock returns nil: the hand-off is never lost.
 func (l *Lock) Lock(ctx context.Context) error {
-	if ctxDone(ctx.Done()) {
-		return ctx.Err()
-	}
-	if l.state.CompareAndSwap(0, lockHeld) {
+	// The fast path: a context that can never be done (Background, TODO,
+	// WithoutCancel) has a nil Done channel, and then a free Lock costs one
+	// interface call and one compare-and-swap. Other contexts are looked at
+	// first in lockSlow, so that a done one fails even on a free Lock.
+	if ctx.Done() == nil && l.state.CompareAndSwap(0, lockHeld) {
 		return nil
 	}
 	return l.lockSlow(ctx)
 }
 
 func (l *Lock) lockSlow(ctx context.Context) error {
+	if ctxDone(ctx.Done()) {
+		return ctx.Err()
+	}
+	if l.state.CompareAndSwap(0, lockHeld) {
+		return nil
+	}
 	l.mu.Lock()
 	// Announce the waiter before looking at lockHeld: from here on a fast
 	// Unlock cannot release the Lock without coming through mu and seeing
