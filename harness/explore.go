@@ -30,9 +30,9 @@ func Explore(t testing.TB, body func(t *T), opts ...Option) {
 		return
 	}
 	defer e.x.Close()
-	e.runBody = func(s engine.Strategy, trace bool) *engine.Result {
+	e.runBody = func(s engine.Strategy, p engine.RunParams) *engine.Result {
 		tt := &T{name: t.Name()}
-		res := e.x.Run(s, trace, func() { body(tt) })
+		res := e.x.Run(s, p, func() { body(tt) })
 		tt.collect(res)
 		return res
 	}
@@ -55,9 +55,9 @@ func ExploreTest(t *testing.T, body func(t *testing.T)) {
 	}
 	defer e.x.Close()
 	nested := false
-	e.runBody = func(s engine.Strategy, trace bool) *engine.Result {
+	e.runBody = func(s engine.Strategy, p engine.RunParams) *engine.Result {
 		failed := t.Failed()
-		res := e.x.Run(s, trace, func() { body(t) })
+		res := e.x.Run(s, p, func() { body(t) })
 		if f := res.Failure; f != nil && f.Kind == engine.KindPanic && f.Value == errNestedExplore {
 			nested = true
 			res.Failure = nil
@@ -114,7 +114,7 @@ func newExploration(t testing.TB, opts []Option) *exploration {
 		t.Fatalf("%v", err)
 		return nil
 	}
-	return &exploration{t: t, cfg: cfg, x: x, pkg: callerPackage()}
+	return &exploration{t: t, cfg: cfg, x: x, pkg: callerPackage(), epoch: time.Now().Truncate(time.Second)}
 }
 
 type exploration struct {
@@ -122,7 +122,8 @@ type exploration struct {
 	cfg     config
 	x       *engine.Explorer
 	pkg     string
-	runBody func(s engine.Strategy, trace bool) *engine.Result
+	runBody func(s engine.Strategy, p engine.RunParams) *engine.Result
+	epoch   time.Time // the virtual clock's start in every run
 	stop    func() bool // reports that the exploration must end early
 }
 
@@ -135,8 +136,13 @@ func (e *exploration) start() {
 	e.explore()
 }
 
-// run executes one run.
-func (e *exploration) run(s engine.Strategy, trace bool) *engine.Result { return e.runBody(s, trace) }
+// runSeed is the seed of the program's own randomness in run number run.
+func (e *exploration) runSeed(run int) uint64 {
+	x := e.cfg.seed ^ (uint64(run)+1)*0x9e3779b97f4a7c15
+	x ^= x >> 31
+	x *= 0xbf58476d1ce4e5b9
+	return x ^ x>>29
+}
 
 func (e *exploration) explore() {
 	e.t.Helper()
@@ -150,9 +156,10 @@ func (e *exploration) explore() {
 		if !s.BeginRun(runs) {
 			break
 		}
-		res := e.run(s, false)
+		params := engine.RunParams{Seed: e.runSeed(runs), Epoch: e.epoch}
+		res := e.runBody(s, params)
 		if res.Failure != nil {
-			e.report(res, fmt.Sprintf("run %d of %d, %s", runs+1, e.cfg.runs, s.Name()))
+			e.report(res, params, fmt.Sprintf("run %d of %d, %s", runs+1, e.cfg.runs, s.Name()))
 			return
 		}
 		if e.stop != nil && e.stop() {
@@ -170,12 +177,13 @@ func (e *exploration) explore() {
 }
 
 // report replays a failed run with tracing and reports it.
-func (e *exploration) report(res *engine.Result, where string) {
+func (e *exploration) report(res *engine.Result, params engine.RunParams, where string) {
 	e.t.Helper()
-	sched := token.Schedule{Test: token.TestHash(e.t.Name()), Decisions: res.Decisions}
+	sched := token.Schedule{Test: token.TestHash(e.t.Name()), Seed: params.Seed, Epoch: params.Epoch.Unix(), Decisions: res.Decisions}
 	rs := strategy.NewReplay(res.Decisions)
 	rs.BeginRun(0)
-	traced := e.run(rs, true)
+	params.Trace = true
+	traced := e.runBody(rs, params)
 	if traced.Failure == nil || traced.Failure.Kind != res.Failure.Kind {
 		f := &engine.Failure{Kind: engine.KindNondeterminism, G: -1,
 			Message: fmt.Sprintf("a run failed (%s: %s), but replaying its schedule did not fail the same way: the test body depends on something besides the schedule (time, randomness, map order, goroutines outside the run)",
@@ -198,7 +206,7 @@ func (e *exploration) replay(tok string) {
 	}
 	rs := strategy.NewReplay(sched.Decisions)
 	rs.BeginRun(0)
-	res := e.run(rs, true)
+	res := e.runBody(rs, engine.RunParams{Trace: true, Seed: sched.Seed, Epoch: time.Unix(sched.Epoch, 0)})
 	if res.Failure != nil {
 		e.t.Error(formatReport(res.Failure, res, "replay", e.replayLine(tok)))
 		return

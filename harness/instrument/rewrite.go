@@ -245,8 +245,9 @@ func (r *fileRewriter) call(c *ast.CallExpr) {
 			}
 		} else if obj, ok := r.info.Uses[f.Sel].(*types.Func); ok && obj.Pkg() != nil {
 			form.named = true
-			if name, ok := funcs[obj.Pkg().Path()+"."+obj.Name()]; ok && isPackageFunc(obj) {
-				form.fun, rewritten = r.rt(name), true
+			if name, ok := packageFunc(obj.Pkg().Path(), obj.Name()); ok && isPackageFunc(obj) {
+				r.usesRT = true
+				form.fun, rewritten = name, true
 				break
 			}
 		}
@@ -385,8 +386,9 @@ func (r *fileRewriter) funcValue(f *ast.SelectorExpr) {
 	sel, ok := r.info.Selections[f]
 	if !ok {
 		if obj, ok := r.info.Uses[f.Sel].(*types.Func); ok && obj.Pkg() != nil && isPackageFunc(obj) {
-			if name, ok := funcs[obj.Pkg().Path()+"."+obj.Name()]; ok {
-				r.replace(r.off(f.Pos()), r.off(f.End()), r.rt(name))
+			if name, ok := packageFunc(obj.Pkg().Path(), obj.Name()); ok {
+				r.usesRT = true
+				r.replace(r.off(f.Pos()), r.off(f.End()), name)
 			}
 		}
 		return

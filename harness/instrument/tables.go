@@ -45,6 +45,11 @@ var methods = map[string]string{
 	"sync.Map.CompareAndDelete": "MapCompareAndDelete",
 	"sync.Map.Range":            "MapRange",
 	"sync.Map.Clear":            "MapClear",
+
+	"time.Timer.Stop":   "TimerStop",
+	"time.Timer.Reset":  "TimerReset",
+	"time.Ticker.Stop":  "TickerStop",
+	"time.Ticker.Reset": "TickerReset",
 }
 
 func init() {
@@ -84,6 +89,59 @@ var funcs = map[string]string{
 	"sync.OnceValue":  "OnceValue",
 	"sync.OnceValues": "OnceValues",
 	"runtime.Gosched": "Gosched",
+
+	"time.Now":       "Now",
+	"time.Since":     "Since",
+	"time.Until":     "Until",
+	"time.Sleep":     "Sleep",
+	"time.NewTimer":  "NewTimer",
+	"time.After":     "After",
+	"time.AfterFunc": "AfterFunc",
+	"time.NewTicker": "NewTicker",
+	"time.Tick":      "Tick",
+
+	"context.WithCancel":        "WithCancel",
+	"context.WithCancelCause":   "WithCancelCause",
+	"context.WithDeadline":      "WithDeadline",
+	"context.WithDeadlineCause": "WithDeadlineCause",
+	"context.WithTimeout":       "WithTimeout",
+	"context.WithTimeoutCause":  "WithTimeoutCause",
+	"context.AfterFunc":         "ContextAfterFunc",
+}
+
+// randV1 and randV2 are the global functions of math/rand and
+// math/rand/v2 that are also methods of *rand.Rand: rand.Intn(n) becomes
+// rt.RandV1().Intn(n), drawing from the run's source.
+var (
+	randV1 = set("ExpFloat64", "Float32", "Float64", "Int", "Int31", "Int31n", "Int63", "Int63n", "Intn",
+		"NormFloat64", "Perm", "Shuffle", "Uint32", "Uint64")
+	randV2 = set("ExpFloat64", "Float32", "Float64", "Int", "Int32", "Int32N", "Int64", "Int64N", "IntN",
+		"NormFloat64", "Perm", "Shuffle", "Uint", "Uint32", "Uint32N", "Uint64", "Uint64N", "UintN")
+)
+
+func set(names ...string) map[string]bool {
+	m := make(map[string]bool)
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
+}
+
+// packageFunc returns what replaces a package function of the standard
+// library, used in a call or as a value.
+func packageFunc(path, name string) (string, bool) {
+	switch {
+	case path == "math/rand" && randV1[name]:
+		return rtName + ".RandV1()." + name, true
+	case path == "math/rand/v2" && name == "N":
+		return rtName + ".RandN", true
+	case path == "math/rand/v2" && randV2[name]:
+		return rtName + ".RandV2()." + name, true
+	}
+	if f, ok := funcs[path+"."+name]; ok {
+		return rtName + "." + f, true
+	}
+	return "", false
 }
 
 func init() {

@@ -76,6 +76,9 @@ func (r *Run) Select(h *Handle, hasDefault bool, cases []Case) int {
 		return -1
 	}
 	cases[rep.cas].exec()
+	if rep.acquire != nil {
+		raceAcquire(rep.acquire)
+	}
 	if rep.kind == rRendezvous {
 		if r.wait(h).kind == rAbort {
 			h.stopped()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"runtime"
 	"strconv"
 	"sync"
@@ -57,16 +58,21 @@ type Explorer struct {
 	cur   atomic.Pointer[Run]
 	once  sync.Once
 
-	gpool   []*G
-	idle    []*worker
-	gsBuf   []*G
-	altBuf  []Alt
-	decBuf  []Decision
-	objPool []*object
-	events  chan event
-	reqCh   chan envelope
-	objs    map[unsafe.Pointer]*object
-	made    map[unsafe.Pointer]bool
+	gpool     []*G
+	idle      []*worker
+	gsBuf     []*G
+	altBuf    []Alt
+	decBuf    []Decision
+	objPool   []*object
+	events    chan event
+	reqCh     chan envelope
+	objs      map[unsafe.Pointer]*object
+	made      map[unsafe.Pointer]bool
+	timerOf   map[unsafe.Pointer]*vtimer
+	timerChan map[unsafe.Pointer]unsafe.Pointer
+	timerBuf  []*vtimer
+	pcg       rand.PCG
+	rnd       *rand.Rand
 }
 
 var layoutErr = sync.OnceValue(checkHchanLayout)
@@ -82,15 +88,19 @@ func NewExplorer(cfg Config) (*Explorer, error) {
 	if cfg.Watchdog <= 0 {
 		return nil, errors.New("interleave: the watchdog duration must be positive")
 	}
-	return &Explorer{
-		cfg:    cfg,
-		stuck:  make(chan struct{}, 1),
-		stop:   make(chan struct{}),
-		events: make(chan event, 16),
-		reqCh:  make(chan envelope),
-		objs:   make(map[unsafe.Pointer]*object),
-		made:   make(map[unsafe.Pointer]bool),
-	}, nil
+	x := &Explorer{
+		cfg:       cfg,
+		stuck:     make(chan struct{}, 1),
+		stop:      make(chan struct{}),
+		events:    make(chan event, 16),
+		reqCh:     make(chan envelope),
+		objs:      make(map[unsafe.Pointer]*object),
+		made:      make(map[unsafe.Pointer]bool),
+		timerOf:   make(map[unsafe.Pointer]*vtimer),
+		timerChan: make(map[unsafe.Pointer]unsafe.Pointer),
+	}
+	x.rnd = rand.New(&x.pcg)
+	return x, nil
 }
 
 // Close stops the explorer's watchdog and its idle goroutines.
@@ -192,10 +202,19 @@ type Run struct {
 	outsideWait bool
 	probeFor    unsafe.Pointer // the lock the request being handled probed
 	probeFree   bool
-	bodyDone    bool
-	stopping    bool // a goroutine failed fatally and is unwinding
-	aborting    bool // the explorer is making the goroutines exit
-	finished    bool
+
+	epoch     time.Time // virtual time 0
+	clock     int64     // virtual nanoseconds since epoch
+	timers    []*vtimer
+	timerOf   map[unsafe.Pointer]*vtimer
+	timerChan map[unsafe.Pointer]unsafe.Pointer // channel -> its timer's key
+	timerSeq  int
+	nextT     *vtimer    // the timer of the clock's alternative
+	rnd       *rand.Rand // the run's own randomness (math/rand in the program)
+	bodyDone  bool
+	stopping  bool // a goroutine failed fatally and is unwinding
+	aborting  bool // the explorer is making the goroutines exit
+	finished  bool
 
 	// Explorer state.
 	dEnded  bool
@@ -212,6 +231,8 @@ type row struct {
 	child   int
 	ok      bool
 	preempt bool
+	clock   int64  // virtual time after the step
+	timer   vtimer // the timer that fired, for KTimer
 }
 
 // blockedG is a live goroutine at the end of a run and what it waits for.
@@ -286,17 +307,27 @@ type Result struct {
 	Trace     *Trace // when the run was traced
 }
 
+// RunParams are what makes one run differ from another besides its
+// decisions: a replay must use the same.
+type RunParams struct {
+	Trace bool      // record what a report needs
+	Seed  uint64    // seed of the program's own randomness in the run
+	Epoch time.Time // the virtual clock's start
+}
+
 // Run executes body once as goroutine 0 under strategy s, which must have
-// begun the run. With trace set it records the trace a report needs.
-func (x *Explorer) Run(s Strategy, trace bool, body func()) *Result {
-	if r, _ := Current(); r != nil {
-		return &Result{Failure: &Failure{Kind: KindPanic, G: -1, Message: "harness.Explore called from inside an exploration"}}
-	}
+// begun the run.
+func (x *Explorer) Run(s Strategy, p RunParams, body func()) *Result {
 	x.once.Do(func() { go x.watchdog() })
 	clear(x.objs)
 	clear(x.made)
-	r := &Run{x: x, strategy: s, trace: trace, maxSteps: x.cfg.MaxSteps, objs: x.objs, made: x.made, last: -1, dExited: -1,
-		gs: x.gsBuf[:0], alts: x.altBuf[:0], decisions: x.decBuf[:0]}
+	clear(x.timerOf)
+	clear(x.timerChan)
+	r := &Run{x: x, strategy: s, trace: p.Trace, maxSteps: x.cfg.MaxSteps, objs: x.objs, made: x.made, last: -1, dExited: -1,
+		gs: x.gsBuf[:0], alts: x.altBuf[:0], decisions: x.decBuf[:0],
+		epoch: p.Epoch.Round(0), timerOf: x.timerOf, timerChan: x.timerChan, timers: x.timerBuf[:0]}
+	x.pcg.Seed(p.Seed, p.Seed^0x5851f42d4c957f2d)
+	r.rnd = x.rnd
 	r.stuckG.Store(-1)
 
 	activeMu.Lock()
@@ -339,7 +370,7 @@ func (x *Explorer) Run(s Strategy, trace bool, body func()) *Result {
 			x.idle = append(x.idle, g.w)
 		}
 	}
-	x.gsBuf, x.altBuf, x.decBuf = r.gs[:0], r.alts[:0], r.decisions[:0]
+	x.gsBuf, x.altBuf, x.decBuf, x.timerBuf = r.gs[:0], r.alts[:0], r.decisions[:0], r.timers[:0]
 	return res
 }
 

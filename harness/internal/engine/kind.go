@@ -35,6 +35,11 @@ const (
 	KMapRead                   // sync.Map read
 	KMapWrite                  // sync.Map write
 	KYield                     // runtime.Gosched
+	KSleep                     // time.Sleep
+	KTimerNew                  // time.NewTimer, AfterFunc, NewTicker
+	KTimerStop                 // Timer.Stop, Ticker.Stop
+	KTimerReset                // Timer.Reset, Ticker.Reset
+	KTimer                     // a timer fires (no goroutine: the clock's own transition)
 	numKinds
 )
 
@@ -68,6 +73,11 @@ var kindNames = [numKinds]string{
 	KMapRead:       "Map read",
 	KMapWrite:      "Map write",
 	KYield:         "Gosched",
+	KSleep:         "Sleep",
+	KTimerNew:      "new timer",
+	KTimerStop:     "Stop",
+	KTimerReset:    "Reset",
+	KTimer:         "timer fires",
 }
 
 func (k Kind) String() string {
@@ -81,7 +91,7 @@ func (k Kind) String() string {
 // two operations on one object conflict unless neither writes.
 func (k Kind) Writes() bool {
 	switch k {
-	case KAtomicLoad, KMapRead, KChanLen, KStart, KResume, KYield:
+	case KAtomicLoad, KMapRead, KChanLen, KStart, KResume, KYield, KSleep:
 		return false
 	}
 	return true

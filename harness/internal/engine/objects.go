@@ -20,11 +20,12 @@ const (
 	objCond
 	objOnce
 	objChan
+	objTimer
 	objOther
 	numObjKinds
 )
 
-var objKindNames = [numObjKinds]string{"sync.Mutex", "sync.RWMutex", "sync.WaitGroup", "sync.Cond", "sync.Once", "chan", "object"}
+var objKindNames = [numObjKinds]string{"sync.Mutex", "sync.RWMutex", "sync.WaitGroup", "sync.Cond", "sync.Once", "chan", "timer", "object"}
 
 const (
 	free    = -1 // nobody holds the lock
@@ -220,6 +221,8 @@ func objKindOf(k Kind) objKind {
 		return objOnce
 	case KSend, KRecv, KSelect, KClose, KChanLen:
 		return objChan
+	case KTimerNew, KTimerStop, KTimerReset:
+		return objTimer
 	}
 	return objOther
 }

@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unsafe"
 )
 
@@ -75,6 +76,9 @@ type request struct {
 	note       noteKind       // for requests that are not scheduling points
 	lock       unsafe.Pointer // under the race detector: the lock probed by the goroutine
 	lockFree   bool
+	period     int64     // KTimerNew: a ticker's period
+	tkind      timerKind // KTimerNew
+	f          func()    // KTimerNew: an AfterFunc's function
 }
 
 type noteKind uint8
@@ -87,6 +91,8 @@ const (
 	noteOnceDone                  // a sync.Once function returned
 	noteFailPanic                 // the run fails with a fatal error in this goroutine
 	noteMade                      // the goroutine made a channel
+	noteNow                       // time.Now
+	noteRand                      // a random number from the run's source
 )
 
 type replyKind uint8
@@ -107,6 +113,11 @@ type reply struct {
 	wake  chan reply
 	w     *worker
 	fresh bool
+	ch    chan time.Time // KTimerNew: the timer's channel
+	// acquire, under the race detector, is what the goroutine acquires
+	// after its operation: the start of the timer whose time it received.
+	acquire unsafe.Pointer
+	n       int64 // noteNow: the virtual clock; noteRand: the number
 }
 
 type envelope struct {
@@ -237,15 +248,16 @@ type worker struct {
 }
 
 type job struct {
-	r    *Run
-	id   int
-	wake chan reply
-	f    func()
+	r       *Run
+	id      int
+	wake    chan reply
+	f       func()
+	acquire unsafe.Pointer // under the race detector: what the goroutine acquires first
 }
 
 func (w *worker) loop(j job) {
 	for {
-		if !j.r.goMain(&w.h, j.id, j.wake, j.f) {
+		if !j.r.goMain(&w.h, j) {
 			return
 		}
 		var ok bool
@@ -257,10 +269,10 @@ func (w *worker) loop(j job) {
 
 // startG starts the goroutine a KGo or the explorer's first step made.
 func (r *Run) startG(rep reply, f func()) {
-	j := job{r: r, id: rep.child, wake: rep.wake, f: f}
+	j := job{r: r, id: rep.child, wake: rep.wake, f: f, acquire: rep.acquire}
 	switch {
 	case rep.w == nil:
-		go func() { r.goMain(new(Handle), j.id, j.wake, f) }()
+		go func() { r.goMain(new(Handle), j) }()
 	case rep.fresh:
 		go rep.w.loop(j)
 	default:
@@ -271,7 +283,11 @@ func (r *Run) startG(rep reply, f func()) {
 // goMain is the body of every controlled goroutine. It returns only when
 // the goroutine's function returned or panicked, not when it exited, and
 // reports whether its worker may run another goroutine.
-func (r *Run) goMain(h *Handle, id int, wake chan reply, f func()) (reusable bool) {
+func (r *Run) goMain(h *Handle, j job) (reusable bool) {
+	if j.acquire != nil {
+		raceAcquire(j.acquire)
+	}
+	id, wake, f := j.id, j.wake, j.f
 	*h = Handle{id: id, wake: wake, gp: gid(), goid: goid(), exit: exitRunning,
 		pending: h.pending[:0], caseBuf: h.caseBuf[:0]}
 	if r.trace {

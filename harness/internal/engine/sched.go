@@ -42,6 +42,9 @@ type pending struct {
 	n          int64
 	cases      []CaseDesc
 	hasDefault bool
+	period     int64
+	tkind      timerKind
+	f          func()
 }
 
 // A CaseDesc describes one channel operation of a send, receive or select.
@@ -131,6 +134,10 @@ func (r *Run) handle(id int, h *Handle, q *request) (int, reply) {
 	case noteMade:
 		r.made[q.obj] = true
 		return id, reply{step: r.nsteps}
+	case noteNow:
+		return id, reply{step: r.nsteps, n: r.clock}
+	case noteRand:
+		return id, reply{step: r.nsteps, n: int64(r.rnd.Uint64())}
 	case noteOnceDone:
 		r.object(q.obj, objOnce).running = free
 		return id, reply{step: r.nsteps}
@@ -143,8 +150,13 @@ func (r *Run) handle(id int, h *Handle, q *request) (int, reply) {
 	}
 	g.state = gParked
 	g.op = pending{kind: q.kind, obj: q.obj, aux: q.aux, auxKind: q.auxKind, n: q.n,
-		cases: copyCases(g.op.cases, q.cases), hasDefault: q.hasDefault}
+		cases: copyCases(g.op.cases, q.cases), hasDefault: q.hasDefault, period: q.period, tkind: q.tkind, f: q.f}
 	g.arrived = r.nsteps
+	if q.kind == KSleep {
+		// The goroutine sleeps until the clock reaches its deadline.
+		g.op.n = r.clock + q.n
+		r.addTimer(&vtimer{kind: tSleep, when: g.op.n, g: id})
+	}
 	if r.aborting || r.stopping {
 		return r.abortStep(g)
 	}
@@ -187,11 +199,28 @@ func (r *Run) schedule() (int, reply) {
 			}
 		}
 	}
+	if a.G == TimerG {
+		r.fireAlt(a)
+		return r.schedule()
+	}
 	rep, fatal := r.apply(a)
 	if fatal {
 		return r.end()
 	}
 	return a.G, rep
+}
+
+// fireAlt fires the timer of alternative a: a transition of the clock.
+func (r *Run) fireAlt(a Alt) {
+	t := r.nextT
+	r.nsteps++
+	r.steps.Store(int64(r.nsteps))
+	r.fire(t)
+	if r.trace {
+		r.rows = append(r.rows, row{step: r.nsteps, g: TimerG, kind: KTimer, obj: t.key, timer: *t, clock: r.clock, preempt: r.preempt, partner: -1})
+	}
+	r.preempt = false
+	r.last = TimerG
 }
 
 // abortStep serves a goroutine that runs its deferred calls after the run
@@ -209,12 +238,21 @@ func (r *Run) abortStep(g *G) (int, reply) {
 	return g.id, rep
 }
 
-// collect returns the alternatives of all parked goroutines.
+// collect returns the alternatives of all parked goroutines, and the
+// firing of the next timer while some goroutine lives.
 func (r *Run) collect() []Alt {
 	alts := r.alts[:0]
+	live := false
 	for _, g := range r.gs {
 		if g.state == gParked {
 			alts = r.altsOf(alts, g, true)
+		}
+		live = live || g.state != gDone
+	}
+	if live {
+		if t := r.nextTimer(); t != nil {
+			r.nextT = t
+			alts = append(alts, Alt{G: TimerG, Case: -1, Kind: KTimer, Obj: uintptr(unsafe.Pointer(t))})
 		}
 	}
 	r.alts = alts
@@ -250,6 +288,10 @@ func (r *Run) altsOf(alts []Alt, g *G, partners bool) []Alt {
 		}
 	case KOnce:
 		if r.object(op.obj, objOnce).running != free {
+			return alts
+		}
+	case KSleep:
+		if r.clock < op.n {
 			return alts
 		}
 	case KSend, KRecv, KSelect:
@@ -409,10 +451,15 @@ func (r *Run) apply(a Alt) (rep reply, fatal bool) {
 		o.waiters = append(o.waiters[:0], o.waiters[n:]...)
 	case KOnce:
 		r.object(op.obj, objOnce).running = g.id
+	case KSleep, KTimerNew, KTimerStop, KTimerReset:
+		r.applyTimerOp(g, &rep)
 	case KSend, KRecv, KSelect:
 		if a.Case >= 0 {
 			c := op.cases[a.Case]
 			r.object(c.Ch, objChan)
+			if key, ok := r.timerChan[c.Ch]; ok && !c.Send {
+				rep.acquire = key // the timer's start happens before its time is received
+			}
 			if !alone(c) {
 				p, pc := r.partner(g, c)
 				partner = p.id
@@ -428,7 +475,7 @@ func (r *Run) apply(a Alt) (rep reply, fatal bool) {
 	}
 	if r.trace && !r.aborting && !r.stopping {
 		r.rows = append(r.rows, row{step: r.nsteps, g: g.id, kind: a.Kind, obj: objOf(a, op), partner: partner,
-			child: rep.child, ok: rep.ok, preempt: r.preempt})
+			child: rep.child, ok: rep.ok, preempt: r.preempt, clock: r.clock})
 	}
 	r.preempt = false
 	g.state = gRunning

@@ -47,18 +47,22 @@ type Strategy interface {
 }
 
 // Continue is the choice of a schedule with no preemption: the goroutine
-// that ran last goes on if it can, else the lowest-numbered one runs.
+// that ran last goes on if it can, else the lowest-numbered one runs; the
+// clock moves only when no goroutine can.
 // Replays use it once their recorded decisions are spent, so that a
 // shortened schedule still completes deterministically.
 func Continue(p *Point) int {
-	first := 0
+	first := -1
 	for i, a := range p.Alts {
-		if a.G == p.Last {
+		if a.G == p.Last && a.G != TimerG {
 			return i
 		}
-		if a.G < p.Alts[first].G {
+		if a.G != TimerG && (first < 0 || a.G < p.Alts[first].G) {
 			first = i
 		}
+	}
+	if first < 0 {
+		return 0 // only the clock can move
 	}
 	return first
 }

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"time"
 	"unsafe"
 )
 
@@ -25,7 +26,8 @@ type Step struct {
 	File    string // where the goroutine performed it
 	Line    int
 	Func    string
-	Partner int // the other goroutine of a rendezvous, or -1
+	Partner int           // the other goroutine of a rendezvous, or -1
+	Clock   time.Duration // virtual time after the step, since the run's start
 	preempt bool
 }
 
@@ -120,9 +122,17 @@ func (r *Run) buildTrace() *Trace {
 	t := &Trace{}
 	for _, rw := range r.rows {
 		s := Step{Step: rw.step, G: rw.g, Op: rw.kind.String(), Object: names[rw.obj], Partner: rw.partner}
-		if rw.kind == KGo {
+		switch rw.kind {
+		case KGo:
 			s.Object = fmt.Sprintf("g%d", rw.child)
+		case KTimer:
+			if rw.timer.kind == tSleep {
+				s.Object = fmt.Sprintf("sleep of g%d", rw.timer.g)
+			} else if s.Object == "" {
+				s.Object = describeTimer(&rw.timer)
+			}
 		}
+		s.Clock = time.Duration(rw.clock)
 		if rw.kind == KTryLock || rw.kind == KTryRLock || rw.kind == KTryWLock {
 			if rw.ok {
 				s.Op += " (acquired)"
@@ -334,7 +344,21 @@ func formatFrames(fs []runtime.Frame) string {
 // Format writes the trace as the rows of a report.
 func (t *Trace) Format(b *strings.Builder) {
 	fmt.Fprintf(b, "trace (%s, %s):\n", plural(len(t.Steps), "step"), plural(t.Preemptions(), "preemption"))
-	fmt.Fprintf(b, "  %5s  %-4s %-22s %-22s %s\n", "step", "g", "operation", "object", "location")
+	timed := false
+	for _, s := range t.Steps {
+		timed = timed || s.Clock != 0
+	}
+	clock := func(d time.Duration) string {
+		if !timed {
+			return ""
+		}
+		return fmt.Sprintf(" %9s", "+"+d.String())
+	}
+	if timed {
+		fmt.Fprintf(b, "  %5s %9s  %-5s %-22s %-22s %s\n", "step", "time", "g", "operation", "object", "location")
+	} else {
+		fmt.Fprintf(b, "  %5s  %-5s %-22s %-22s %s\n", "step", "g", "operation", "object", "location")
+	}
 	for _, s := range t.Steps {
 		obj := s.Object
 		if s.Partner >= 0 {
@@ -348,7 +372,11 @@ func (t *Trace) Format(b *strings.Builder) {
 		if s.preempt {
 			mark = "*"
 		}
-		fmt.Fprintf(b, " %s%5d  %-4s %-22s %-22s %s\n", mark, s.Step, fmt.Sprintf("g%d", s.G), s.Op, obj, loc)
+		who := fmt.Sprintf("g%d", s.G)
+		if s.G == TimerG {
+			who = "clock"
+		}
+		fmt.Fprintf(b, " %s%5d%s  %-5s %-22s %-22s %s\n", mark, s.Step, clock(s.Clock), who, s.Op, obj, loc)
 	}
 	b.WriteString("goroutines:\n")
 	for _, g := range t.Goroutines {

@@ -4,11 +4,13 @@
 //
 // A version 1 token is the unpadded base64url encoding of
 //
-//	version (1 byte) | test (uvarint) | seed (uvarint) | n (uvarint) | n decisions | crc32 (4 bytes)
+//	version (1 byte) | test (uvarint) | seed (uvarint) | epoch (uvarint) | n (uvarint) | n decisions | crc32 (4 bytes)
 //
 // where test is a 32-bit FNV-1a hash of the test's name, seed the run's own
-// seed, and a decision is uvarint(g<<2 | hasCase<<1 | repeated), then the
-// case as a uvarint if hasCase, then the repeat count minus 2 if repeated.
+// seed, epoch the start of its virtual clock in Unix seconds, and a
+// decision is uvarint((g+1)<<2 | hasCase<<1 | repeated) (g is -1 for the
+// clock), then the case as a uvarint if hasCase, then the repeat count
+// minus 2 if repeated.
 package token
 
 import (
@@ -29,6 +31,7 @@ const Version = 1
 type Schedule struct {
 	Test      uint32 // hash of the test name, see TestHash
 	Seed      uint64
+	Epoch     int64 // Unix seconds
 	Decisions []engine.Decision
 }
 
@@ -44,6 +47,7 @@ func Encode(s Schedule) string {
 	b := []byte{Version}
 	b = binary.AppendUvarint(b, uint64(s.Test))
 	b = binary.AppendUvarint(b, s.Seed)
+	b = binary.AppendUvarint(b, uint64(max(s.Epoch, 0)))
 	b = binary.AppendUvarint(b, uint64(len(s.Decisions)))
 	ds := s.Decisions
 	for i := 0; i < len(ds); {
@@ -52,7 +56,7 @@ func Encode(s Schedule) string {
 		for i+n < len(ds) && ds[i+n] == d {
 			n++
 		}
-		head := uint64(d.G) << 2
+		head := uint64(d.G+1) << 2
 		if d.Case >= 0 {
 			head |= 2
 		}
@@ -100,22 +104,23 @@ func Decode(tok string) (Schedule, error) {
 		return s, fmt.Errorf("%w: checksum mismatch (truncated or mistyped?)", ErrMalformed)
 	}
 	d := decoder{b: body[1:]}
-	s.Test = uint32(d.uvarint())
-	s.Seed = d.uvarint()
-	n := d.uvarint()
+	s.Test = uint32(d.uvarint(1<<32 - 1))
+	s.Seed = d.uvarint(1<<64 - 1)
+	s.Epoch = int64(d.uvarint(1 << 62))
+	n := d.uvarint(limit)
 	if n > maxDecisions {
 		return s, fmt.Errorf("%w: claims %d decisions", ErrMalformed, n)
 	}
 	s.Decisions = make([]engine.Decision, 0, n)
 	for uint64(len(s.Decisions)) < n && d.err == nil {
-		head := d.uvarint()
-		dec := engine.Decision{G: int(head >> 2), Case: -1}
+		head := d.uvarint(limit)
+		dec := engine.Decision{G: int(head>>2) - 1, Case: -1}
 		if head&2 != 0 {
-			dec.Case = int(d.uvarint())
+			dec.Case = int(d.uvarint(limit))
 		}
 		rep := uint64(1)
 		if head&1 != 0 {
-			rep = d.uvarint() + 2
+			rep = d.uvarint(limit) + 2
 		}
 		if rep > n-uint64(len(s.Decisions)) {
 			return s, fmt.Errorf("%w: decisions overrun the count", ErrMalformed)
@@ -138,7 +143,10 @@ type decoder struct {
 	err error
 }
 
-func (d *decoder) uvarint() uint64 {
+// limit bounds the numbers of a token besides its seed.
+const limit = 1 << 40
+
+func (d *decoder) uvarint(max uint64) uint64 {
 	if d.err != nil {
 		return 0
 	}
@@ -147,7 +155,7 @@ func (d *decoder) uvarint() uint64 {
 		d.err = errors.New("truncated number")
 		return 0
 	}
-	if v > 1<<40 {
+	if v > max {
 		d.err = fmt.Errorf("number %d out of range", v)
 		return 0
 	}

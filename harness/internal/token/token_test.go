@@ -15,7 +15,7 @@ func TestRoundTrip(t *testing.T) {
 	cases := []token.Schedule{
 		{},
 		{Test: token.TestHash("TestX"), Seed: 42},
-		{Test: 7, Seed: 1 << 40, Decisions: []engine.Decision{{G: 0, Case: -1}, {G: 1, Case: -1}, {G: 1, Case: -1}, {G: 1, Case: -1}, {G: 2, Case: 0}, {G: 2, Case: 3}, {G: 300, Case: -1}}},
+		{Test: 7, Seed: 1 << 40, Epoch: 1795000000, Decisions: []engine.Decision{{G: -1, Case: -1}, {G: 0, Case: -1}, {G: 1, Case: -1}, {G: 1, Case: -1}, {G: 1, Case: -1}, {G: 2, Case: 0}, {G: 2, Case: 3}, {G: 300, Case: -1}}},
 	}
 	long := token.Schedule{Seed: 3}
 	for i := range 1000 {

@@ -1,0 +1,56 @@
+package engine
+
+import (
+	"time"
+	"unsafe"
+)
+
+// Now is time.Now in a controlled goroutine: the run's virtual time.
+func (r *Run) Now(h *Handle) time.Time {
+	rep := r.submit(h, &request{note: noteNow})
+	return r.epoch.Add(time.Duration(rep.n))
+}
+
+// Sleep is time.Sleep: the goroutine blocks until the virtual clock has
+// advanced by d.
+func (r *Run) Sleep(h *Handle, d time.Duration) {
+	if d <= 0 {
+		r.Yield(h)
+		return
+	}
+	r.point(h, &request{kind: KSleep, n: int64(d)})
+}
+
+// NewTimer starts a virtual timer identified by key (its *time.Timer or
+// *time.Ticker): after d it sends the time on the channel it returns, or,
+// for an AfterFunc (f != nil), starts f in a new goroutine. A positive
+// period makes it a ticker.
+func (r *Run) NewTimer(h *Handle, key unsafe.Pointer, d, period time.Duration, f func()) chan time.Time {
+	// As the runtime's timers do, order starting the timer before what it
+	// does when it fires, for the race detector: the function it runs,
+	// and a receive of its time (Select acquires it).
+	q := request{kind: KTimerNew, obj: key, n: int64(d), period: int64(period), tkind: tChan}
+	if f != nil {
+		q.tkind, q.f = tFunc, f
+	}
+	raceReleaseMerge(key)
+	return r.point(h, &q).ch
+}
+
+// StopTimer stops a virtual timer and reports whether it was active.
+func (r *Run) StopTimer(h *Handle, key unsafe.Pointer) bool {
+	return r.point(h, &request{kind: KTimerStop, obj: key}).ok
+}
+
+// ResetTimer restarts a virtual timer to fire after d (a ticker: every
+// d) and reports whether it was active.
+func (r *Run) ResetTimer(h *Handle, key unsafe.Pointer, d time.Duration) bool {
+	raceReleaseMerge(key)
+	return r.point(h, &request{kind: KTimerReset, obj: key, n: int64(d)}).ok
+}
+
+// Rand returns a number from the run's own random source, which the run's
+// seed determines.
+func (r *Run) Rand(h *Handle) uint64 {
+	return uint64(r.submit(h, &request{note: noteRand}).n)
+}

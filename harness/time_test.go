@@ -1,0 +1,187 @@
+package harness_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/interleave-go/interleave/harness"
+	"github.com/interleave-go/interleave/harness/rt"
+)
+
+// acquireWithTimeout is the program of "the timeout fires just before the
+// release": goroutine A acquires a one-slot semaphore with a 10ms timeout,
+// while B, which holds it, releases it after sleeping 5ms.
+func acquireWithTimeout() string {
+	sem := rt.MakeChan(make(chan struct{}, 1))
+	rt.Send(sem, struct{}{}) // B holds the permit
+	result := rt.MakeChan(make(chan string, 1))
+	rt.Go(func() { // A
+		ctx, cancel := rt.WithTimeout(context.Background(), 10*time.Millisecond)
+		defer cancel()
+		switch rt.Select(false, rt.SendCase(sem, struct{}{}), rt.RecvCase(ctx.Done(), nil, nil)) {
+		case 0:
+			rt.Send(result, "acquired")
+		case 1:
+			rt.Send(result, "timed out: "+ctx.Err().Error())
+		}
+	})
+	rt.Go(func() { // B
+		rt.Sleep(5 * time.Millisecond)
+		rt.Recv(sem)
+	})
+	return rt.Recv(result)
+}
+
+func TestTimeoutIsExploredBothWays(t *testing.T) {
+	for _, s := range []harness.StrategySpec{harness.Random(), harness.PCT(3)} {
+		got := keys(outcomes(t, func(t *harness.T) string { return acquireWithTimeout() }, harness.Strategy(s), harness.Runs(300)))
+		want := []string{"acquired", "timed out: context deadline exceeded"}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: outcomes %q, want %q", s, got, want)
+		}
+	}
+	// Each outcome has a token that reproduces it.
+	for _, outcome := range []string{"acquired", "timed out: context deadline exceeded"} {
+		body := func(t *harness.T) {
+			if got := acquireWithTimeout(); got == outcome {
+				t.Errorf("outcome %s", got)
+			}
+		}
+		report := explore(t, body, harness.Runs(300))
+		if !strings.HasPrefix(report, "interleave: assertion: outcome "+outcome) {
+			t.Fatalf("exploring for %q:\n%s", outcome, report)
+		}
+		tok := replayToken(t, report)
+		for range 10 {
+			if got := firstLine(explore(t, body, harness.Replay(tok))); got != "interleave: assertion: outcome "+outcome {
+				t.Fatalf("replay of %q gives %q", outcome, got)
+			}
+		}
+	}
+}
+
+func TestVirtualClock(t *testing.T) {
+	report := explore(t, func(t *harness.T) {
+		start := rt.Now()
+		rt.Sleep(time.Hour)
+		if d := rt.Since(start); d != time.Hour {
+			t.Errorf("after Sleep(1h): Since = %v, want 1h", d)
+		}
+		// The timer may fire before Stop (the clock moved on while g0
+		// could run) or not; either way nothing is received after Stop.
+		timer := rt.NewTimer(time.Minute)
+		stopped := rt.TimerStop(timer)
+		if rt.Select(true, rt.RecvCase(timer.C, nil, nil)) == 0 {
+			t.Errorf("a value was received after Stop")
+		}
+		if rt.TimerReset(timer, time.Second) {
+			t.Errorf("Reset of a stopped timer = true, want false")
+		}
+		fired := rt.Recv(timer.C)
+		want := start.Add(time.Hour + time.Second)
+		if !stopped {
+			want = want.Add(time.Minute)
+		}
+		if !fired.Equal(want) {
+			t.Errorf("timer fired at %v, want %v (stopped before firing: %v)", fired, want, stopped)
+		}
+		before := rt.Now()
+		tick := rt.NewTicker(time.Second)
+		for range 3 {
+			rt.Recv(tick.C)
+		}
+		rt.TickerStop(tick) // a fourth tick may come before the Stop
+		if d := rt.Since(before); d != 3*time.Second && d != 4*time.Second {
+			t.Errorf("3 ticks of a 1s ticker, then Stop: %v passed, want 3s or 4s", d)
+		}
+		done := rt.MakeChan(make(chan bool))
+		rt.AfterFunc(time.Millisecond, func() { rt.Send(done, true) })
+		rt.Recv(done)
+		rt.Recv(rt.After(-1))
+	}, harness.Runs(200))
+	if report != "" {
+		t.Fatal(report)
+	}
+}
+
+func TestContextDeadlineReachesChildren(t *testing.T) {
+	report := explore(t, func(t *harness.T) {
+		parent, cancel := rt.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		child, cancelChild := rt.WithCancel(parent)
+		defer cancelChild()
+		std, cancelStd := context.WithCancel(parent) // built by the context package on ours
+		defer cancelStd()
+		cause := errors.New("too slow")
+		withCause, cancelCause := rt.WithTimeoutCause(parent, time.Hour, cause)
+		defer cancelCause()
+		rt.Recv(child.Done())
+		rt.Recv(std.Done())
+		for name, c := range map[string]context.Context{"parent": parent, "child": child, "std": std} {
+			if !errors.Is(c.Err(), context.DeadlineExceeded) {
+				t.Errorf("%s: Err() = %v, want DeadlineExceeded", name, c.Err())
+			}
+		}
+		if d, ok := withCause.Deadline(); !ok || !d.Equal(mustDeadline(parent)) {
+			t.Errorf("a later deadline under an earlier one: Deadline() = %v, %v, want the parent's", d, ok)
+		}
+		if got := context.Cause(parent); got != context.DeadlineExceeded {
+			t.Errorf("Cause(parent) = %v, want DeadlineExceeded", got)
+		}
+		ctx, cancelIt := rt.WithCancelCause(context.Background())
+		cancelIt(cause)
+		if got := context.Cause(ctx); got != cause {
+			t.Errorf("Cause after cancel(cause) = %v, want %v", got, cause)
+		}
+		if ctx.Err() != context.Canceled {
+			t.Errorf("Err after cancel = %v, want Canceled", ctx.Err())
+		}
+		ran := rt.MakeChan(make(chan bool, 1))
+		rt.ContextAfterFunc(ctx, func() { rt.Send(ran, true) })
+		rt.Recv(ran)
+	}, harness.Runs(50))
+	if report != "" {
+		t.Fatal(report)
+	}
+}
+
+func mustDeadline(c context.Context) time.Time {
+	d, _ := c.Deadline()
+	return d
+}
+
+func TestNowAndRandReplayExactly(t *testing.T) {
+	body := func(t *harness.T) {
+		var picks []int
+		ch := rt.MakeChan(make(chan int, 2))
+		for range 2 {
+			rt.Go(func() { rt.Send(ch, rt.RandV2().IntN(1000)) })
+		}
+		picks = append(picks, rt.Recv(ch), rt.Recv(ch), rt.RandV1().Intn(1000))
+		t.Errorf("now %v picks %v", rt.Now().UnixNano(), picks)
+	}
+	report := explore(t, body, harness.Runs(5))
+	tok := replayToken(t, report)
+	want := firstLine(report)
+	for i := range 100 {
+		if got := firstLine(explore(t, body, harness.Replay(tok))); got != want {
+			t.Fatalf("replay %d: %q, want %q", i, got, want)
+		}
+	}
+}
+
+// BenchmarkSleepHour is a run whose body sleeps an hour of virtual time,
+// in 60 sleeps of a minute: it takes microseconds.
+func BenchmarkSleepHour(b *testing.B) {
+	start := time.Now()
+	harness.Explore(b, func(t *harness.T) {
+		for range 60 {
+			rt.Sleep(time.Minute)
+		}
+	}, harness.Runs(b.N), harness.Time(time.Hour))
+	b.ReportMetric(float64(time.Since(start).Microseconds())/float64(b.N), "µs/run")
+}
