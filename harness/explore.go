@@ -109,7 +109,7 @@ func newExploration(t testing.TB, opts []Option) *exploration {
 			return nil
 		}
 	}
-	x, err := engine.NewExplorer(engine.Config{MaxSteps: cfg.maxSteps, Watchdog: cfg.watchdog})
+	x, err := engine.NewExplorer(engine.Config{MaxSteps: cfg.maxSteps, Watchdog: cfg.watchdog, VisibleHandoff: cfg.visibleHandoff})
 	if err != nil {
 		t.Fatalf("%v", err)
 		return nil
@@ -123,7 +123,7 @@ type exploration struct {
 	x       *engine.Explorer
 	pkg     string
 	runBody func(s engine.Strategy, p engine.RunParams) *engine.Result
-	epoch   time.Time // the virtual clock's start in every run
+	epoch   time.Time   // the virtual clock's start in every run
 	stop    func() bool // reports that the exploration must end early
 }
 
@@ -184,6 +184,12 @@ func (e *exploration) report(res *engine.Result, params engine.RunParams, where 
 	rs.BeginRun(0)
 	params.Trace = true
 	traced := e.runBody(rs, params)
+	if res.Failure.Kind == engine.KindRace {
+		// The race detector reports a race once a process: the replay
+		// shows the schedule, the first run holds the report.
+		e.t.Error(formatReport(res.Failure, traced, where, e.replayLine(token.Encode(sched))))
+		return
+	}
 	if traced.Failure == nil || traced.Failure.Kind != res.Failure.Kind {
 		f := &engine.Failure{Kind: engine.KindNondeterminism, G: -1,
 			Message: fmt.Sprintf("a run failed (%s: %s), but replaying its schedule did not fail the same way: the test body depends on something besides the schedule (time, randomness, map order, goroutines outside the run)",

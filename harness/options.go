@@ -21,6 +21,8 @@ type config struct {
 	watchdog time.Duration
 	replay   string
 	verbose  bool
+
+	visibleHandoff bool
 }
 
 func defaultConfig() config {
@@ -118,6 +120,17 @@ func Watchdog(d time.Duration) Option {
 func Replay(token string) Option {
 	return optionFunc(func(c *config) error {
 		c.replay = token
+		return nil
+	})
+}
+
+// VisibleHandoff lets the race detector see the harness handing the baton
+// from goroutine to goroutine. Those handoffs then order every step of a
+// run, and the detector finds no race at all: the option exists to test
+// that the harness hides them, not for use.
+func VisibleHandoff() Option {
+	return optionFunc(func(c *config) error {
+		c.visibleHandoff = true
 		return nil
 	})
 }

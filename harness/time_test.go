@@ -174,14 +174,27 @@ func TestNowAndRandReplayExactly(t *testing.T) {
 	}
 }
 
-// BenchmarkSleepHour is a run whose body sleeps an hour of virtual time,
-// in 60 sleeps of a minute: it takes microseconds.
+// BenchmarkSleepHour is a run in which two goroutines each sleep an hour
+// of virtual time, in 60 sleeps of a minute: it takes microseconds.
 func BenchmarkSleepHour(b *testing.B) {
 	start := time.Now()
 	harness.Explore(b, func(t *harness.T) {
+		begin := rt.Now()
+		done := rt.MakeChan(make(chan bool))
+		rt.Go(func() {
+			for range 60 {
+				rt.Sleep(time.Minute)
+			}
+			rt.Send(done, true)
+		})
 		for range 60 {
 			rt.Sleep(time.Minute)
 		}
+		rt.Recv(done)
+		if d := rt.Since(begin); d < time.Hour || d > 2*time.Hour {
+			t.Errorf("virtual time passed: %v, want between 1h and 2h", d)
+		}
 	}, harness.Runs(b.N), harness.Time(time.Hour))
-	b.ReportMetric(float64(time.Since(start).Microseconds())/float64(b.N), "µs/run")
+	b.ReportMetric(float64(time.Since(start).Nanoseconds())/float64(b.N)/1e3, "µs/run")
 }
+

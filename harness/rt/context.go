@@ -48,7 +48,7 @@ func (c *vctx) Deadline() (time.Time, bool) {
 	}
 	return c.deadline, true
 }
-func (c *vctx) Done() <-chan struct{}       { return c.done }
+func (c *vctx) Done() <-chan struct{} { return c.done }
 
 func (c *vctx) Err() error {
 	Lock(&c.mu)

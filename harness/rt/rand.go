@@ -27,9 +27,9 @@ func (s runSource) Seed(int64)     {} // the run's seed decides
 // own besides the source (but for Read, which is not rewritten).
 type global1 struct{}
 
-func (global1) Int63() int64      { return rand.Int63() }
-func (global1) Uint64() uint64    { return rand.Uint64() }
-func (global1) Seed(seed int64)   { rand.Seed(seed) } //nolint:staticcheck // what rand.Seed does
+func (global1) Int63() int64    { return rand.Int63() }
+func (global1) Uint64() uint64  { return rand.Uint64() }
+func (global1) Seed(seed int64) { rand.Seed(seed) } //nolint:staticcheck // what rand.Seed does
 
 type global2 struct{}
 

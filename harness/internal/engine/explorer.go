@@ -48,6 +48,10 @@ type Failure struct {
 type Config struct {
 	MaxSteps int           // transitions per run before a step-limit failure
 	Watchdog time.Duration // time a goroutine may run without a scheduling point
+	// VisibleHandoff lets the race detector see the baton's handoffs,
+	// which then order the goroutines of every run. Only for testing
+	// that hiding them matters.
+	VisibleHandoff bool
 }
 
 // An Explorer runs the runs of one exploration, one after the other.
@@ -266,8 +270,8 @@ func (r *Run) applyEvent(ev event) {
 // await runs until cond holds. It returns false if the watchdog fired.
 func (r *Run) await(cond func() bool) bool {
 	if raceEnabled {
-		raceDisable()
-		defer raceEnable()
+		r.hide()
+		defer r.unhide()
 	}
 	for !cond() {
 		if raceEnabled {
@@ -340,6 +344,7 @@ func (x *Explorer) Run(s Strategy, p RunParams, body func()) *Result {
 	default:
 	}
 
+	races := raceErrors()
 	g0, fresh := r.newG()
 	r.startG(reply{child: g0.id, wake: g0.wake, w: g0.w, fresh: fresh}, body)
 	if next, rep := r.schedule(); next >= 0 {
@@ -360,6 +365,13 @@ func (x *Explorer) Run(s Strategy, p RunParams, body func()) *Result {
 	activeMu.Unlock()
 	raceAcquire(unsafe.Pointer(&r.endSync))
 
+	if n := raceErrors() - races; n > 0 && (r.failure == nil || r.failure.Kind == KindAssertion || r.failure.Kind == KindLeak) {
+		// The race detector reported a race in this run: that is the
+		// failure, whatever followed from it.
+		r.failure = &Failure{Kind: KindRace, G: -1, Step: r.nsteps, msgf: func() string {
+			return fmt.Sprintf("the race detector reported %s during this run", plural(n, "data race"))
+		}, Details: raceReport()}
+	}
 	res := r.result()
 	s.EndRun(r.nsteps, res.Failure != nil)
 	for _, g := range r.gs {

@@ -164,13 +164,13 @@ func (r *Run) submit(h *Handle, q *request) reply {
 			}
 			q.lockFree = probeLock(q.lock, k)
 		}
-		raceDisable()
+		r.hide()
 		r.x.reqCh <- envelope{id: h.id, h: h, q: *q}
 		rep := <-h.wake
 		if rep.kind == rProceed {
 			r.publish(h)
 		}
-		raceEnable()
+		r.unhide()
 		return rep
 	}
 	next, rep := r.handle(h.id, h, q)
@@ -190,9 +190,9 @@ func (r *Run) submit(h *Handle, q *request) reply {
 // submitExit tells the engine that the goroutine ends; it gets no reply.
 func (r *Run) submitExit(h *Handle, q *request) {
 	if raceEnabled {
-		raceDisable()
+		r.hide()
 		r.x.reqCh <- envelope{id: h.id, h: h, q: *q}
-		raceEnable()
+		r.unhide()
 		return
 	}
 	if next, rep := r.handle(h.id, h, q); next >= 0 {
@@ -202,13 +202,29 @@ func (r *Run) submitExit(h *Handle, q *request) {
 
 // wait parks the goroutine until the engine gives it the baton.
 func (r *Run) wait(h *Handle) reply {
-	raceDisable()
+	r.hide()
 	rep := <-h.wake
 	if rep.kind == rProceed {
 		r.publish(h)
 	}
-	raceEnable()
+	r.unhide()
 	return rep
+}
+
+// hide and unhide bracket the baton's handoff, which the race detector
+// must not see: the only happens-before edges between the program's
+// goroutines must be the program's own. Config.VisibleHandoff shows them,
+// for the test that proves hiding changes what the detector reports.
+func (r *Run) hide() {
+	if !r.x.cfg.VisibleHandoff {
+		raceDisable()
+	}
+}
+
+func (r *Run) unhide() {
+	if !r.x.cfg.VisibleHandoff {
+		raceEnable()
+	}
 }
 
 // point is a scheduling point: the goroutine stops before the operation

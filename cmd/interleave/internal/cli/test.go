@@ -81,7 +81,7 @@ func Test(args []string, stdout, stderr io.Writer) int {
 	if f.race {
 		buildFlags = append(buildFlags, "-race")
 	}
-	b, err := instrument.Prepare(instrument.Config{Patterns: patterns, BuildFlags: tagsOf(goArgs)})
+	b, err := instrument.Prepare(instrument.Config{Patterns: patterns, BuildFlags: append(buildFlags, tagsOf(goArgs)...)})
 	if err != nil {
 		fmt.Fprintf(stderr, "interleave test: %v\n", err)
 		return 2
@@ -128,6 +128,15 @@ func Test(args []string, stdout, stderr io.Writer) int {
 	}
 	cmd := exec.Command("go", goTest...)
 	cmd.Env = instrument.Env(nil)
+	if f.race && os.Getenv("GORACE") == "" {
+		// The race detector's reports go to a file the harness quotes in
+		// its reports of kind race.
+		dir, err := os.MkdirTemp("", "interleave-race-")
+		if err == nil {
+			defer os.RemoveAll(dir)
+			cmd.Env = append(cmd.Env, "GORACE=log_path="+dir+"/race")
+		}
+	}
 	cmd.Stdout, cmd.Stderr, cmd.Stdin = stdout, stderr, os.Stdin
 	err = cmd.Run()
 	var exit *exec.ExitError
