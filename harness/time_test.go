@@ -197,4 +197,3 @@ func BenchmarkSleepHour(b *testing.B) {
 	}, harness.Runs(b.N), harness.Time(time.Hour))
 	b.ReportMetric(float64(time.Since(start).Nanoseconds())/float64(b.N)/1e3, "µs/run")
 }
-
