@@ -4,6 +4,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/ssa"
 
@@ -26,8 +27,8 @@ func isSemChanType(v ssa.Value) bool {
 // the buffer is full, but code that sends under a lock sizes the
 // buffer so that it does not, and reporting it would be noise.
 func (r *Result) Buffered(ch ssa.Value) bool {
-	if mc, ok := ch.(*ssa.MakeChan); ok {
-		return positive(mc.Size)
+	if made, known := madeBuffered(ch, 0); known {
+		return made
 	}
 	u, ok := ch.(*ssa.UnOp)
 	if !ok || u.Op != token.MUL {
@@ -68,4 +69,55 @@ func positive(v ssa.Value) bool {
 	}
 	n, exact := constant.Int64Val(c.Value)
 	return exact && n > 0
+}
+
+// madeBuffered follows ch back to where it was made, through local
+// variables captured by closures; known is false where it cannot.
+func madeBuffered(ch ssa.Value, depth int) (buffered, known bool) {
+	if depth > 4 {
+		return false, false
+	}
+	switch v := ch.(type) {
+	case *ssa.MakeChan:
+		return positive(v.Size), true
+	case *ssa.ChangeType:
+		return madeBuffered(v.X, depth+1)
+	case *ssa.UnOp:
+		if v.Op != token.MUL {
+			return false, false
+		}
+		return madeBuffered(v.X, depth+1)
+	case *ssa.Alloc:
+		// A captured variable: buffered if every store makes a
+		// buffered channel.
+		n := 0
+		for _, ref := range *v.Referrers() {
+			if st, ok := ref.(*ssa.Store); ok && st.Addr == v {
+				if b, k := madeBuffered(st.Val, depth+1); !k || !b {
+					return false, false
+				}
+				n++
+			}
+		}
+		return n > 0, n > 0
+	case *ssa.FreeVar:
+		fn := v.Parent()
+		idx := slices.Index(fn.FreeVars, v)
+		if fn.Parent() == nil || idx < 0 {
+			return false, false
+		}
+		n := 0
+		for _, b := range fn.Parent().Blocks {
+			for _, in := range b.Instrs {
+				if mc, ok := in.(*ssa.MakeClosure); ok && mc.Fn == fn {
+					if b, k := madeBuffered(mc.Bindings[idx], depth+1); !k || !b {
+						return false, false
+					}
+					n++
+				}
+			}
+		}
+		return n > 0, n > 0
+	}
+	return false, false
 }

@@ -228,3 +228,26 @@ func (n *notifier) notifyPlain() {
 	defer n.mu.Unlock()
 	n.plain <- 1 // want `channel send while holding n.mu`
 }
+
+// Silent: a buffered channel made by the parent, captured by the closure.
+func captured(mu *sync.Mutex, n int) {
+	done := make(chan bool, 4)
+	for i := 0; i < n; i++ {
+		go func() {
+			mu.Lock()
+			done <- true
+			mu.Unlock()
+		}()
+	}
+}
+
+// Flagged: an unbuffered channel made by the parent, captured by the closure.
+func capturedUnbuffered(mu *sync.Mutex) {
+	done := make(chan bool)
+	go func() {
+		mu.Lock()
+		done <- true // want `channel send while holding mu`
+		mu.Unlock()
+	}()
+	<-done
+}
