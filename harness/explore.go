@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -68,6 +69,7 @@ func ExploreTest(t *testing.T, body func(t *testing.T)) {
 		return res
 	}
 	e.stop = func() bool { return nested || t.Skipped() }
+	e.sticky = true
 	e.start()
 	if nested {
 		body(t)
@@ -125,6 +127,7 @@ type exploration struct {
 	runBody func(s engine.Strategy, p engine.RunParams) *engine.Result
 	epoch   time.Time   // the virtual clock's start in every run
 	stop    func() bool // reports that the exploration must end early
+	sticky  bool        // failures are the test's own, seen once (ExploreTest)
 }
 
 func (e *exploration) start() {
@@ -179,14 +182,16 @@ func (e *exploration) explore() {
 // report replays a failed run with tracing and reports it.
 func (e *exploration) report(res *engine.Result, params engine.RunParams, where string) {
 	e.t.Helper()
+	res.Decisions = slices.Clone(res.Decisions) // the replay below reuses the buffer
 	sched := token.Schedule{Test: token.TestHash(e.t.Name()), Seed: params.Seed, Epoch: params.Epoch.Unix(), Decisions: res.Decisions}
 	rs := strategy.NewReplay(res.Decisions)
 	rs.BeginRun(0)
 	params.Trace = true
 	traced := e.runBody(rs, params)
-	if res.Failure.Kind == engine.KindRace {
-		// The race detector reports a race once a process: the replay
-		// shows the schedule, the first run holds the report.
+	if res.Failure.Kind == engine.KindRace || res.Failure.Kind == engine.KindAssertion && e.sticky {
+		// The race detector reports a race once a process, and a
+		// testing.T that failed stays failed: the replay shows the
+		// schedule, the first run holds the failure.
 		e.t.Error(formatReport(res.Failure, traced, where, e.replayLine(token.Encode(sched))))
 		return
 	}

@@ -182,9 +182,18 @@ func (r *fileRewriter) selectStmt(s *ast.SelectStmt) {
 	head := fmt.Sprintf("switch { default: %svar %s int; if %s() { %s = %s(%v%s) } else { select { %s} }; switch %s {",
 		hoist.String(), n, r.rt("Controlled"), n, r.rt("Select"), hasDefault, cases, native.String(), n)
 	if len(s.Body.List) == 0 {
+		// select {} blocks for ever, and is a terminating statement: so
+		// must its rewrite be.
 		r.replace(r.off(s.Pos()), r.off(s.End()),
-			fmt.Sprintf("if %s() { %s(false) } else { select {} }", r.rt("Controlled"), r.rt("Select")))
+			fmt.Sprintf("if %s() { for { %s(false) } } else { select {} }", r.rt("Controlled"), r.rt("Select")))
 		return
+	}
+	if !hasDefault {
+		// The last case is the switch's default, so that a select whose
+		// cases all return still ends its function (a switch terminates
+		// only with a default case).
+		last := len(heads) - 1
+		heads[last] = "default:" + strings.TrimPrefix(heads[last], fmt.Sprintf("case %d:", last))
 	}
 	r.replace(r.off(s.Select), r.off(s.Body.Lbrace)+1, head)
 	for i, st := range s.Body.List {

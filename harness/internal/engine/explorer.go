@@ -235,6 +235,7 @@ type row struct {
 	child   int
 	ok      bool
 	preempt bool
+	n       int64  // the operation's argument (WaitGroup.Add's delta)
 	clock   int64  // virtual time after the step
 	timer   vtimer // the timer that fired, for KTimer
 }
@@ -306,7 +307,7 @@ type Result struct {
 	Failure   *Failure
 	Steps     int
 	Choices   int        // points at which the strategy chose
-	Decisions []Decision // the choices, when the run failed
+	Decisions []Decision // the choices; valid until the Explorer's next run
 	Messages  []Message
 	Trace     *Trace // when the run was traced
 }

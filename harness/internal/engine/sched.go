@@ -475,7 +475,7 @@ func (r *Run) apply(a Alt) (rep reply, fatal bool) {
 	}
 	if r.trace && !r.aborting && !r.stopping {
 		r.rows = append(r.rows, row{step: r.nsteps, g: g.id, kind: a.Kind, obj: objOf(a, op), partner: partner,
-			child: rep.child, ok: rep.ok, preempt: r.preempt, clock: r.clock})
+			child: rep.child, ok: rep.ok, preempt: r.preempt, clock: r.clock, n: op.n})
 	}
 	r.preempt = false
 	g.state = gRunning

@@ -61,10 +61,7 @@ func (t *Trace) PreemptionSteps() []int {
 // result builds the run's Result; the run's goroutines have all exited or
 // been abandoned, so their handles may be read.
 func (r *Run) result() *Result {
-	res := &Result{Failure: r.failure, Steps: r.nsteps, Choices: len(r.decisions)}
-	if r.failure != nil {
-		res.Decisions = slices.Clone(r.decisions)
-	}
+	res := &Result{Failure: r.failure, Steps: r.nsteps, Choices: len(r.decisions), Decisions: r.decisions}
 	for _, g := range r.gs {
 		if g.state != gStuck && g.h != nil {
 			res.Messages = append(res.Messages, g.h.msgs...)
@@ -123,6 +120,10 @@ func (r *Run) buildTrace() *Trace {
 	for _, rw := range r.rows {
 		s := Step{Step: rw.step, G: rw.g, Op: rw.kind.String(), Object: names[rw.obj], Partner: rw.partner}
 		switch rw.kind {
+		case KWGAdd:
+			if rw.n == -1 {
+				s.Op = "Done"
+			}
 		case KGo:
 			s.Object = fmt.Sprintf("g%d", rw.child)
 		case KTimer:

@@ -1,0 +1,40 @@
+// Package wgforever runs jobs on workers until one fails.
+package wgforever
+
+import (
+	"errors"
+	"sync"
+)
+
+// Run runs the jobs, one goroutine each, and returns the first error. A
+// worker that sees a failure already recorded skips its job.
+func Run(jobs []func() error) error {
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error
+	)
+	wg.Add(len(jobs))
+	for _, job := range jobs {
+		go func() {
+			defer wg.Done()
+			mu.Lock()
+			failed := first != nil
+			mu.Unlock()
+			if failed {
+				return
+			}
+			if err := job(); err != nil {
+				mu.Lock()
+				if first == nil {
+					first = err
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return first
+}
+
+var errJob = errors.New("job failed")
