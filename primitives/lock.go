@@ -48,14 +48,15 @@ func (l *Lock) Lock(ctx context.Context) error {
 	// WithoutCancel) has a nil Done channel, and then a free Lock costs one
 	// interface call and one compare-and-swap. Other contexts are looked at
 	// first in lockSlow, so that a done one fails even on a free Lock.
-	if ctx.Done() == nil && l.state.CompareAndSwap(0, lockHeld) {
+	done := ctx.Done()
+	if done == nil && l.state.CompareAndSwap(0, lockHeld) {
 		return nil
 	}
-	return l.lockSlow(ctx)
+	return l.lockSlow(ctx, done)
 }
 
-func (l *Lock) lockSlow(ctx context.Context) error {
-	if ctxDone(ctx.Done()) {
+func (l *Lock) lockSlow(ctx context.Context, done <-chan struct{}) error {
+	if ctxDone(done) {
 		return ctx.Err()
 	}
 	if l.state.CompareAndSwap(0, lockHeld) {
@@ -81,7 +82,7 @@ func (l *Lock) lockSlow(ctx context.Context) error {
 	select {
 	case <-w.ready:
 		return nil
-	case <-ctx.Done():
+	case <-done:
 		l.mu.Lock()
 		defer l.mu.Unlock()
 		if w.granted() {
