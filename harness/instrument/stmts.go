@@ -92,7 +92,7 @@ func isBlank(e ast.Expr) bool {
 // still work.
 func (r *fileRewriter) selectStmt(s *ast.SelectStmt) {
 	n := r.temp("i")
-	var hoist, rtCases, native strings.Builder
+	var hoist, rtCases, native, ctlDecl, ctlBack strings.Builder
 	hasDefault := false
 	heads := make([]string, len(s.Body.List))
 	for i, st := range s.Body.List {
@@ -135,16 +135,25 @@ func (r *fileRewriter) selectStmt(s *ast.SelectStmt) {
 		}
 		c := r.temp("c")
 		fmt.Fprintf(&hoist, "%s := %s; ", c, r.moved(recv.X))
+		// The controlled path receives into variables of its own, whose
+		// addresses it takes: taking the addresses of the shared ones
+		// would move them to the heap on the path that is not explored.
 		vPtr, okPtr, vName, okName := "nil", "nil", "", ""
 		if len(lhs) >= 1 && !isBlank(lhs[0]) {
 			vName = r.temp("r")
 			fmt.Fprintf(&hoist, "%s := %s(%s); ", vName, r.rt("Zero"), c)
-			vPtr = "&" + vName
+			q := r.temp("q")
+			fmt.Fprintf(&ctlDecl, "%s := %s; ", q, vName)
+			fmt.Fprintf(&ctlBack, "%s = %s; ", vName, q)
+			vPtr = "&" + q
 		}
 		if len(lhs) == 2 && !isBlank(lhs[1]) {
 			okName = r.temp("ok")
 			fmt.Fprintf(&hoist, "var %s bool; ", okName)
-			okPtr = "&" + okName
+			q := r.temp("q")
+			fmt.Fprintf(&ctlDecl, "var %s bool; ", q)
+			fmt.Fprintf(&ctlBack, "%s = %s; ", okName, q)
+			okPtr = "&" + q
 		}
 		addCase(&rtCases, fmt.Sprintf("%s(%s, %s, %s)", r.rt("RecvCase"), c, vPtr, okPtr))
 		switch {
@@ -179,8 +188,8 @@ func (r *fileRewriter) selectStmt(s *ast.SelectStmt) {
 	if cases != "" {
 		cases = ", " + cases
 	}
-	head := fmt.Sprintf("switch { default: %svar %s int; if %s() { %s = %s(%v%s) } else { select { %s} }; switch %s {",
-		hoist.String(), n, r.rt("Controlled"), n, r.rt("Select"), hasDefault, cases, native.String(), n)
+	head := fmt.Sprintf("switch { default: %svar %s int; if %s() { %s%s = %s(%v%s); %s} else { select { %s} }; switch %s {",
+		hoist.String(), n, r.rt("Controlled"), ctlDecl.String(), n, r.rt("Select"), hasDefault, cases, ctlBack.String(), native.String(), n)
 	if len(s.Body.List) == 0 {
 		// select {} blocks for ever, and is a terminating statement: so
 		// must its rewrite be.

@@ -11,7 +11,7 @@ import (
 // AddInt32 is atomic.AddInt32 with a scheduling point before it.
 func AddInt32(addr *int32, delta int32) (new int32) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), true)
+		atomicWrite(unsafe.Pointer(addr))
 	}
 	return atomic.AddInt32(addr, delta)
 }
@@ -19,7 +19,7 @@ func AddInt32(addr *int32, delta int32) (new int32) {
 // AndInt32 is atomic.AndInt32 with a scheduling point before it.
 func AndInt32(addr *int32, mask int32) (old int32) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), true)
+		atomicWrite(unsafe.Pointer(addr))
 	}
 	return atomic.AndInt32(addr, mask)
 }
@@ -27,7 +27,7 @@ func AndInt32(addr *int32, mask int32) (old int32) {
 // OrInt32 is atomic.OrInt32 with a scheduling point before it.
 func OrInt32(addr *int32, mask int32) (old int32) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), true)
+		atomicWrite(unsafe.Pointer(addr))
 	}
 	return atomic.OrInt32(addr, mask)
 }
@@ -35,7 +35,7 @@ func OrInt32(addr *int32, mask int32) (old int32) {
 // AddInt64 is atomic.AddInt64 with a scheduling point before it.
 func AddInt64(addr *int64, delta int64) (new int64) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), true)
+		atomicWrite(unsafe.Pointer(addr))
 	}
 	return atomic.AddInt64(addr, delta)
 }
@@ -43,7 +43,7 @@ func AddInt64(addr *int64, delta int64) (new int64) {
 // AndInt64 is atomic.AndInt64 with a scheduling point before it.
 func AndInt64(addr *int64, mask int64) (old int64) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), true)
+		atomicWrite(unsafe.Pointer(addr))
 	}
 	return atomic.AndInt64(addr, mask)
 }
@@ -51,7 +51,7 @@ func AndInt64(addr *int64, mask int64) (old int64) {
 // OrInt64 is atomic.OrInt64 with a scheduling point before it.
 func OrInt64(addr *int64, mask int64) (old int64) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), true)
+		atomicWrite(unsafe.Pointer(addr))
 	}
 	return atomic.OrInt64(addr, mask)
 }
@@ -59,7 +59,7 @@ func OrInt64(addr *int64, mask int64) (old int64) {
 // AddUint32 is atomic.AddUint32 with a scheduling point before it.
 func AddUint32(addr *uint32, delta uint32) (new uint32) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), true)
+		atomicWrite(unsafe.Pointer(addr))
 	}
 	return atomic.AddUint32(addr, delta)
 }
@@ -67,7 +67,7 @@ func AddUint32(addr *uint32, delta uint32) (new uint32) {
 // AndUint32 is atomic.AndUint32 with a scheduling point before it.
 func AndUint32(addr *uint32, mask uint32) (old uint32) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), true)
+		atomicWrite(unsafe.Pointer(addr))
 	}
 	return atomic.AndUint32(addr, mask)
 }
@@ -75,7 +75,7 @@ func AndUint32(addr *uint32, mask uint32) (old uint32) {
 // OrUint32 is atomic.OrUint32 with a scheduling point before it.
 func OrUint32(addr *uint32, mask uint32) (old uint32) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), true)
+		atomicWrite(unsafe.Pointer(addr))
 	}
 	return atomic.OrUint32(addr, mask)
 }
@@ -83,7 +83,7 @@ func OrUint32(addr *uint32, mask uint32) (old uint32) {
 // AddUint64 is atomic.AddUint64 with a scheduling point before it.
 func AddUint64(addr *uint64, delta uint64) (new uint64) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), true)
+		atomicWrite(unsafe.Pointer(addr))
 	}
 	return atomic.AddUint64(addr, delta)
 }
@@ -91,7 +91,7 @@ func AddUint64(addr *uint64, delta uint64) (new uint64) {
 // AndUint64 is atomic.AndUint64 with a scheduling point before it.
 func AndUint64(addr *uint64, mask uint64) (old uint64) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), true)
+		atomicWrite(unsafe.Pointer(addr))
 	}
 	return atomic.AndUint64(addr, mask)
 }
@@ -99,7 +99,7 @@ func AndUint64(addr *uint64, mask uint64) (old uint64) {
 // OrUint64 is atomic.OrUint64 with a scheduling point before it.
 func OrUint64(addr *uint64, mask uint64) (old uint64) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), true)
+		atomicWrite(unsafe.Pointer(addr))
 	}
 	return atomic.OrUint64(addr, mask)
 }
@@ -107,7 +107,7 @@ func OrUint64(addr *uint64, mask uint64) (old uint64) {
 // AddUintptr is atomic.AddUintptr with a scheduling point before it.
 func AddUintptr(addr *uintptr, delta uintptr) (new uintptr) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), true)
+		atomicWrite(unsafe.Pointer(addr))
 	}
 	return atomic.AddUintptr(addr, delta)
 }
@@ -115,7 +115,7 @@ func AddUintptr(addr *uintptr, delta uintptr) (new uintptr) {
 // AndUintptr is atomic.AndUintptr with a scheduling point before it.
 func AndUintptr(addr *uintptr, mask uintptr) (old uintptr) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), true)
+		atomicWrite(unsafe.Pointer(addr))
 	}
 	return atomic.AndUintptr(addr, mask)
 }
@@ -123,7 +123,7 @@ func AndUintptr(addr *uintptr, mask uintptr) (old uintptr) {
 // OrUintptr is atomic.OrUintptr with a scheduling point before it.
 func OrUintptr(addr *uintptr, mask uintptr) (old uintptr) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), true)
+		atomicWrite(unsafe.Pointer(addr))
 	}
 	return atomic.OrUintptr(addr, mask)
 }
@@ -131,7 +131,7 @@ func OrUintptr(addr *uintptr, mask uintptr) (old uintptr) {
 // LoadInt32 is atomic.LoadInt32 with a scheduling point before it.
 func LoadInt32(addr *int32) (val int32) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), false)
+		atomicRead(unsafe.Pointer(addr))
 	}
 	return atomic.LoadInt32(addr)
 }
@@ -139,7 +139,7 @@ func LoadInt32(addr *int32) (val int32) {
 // StoreInt32 is atomic.StoreInt32 with a scheduling point before it.
 func StoreInt32(addr *int32, val int32) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), true)
+		atomicWrite(unsafe.Pointer(addr))
 	}
 	atomic.StoreInt32(addr, val)
 }
@@ -147,7 +147,7 @@ func StoreInt32(addr *int32, val int32) {
 // SwapInt32 is atomic.SwapInt32 with a scheduling point before it.
 func SwapInt32(addr *int32, new int32) (old int32) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), true)
+		atomicWrite(unsafe.Pointer(addr))
 	}
 	return atomic.SwapInt32(addr, new)
 }
@@ -155,7 +155,7 @@ func SwapInt32(addr *int32, new int32) (old int32) {
 // CompareAndSwapInt32 is atomic.CompareAndSwapInt32 with a scheduling point before it.
 func CompareAndSwapInt32(addr *int32, old, new int32) (swapped bool) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), true)
+		atomicWrite(unsafe.Pointer(addr))
 	}
 	return atomic.CompareAndSwapInt32(addr, old, new)
 }
@@ -163,7 +163,7 @@ func CompareAndSwapInt32(addr *int32, old, new int32) (swapped bool) {
 // LoadInt64 is atomic.LoadInt64 with a scheduling point before it.
 func LoadInt64(addr *int64) (val int64) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), false)
+		atomicRead(unsafe.Pointer(addr))
 	}
 	return atomic.LoadInt64(addr)
 }
@@ -171,7 +171,7 @@ func LoadInt64(addr *int64) (val int64) {
 // StoreInt64 is atomic.StoreInt64 with a scheduling point before it.
 func StoreInt64(addr *int64, val int64) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), true)
+		atomicWrite(unsafe.Pointer(addr))
 	}
 	atomic.StoreInt64(addr, val)
 }
@@ -179,7 +179,7 @@ func StoreInt64(addr *int64, val int64) {
 // SwapInt64 is atomic.SwapInt64 with a scheduling point before it.
 func SwapInt64(addr *int64, new int64) (old int64) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), true)
+		atomicWrite(unsafe.Pointer(addr))
 	}
 	return atomic.SwapInt64(addr, new)
 }
@@ -187,7 +187,7 @@ func SwapInt64(addr *int64, new int64) (old int64) {
 // CompareAndSwapInt64 is atomic.CompareAndSwapInt64 with a scheduling point before it.
 func CompareAndSwapInt64(addr *int64, old, new int64) (swapped bool) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), true)
+		atomicWrite(unsafe.Pointer(addr))
 	}
 	return atomic.CompareAndSwapInt64(addr, old, new)
 }
@@ -195,7 +195,7 @@ func CompareAndSwapInt64(addr *int64, old, new int64) (swapped bool) {
 // LoadUint32 is atomic.LoadUint32 with a scheduling point before it.
 func LoadUint32(addr *uint32) (val uint32) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), false)
+		atomicRead(unsafe.Pointer(addr))
 	}
 	return atomic.LoadUint32(addr)
 }
@@ -203,7 +203,7 @@ func LoadUint32(addr *uint32) (val uint32) {
 // StoreUint32 is atomic.StoreUint32 with a scheduling point before it.
 func StoreUint32(addr *uint32, val uint32) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), true)
+		atomicWrite(unsafe.Pointer(addr))
 	}
 	atomic.StoreUint32(addr, val)
 }
@@ -211,7 +211,7 @@ func StoreUint32(addr *uint32, val uint32) {
 // SwapUint32 is atomic.SwapUint32 with a scheduling point before it.
 func SwapUint32(addr *uint32, new uint32) (old uint32) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), true)
+		atomicWrite(unsafe.Pointer(addr))
 	}
 	return atomic.SwapUint32(addr, new)
 }
@@ -219,7 +219,7 @@ func SwapUint32(addr *uint32, new uint32) (old uint32) {
 // CompareAndSwapUint32 is atomic.CompareAndSwapUint32 with a scheduling point before it.
 func CompareAndSwapUint32(addr *uint32, old, new uint32) (swapped bool) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), true)
+		atomicWrite(unsafe.Pointer(addr))
 	}
 	return atomic.CompareAndSwapUint32(addr, old, new)
 }
@@ -227,7 +227,7 @@ func CompareAndSwapUint32(addr *uint32, old, new uint32) (swapped bool) {
 // LoadUint64 is atomic.LoadUint64 with a scheduling point before it.
 func LoadUint64(addr *uint64) (val uint64) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), false)
+		atomicRead(unsafe.Pointer(addr))
 	}
 	return atomic.LoadUint64(addr)
 }
@@ -235,7 +235,7 @@ func LoadUint64(addr *uint64) (val uint64) {
 // StoreUint64 is atomic.StoreUint64 with a scheduling point before it.
 func StoreUint64(addr *uint64, val uint64) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), true)
+		atomicWrite(unsafe.Pointer(addr))
 	}
 	atomic.StoreUint64(addr, val)
 }
@@ -243,7 +243,7 @@ func StoreUint64(addr *uint64, val uint64) {
 // SwapUint64 is atomic.SwapUint64 with a scheduling point before it.
 func SwapUint64(addr *uint64, new uint64) (old uint64) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), true)
+		atomicWrite(unsafe.Pointer(addr))
 	}
 	return atomic.SwapUint64(addr, new)
 }
@@ -251,7 +251,7 @@ func SwapUint64(addr *uint64, new uint64) (old uint64) {
 // CompareAndSwapUint64 is atomic.CompareAndSwapUint64 with a scheduling point before it.
 func CompareAndSwapUint64(addr *uint64, old, new uint64) (swapped bool) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), true)
+		atomicWrite(unsafe.Pointer(addr))
 	}
 	return atomic.CompareAndSwapUint64(addr, old, new)
 }
@@ -259,7 +259,7 @@ func CompareAndSwapUint64(addr *uint64, old, new uint64) (swapped bool) {
 // LoadUintptr is atomic.LoadUintptr with a scheduling point before it.
 func LoadUintptr(addr *uintptr) (val uintptr) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), false)
+		atomicRead(unsafe.Pointer(addr))
 	}
 	return atomic.LoadUintptr(addr)
 }
@@ -267,7 +267,7 @@ func LoadUintptr(addr *uintptr) (val uintptr) {
 // StoreUintptr is atomic.StoreUintptr with a scheduling point before it.
 func StoreUintptr(addr *uintptr, val uintptr) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), true)
+		atomicWrite(unsafe.Pointer(addr))
 	}
 	atomic.StoreUintptr(addr, val)
 }
@@ -275,7 +275,7 @@ func StoreUintptr(addr *uintptr, val uintptr) {
 // SwapUintptr is atomic.SwapUintptr with a scheduling point before it.
 func SwapUintptr(addr *uintptr, new uintptr) (old uintptr) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), true)
+		atomicWrite(unsafe.Pointer(addr))
 	}
 	return atomic.SwapUintptr(addr, new)
 }
@@ -283,7 +283,7 @@ func SwapUintptr(addr *uintptr, new uintptr) (old uintptr) {
 // CompareAndSwapUintptr is atomic.CompareAndSwapUintptr with a scheduling point before it.
 func CompareAndSwapUintptr(addr *uintptr, old, new uintptr) (swapped bool) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), true)
+		atomicWrite(unsafe.Pointer(addr))
 	}
 	return atomic.CompareAndSwapUintptr(addr, old, new)
 }
@@ -291,7 +291,7 @@ func CompareAndSwapUintptr(addr *uintptr, old, new uintptr) (swapped bool) {
 // LoadPointer is atomic.LoadPointer with a scheduling point before it.
 func LoadPointer(addr *unsafe.Pointer) (val unsafe.Pointer) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), false)
+		atomicRead(unsafe.Pointer(addr))
 	}
 	return atomic.LoadPointer(addr)
 }
@@ -299,7 +299,7 @@ func LoadPointer(addr *unsafe.Pointer) (val unsafe.Pointer) {
 // StorePointer is atomic.StorePointer with a scheduling point before it.
 func StorePointer(addr *unsafe.Pointer, val unsafe.Pointer) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), true)
+		atomicWrite(unsafe.Pointer(addr))
 	}
 	atomic.StorePointer(addr, val)
 }
@@ -307,7 +307,7 @@ func StorePointer(addr *unsafe.Pointer, val unsafe.Pointer) {
 // SwapPointer is atomic.SwapPointer with a scheduling point before it.
 func SwapPointer(addr *unsafe.Pointer, new unsafe.Pointer) (old unsafe.Pointer) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), true)
+		atomicWrite(unsafe.Pointer(addr))
 	}
 	return atomic.SwapPointer(addr, new)
 }
@@ -315,7 +315,7 @@ func SwapPointer(addr *unsafe.Pointer, new unsafe.Pointer) (old unsafe.Pointer) 
 // CompareAndSwapPointer is atomic.CompareAndSwapPointer with a scheduling point before it.
 func CompareAndSwapPointer(addr *unsafe.Pointer, old, new unsafe.Pointer) (swapped bool) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(addr), true)
+		atomicWrite(unsafe.Pointer(addr))
 	}
 	return atomic.CompareAndSwapPointer(addr, old, new)
 }
@@ -323,7 +323,7 @@ func CompareAndSwapPointer(addr *unsafe.Pointer, old, new unsafe.Pointer) (swapp
 // BoolLoad is (*atomic.Bool).Load with a scheduling point before it.
 func BoolLoad(x *atomic.Bool) bool {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), false)
+		atomicRead(unsafe.Pointer(x))
 	}
 	return x.Load()
 }
@@ -331,7 +331,7 @@ func BoolLoad(x *atomic.Bool) bool {
 // BoolStore is (*atomic.Bool).Store with a scheduling point before it.
 func BoolStore(x *atomic.Bool, val bool) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	x.Store(val)
 }
@@ -339,7 +339,7 @@ func BoolStore(x *atomic.Bool, val bool) {
 // BoolSwap is (*atomic.Bool).Swap with a scheduling point before it.
 func BoolSwap(x *atomic.Bool, new bool) (old bool) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	return x.Swap(new)
 }
@@ -347,7 +347,7 @@ func BoolSwap(x *atomic.Bool, new bool) (old bool) {
 // BoolCompareAndSwap is (*atomic.Bool).CompareAndSwap with a scheduling point before it.
 func BoolCompareAndSwap(x *atomic.Bool, old, new bool) (swapped bool) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	return x.CompareAndSwap(old, new)
 }
@@ -355,7 +355,7 @@ func BoolCompareAndSwap(x *atomic.Bool, old, new bool) (swapped bool) {
 // Int32Load is (*atomic.Int32).Load with a scheduling point before it.
 func Int32Load(x *atomic.Int32) int32 {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), false)
+		atomicRead(unsafe.Pointer(x))
 	}
 	return x.Load()
 }
@@ -363,7 +363,7 @@ func Int32Load(x *atomic.Int32) int32 {
 // Int32Store is (*atomic.Int32).Store with a scheduling point before it.
 func Int32Store(x *atomic.Int32, val int32) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	x.Store(val)
 }
@@ -371,7 +371,7 @@ func Int32Store(x *atomic.Int32, val int32) {
 // Int32Swap is (*atomic.Int32).Swap with a scheduling point before it.
 func Int32Swap(x *atomic.Int32, new int32) (old int32) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	return x.Swap(new)
 }
@@ -379,7 +379,7 @@ func Int32Swap(x *atomic.Int32, new int32) (old int32) {
 // Int32CompareAndSwap is (*atomic.Int32).CompareAndSwap with a scheduling point before it.
 func Int32CompareAndSwap(x *atomic.Int32, old, new int32) (swapped bool) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	return x.CompareAndSwap(old, new)
 }
@@ -387,7 +387,7 @@ func Int32CompareAndSwap(x *atomic.Int32, old, new int32) (swapped bool) {
 // Int32Add is (*atomic.Int32).Add with a scheduling point before it.
 func Int32Add(x *atomic.Int32, delta int32) (new int32) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	return x.Add(delta)
 }
@@ -395,7 +395,7 @@ func Int32Add(x *atomic.Int32, delta int32) (new int32) {
 // Int32And is (*atomic.Int32).And with a scheduling point before it.
 func Int32And(x *atomic.Int32, mask int32) (old int32) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	return x.And(mask)
 }
@@ -403,7 +403,7 @@ func Int32And(x *atomic.Int32, mask int32) (old int32) {
 // Int32Or is (*atomic.Int32).Or with a scheduling point before it.
 func Int32Or(x *atomic.Int32, mask int32) (old int32) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	return x.Or(mask)
 }
@@ -411,7 +411,7 @@ func Int32Or(x *atomic.Int32, mask int32) (old int32) {
 // Int64Load is (*atomic.Int64).Load with a scheduling point before it.
 func Int64Load(x *atomic.Int64) int64 {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), false)
+		atomicRead(unsafe.Pointer(x))
 	}
 	return x.Load()
 }
@@ -419,7 +419,7 @@ func Int64Load(x *atomic.Int64) int64 {
 // Int64Store is (*atomic.Int64).Store with a scheduling point before it.
 func Int64Store(x *atomic.Int64, val int64) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	x.Store(val)
 }
@@ -427,7 +427,7 @@ func Int64Store(x *atomic.Int64, val int64) {
 // Int64Swap is (*atomic.Int64).Swap with a scheduling point before it.
 func Int64Swap(x *atomic.Int64, new int64) (old int64) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	return x.Swap(new)
 }
@@ -435,7 +435,7 @@ func Int64Swap(x *atomic.Int64, new int64) (old int64) {
 // Int64CompareAndSwap is (*atomic.Int64).CompareAndSwap with a scheduling point before it.
 func Int64CompareAndSwap(x *atomic.Int64, old, new int64) (swapped bool) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	return x.CompareAndSwap(old, new)
 }
@@ -443,7 +443,7 @@ func Int64CompareAndSwap(x *atomic.Int64, old, new int64) (swapped bool) {
 // Int64Add is (*atomic.Int64).Add with a scheduling point before it.
 func Int64Add(x *atomic.Int64, delta int64) (new int64) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	return x.Add(delta)
 }
@@ -451,7 +451,7 @@ func Int64Add(x *atomic.Int64, delta int64) (new int64) {
 // Int64And is (*atomic.Int64).And with a scheduling point before it.
 func Int64And(x *atomic.Int64, mask int64) (old int64) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	return x.And(mask)
 }
@@ -459,7 +459,7 @@ func Int64And(x *atomic.Int64, mask int64) (old int64) {
 // Int64Or is (*atomic.Int64).Or with a scheduling point before it.
 func Int64Or(x *atomic.Int64, mask int64) (old int64) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	return x.Or(mask)
 }
@@ -467,7 +467,7 @@ func Int64Or(x *atomic.Int64, mask int64) (old int64) {
 // Uint32Load is (*atomic.Uint32).Load with a scheduling point before it.
 func Uint32Load(x *atomic.Uint32) uint32 {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), false)
+		atomicRead(unsafe.Pointer(x))
 	}
 	return x.Load()
 }
@@ -475,7 +475,7 @@ func Uint32Load(x *atomic.Uint32) uint32 {
 // Uint32Store is (*atomic.Uint32).Store with a scheduling point before it.
 func Uint32Store(x *atomic.Uint32, val uint32) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	x.Store(val)
 }
@@ -483,7 +483,7 @@ func Uint32Store(x *atomic.Uint32, val uint32) {
 // Uint32Swap is (*atomic.Uint32).Swap with a scheduling point before it.
 func Uint32Swap(x *atomic.Uint32, new uint32) (old uint32) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	return x.Swap(new)
 }
@@ -491,7 +491,7 @@ func Uint32Swap(x *atomic.Uint32, new uint32) (old uint32) {
 // Uint32CompareAndSwap is (*atomic.Uint32).CompareAndSwap with a scheduling point before it.
 func Uint32CompareAndSwap(x *atomic.Uint32, old, new uint32) (swapped bool) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	return x.CompareAndSwap(old, new)
 }
@@ -499,7 +499,7 @@ func Uint32CompareAndSwap(x *atomic.Uint32, old, new uint32) (swapped bool) {
 // Uint32Add is (*atomic.Uint32).Add with a scheduling point before it.
 func Uint32Add(x *atomic.Uint32, delta uint32) (new uint32) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	return x.Add(delta)
 }
@@ -507,7 +507,7 @@ func Uint32Add(x *atomic.Uint32, delta uint32) (new uint32) {
 // Uint32And is (*atomic.Uint32).And with a scheduling point before it.
 func Uint32And(x *atomic.Uint32, mask uint32) (old uint32) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	return x.And(mask)
 }
@@ -515,7 +515,7 @@ func Uint32And(x *atomic.Uint32, mask uint32) (old uint32) {
 // Uint32Or is (*atomic.Uint32).Or with a scheduling point before it.
 func Uint32Or(x *atomic.Uint32, mask uint32) (old uint32) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	return x.Or(mask)
 }
@@ -523,7 +523,7 @@ func Uint32Or(x *atomic.Uint32, mask uint32) (old uint32) {
 // Uint64Load is (*atomic.Uint64).Load with a scheduling point before it.
 func Uint64Load(x *atomic.Uint64) uint64 {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), false)
+		atomicRead(unsafe.Pointer(x))
 	}
 	return x.Load()
 }
@@ -531,7 +531,7 @@ func Uint64Load(x *atomic.Uint64) uint64 {
 // Uint64Store is (*atomic.Uint64).Store with a scheduling point before it.
 func Uint64Store(x *atomic.Uint64, val uint64) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	x.Store(val)
 }
@@ -539,7 +539,7 @@ func Uint64Store(x *atomic.Uint64, val uint64) {
 // Uint64Swap is (*atomic.Uint64).Swap with a scheduling point before it.
 func Uint64Swap(x *atomic.Uint64, new uint64) (old uint64) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	return x.Swap(new)
 }
@@ -547,7 +547,7 @@ func Uint64Swap(x *atomic.Uint64, new uint64) (old uint64) {
 // Uint64CompareAndSwap is (*atomic.Uint64).CompareAndSwap with a scheduling point before it.
 func Uint64CompareAndSwap(x *atomic.Uint64, old, new uint64) (swapped bool) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	return x.CompareAndSwap(old, new)
 }
@@ -555,7 +555,7 @@ func Uint64CompareAndSwap(x *atomic.Uint64, old, new uint64) (swapped bool) {
 // Uint64Add is (*atomic.Uint64).Add with a scheduling point before it.
 func Uint64Add(x *atomic.Uint64, delta uint64) (new uint64) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	return x.Add(delta)
 }
@@ -563,7 +563,7 @@ func Uint64Add(x *atomic.Uint64, delta uint64) (new uint64) {
 // Uint64And is (*atomic.Uint64).And with a scheduling point before it.
 func Uint64And(x *atomic.Uint64, mask uint64) (old uint64) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	return x.And(mask)
 }
@@ -571,7 +571,7 @@ func Uint64And(x *atomic.Uint64, mask uint64) (old uint64) {
 // Uint64Or is (*atomic.Uint64).Or with a scheduling point before it.
 func Uint64Or(x *atomic.Uint64, mask uint64) (old uint64) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	return x.Or(mask)
 }
@@ -579,7 +579,7 @@ func Uint64Or(x *atomic.Uint64, mask uint64) (old uint64) {
 // UintptrLoad is (*atomic.Uintptr).Load with a scheduling point before it.
 func UintptrLoad(x *atomic.Uintptr) uintptr {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), false)
+		atomicRead(unsafe.Pointer(x))
 	}
 	return x.Load()
 }
@@ -587,7 +587,7 @@ func UintptrLoad(x *atomic.Uintptr) uintptr {
 // UintptrStore is (*atomic.Uintptr).Store with a scheduling point before it.
 func UintptrStore(x *atomic.Uintptr, val uintptr) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	x.Store(val)
 }
@@ -595,7 +595,7 @@ func UintptrStore(x *atomic.Uintptr, val uintptr) {
 // UintptrSwap is (*atomic.Uintptr).Swap with a scheduling point before it.
 func UintptrSwap(x *atomic.Uintptr, new uintptr) (old uintptr) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	return x.Swap(new)
 }
@@ -603,7 +603,7 @@ func UintptrSwap(x *atomic.Uintptr, new uintptr) (old uintptr) {
 // UintptrCompareAndSwap is (*atomic.Uintptr).CompareAndSwap with a scheduling point before it.
 func UintptrCompareAndSwap(x *atomic.Uintptr, old, new uintptr) (swapped bool) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	return x.CompareAndSwap(old, new)
 }
@@ -611,7 +611,7 @@ func UintptrCompareAndSwap(x *atomic.Uintptr, old, new uintptr) (swapped bool) {
 // UintptrAdd is (*atomic.Uintptr).Add with a scheduling point before it.
 func UintptrAdd(x *atomic.Uintptr, delta uintptr) (new uintptr) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	return x.Add(delta)
 }
@@ -619,7 +619,7 @@ func UintptrAdd(x *atomic.Uintptr, delta uintptr) (new uintptr) {
 // UintptrAnd is (*atomic.Uintptr).And with a scheduling point before it.
 func UintptrAnd(x *atomic.Uintptr, mask uintptr) (old uintptr) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	return x.And(mask)
 }
@@ -627,7 +627,7 @@ func UintptrAnd(x *atomic.Uintptr, mask uintptr) (old uintptr) {
 // UintptrOr is (*atomic.Uintptr).Or with a scheduling point before it.
 func UintptrOr(x *atomic.Uintptr, mask uintptr) (old uintptr) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	return x.Or(mask)
 }
@@ -635,7 +635,7 @@ func UintptrOr(x *atomic.Uintptr, mask uintptr) (old uintptr) {
 // PointerLoad is (*atomic.Pointer[T]).Load with a scheduling point before it.
 func PointerLoad[T any](x *atomic.Pointer[T]) *T {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), false)
+		atomicRead(unsafe.Pointer(x))
 	}
 	return x.Load()
 }
@@ -643,7 +643,7 @@ func PointerLoad[T any](x *atomic.Pointer[T]) *T {
 // PointerStore is (*atomic.Pointer[T]).Store with a scheduling point before it.
 func PointerStore[T any](x *atomic.Pointer[T], val *T) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	x.Store(val)
 }
@@ -651,7 +651,7 @@ func PointerStore[T any](x *atomic.Pointer[T], val *T) {
 // PointerSwap is (*atomic.Pointer[T]).Swap with a scheduling point before it.
 func PointerSwap[T any](x *atomic.Pointer[T], new *T) (old *T) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	return x.Swap(new)
 }
@@ -659,7 +659,7 @@ func PointerSwap[T any](x *atomic.Pointer[T], new *T) (old *T) {
 // PointerCompareAndSwap is (*atomic.Pointer[T]).CompareAndSwap with a scheduling point before it.
 func PointerCompareAndSwap[T any](x *atomic.Pointer[T], old, new *T) (swapped bool) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	return x.CompareAndSwap(old, new)
 }
@@ -667,7 +667,7 @@ func PointerCompareAndSwap[T any](x *atomic.Pointer[T], old, new *T) (swapped bo
 // ValueLoad is (*atomic.Value).Load with a scheduling point before it.
 func ValueLoad(x *atomic.Value) any {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), false)
+		atomicRead(unsafe.Pointer(x))
 	}
 	return x.Load()
 }
@@ -675,7 +675,7 @@ func ValueLoad(x *atomic.Value) any {
 // ValueStore is (*atomic.Value).Store with a scheduling point before it.
 func ValueStore(x *atomic.Value, val any) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	x.Store(val)
 }
@@ -683,7 +683,7 @@ func ValueStore(x *atomic.Value, val any) {
 // ValueSwap is (*atomic.Value).Swap with a scheduling point before it.
 func ValueSwap(x *atomic.Value, new any) (old any) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	return x.Swap(new)
 }
@@ -691,7 +691,7 @@ func ValueSwap(x *atomic.Value, new any) (old any) {
 // ValueCompareAndSwap is (*atomic.Value).CompareAndSwap with a scheduling point before it.
 func ValueCompareAndSwap(x *atomic.Value, old, new any) (swapped bool) {
 	if engine.Active() {
-		atomicPoint(unsafe.Pointer(x), true)
+		atomicWrite(unsafe.Pointer(x))
 	}
 	return x.CompareAndSwap(old, new)
 }

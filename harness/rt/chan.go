@@ -17,6 +17,14 @@ type SendOp[T any] struct{ ch chan<- T }
 
 // Send is the send statement ch <- v.
 func (s SendOp[T]) Send(v T) {
+	if engine.Active() {
+		s.sendSlow(v)
+		return
+	}
+	s.ch <- v
+}
+
+func (s SendOp[T]) sendSlow(v T) {
 	if r, h := engine.Current(); r != nil {
 		engine.Send(r, h, s.ch, v)
 		return
@@ -32,11 +40,19 @@ func Send[T any](ch chan<- T, v T) { Sender(ch).Send(v) }
 
 // Recv is the receive expression <-ch.
 func Recv[T any](ch <-chan T) T {
-	if r, h := engine.Current(); r != nil {
-		v, _ := engine.Recv(r, h, ch)
+	if engine.Active() {
+		v, _ := recvSlow(ch)
 		return v
 	}
 	return <-ch
+}
+
+func recvSlow[T any](ch <-chan T) (T, bool) {
+	if r, h := engine.Current(); r != nil {
+		return engine.Recv(r, h, ch)
+	}
+	v, ok := <-ch
+	return v, ok
 }
 
 // Recv2 is the receive v, ok := <-ch. A for range loop over a channel
@@ -44,8 +60,8 @@ func Recv[T any](ch <-chan T) T {
 //
 //	for v, ok := rt.Recv2(ch); ok; v, ok = rt.Recv2(ch) { ... }
 func Recv2[T any](ch <-chan T) (T, bool) {
-	if r, h := engine.Current(); r != nil {
-		return engine.Recv(r, h, ch)
+	if engine.Active() {
+		return recvSlow(ch)
 	}
 	v, ok := <-ch
 	return v, ok
@@ -62,10 +78,16 @@ func Close[T any](ch chan<- T) {
 
 // Len is len(ch) for a channel.
 func Len[T any](ch <-chan T) int {
+	if engine.Active() {
+		lenSlow(ch)
+	}
+	return len(ch)
+}
+
+func lenSlow[T any](ch <-chan T) {
 	if r, h := engine.Current(); r != nil {
 		engine.ChanLen(r, h, ch)
 	}
-	return len(ch)
 }
 
 // Cap is cap(ch) for a channel.
@@ -83,7 +105,9 @@ func Cap[T any](ch <-chan T) int { return cap(ch) }
 //
 // with the channel and value expressions evaluated once before it, in
 // source order, as the select statement evaluates them.
-func Controlled() bool {
+func Controlled() bool { return engine.Active() && controlledSlow() }
+
+func controlledSlow() bool {
 	r, _ := engine.Current()
 	return r != nil
 }
@@ -118,10 +142,16 @@ func Select(hasDefault bool, cases ...Case) int {
 // instrumented) might still be served by a goroutine outside the run, so
 // the engine waits for up to the watchdog duration first.
 func MakeChan[C ~chan E, E any](ch C) C {
-	if r, h := engine.Current(); r != nil {
-		r.MadeChan(h, *(*unsafe.Pointer)(unsafe.Pointer(&ch)))
+	if engine.Active() {
+		madeChan(*(*unsafe.Pointer)(unsafe.Pointer(&ch)))
 	}
 	return ch
+}
+
+func madeChan(c unsafe.Pointer) {
+	if r, h := engine.Current(); r != nil {
+		r.MadeChan(h, c)
+	}
 }
 
 // RangeInit starts a for range loop over a channel. The loop

@@ -21,10 +21,19 @@ func rlockerOf(l any) (*sync.RWMutex, bool) {
 	return (*sync.RWMutex)(reflect.ValueOf(l).UnsafePointer()), true
 }
 
-// atomicPoint is the scheduling point before an atomic operation.
-func atomicPoint(addr unsafe.Pointer, write bool) {
+// atomicRead and atomicWrite are the scheduling points before an atomic
+// operation that reads, or may write, the word at addr. They take one
+// argument so that the wrappers that call them stay small enough to be
+// inlined.
+func atomicRead(addr unsafe.Pointer) {
 	if r, h := engine.Current(); r != nil {
-		r.Atomic(h, addr, write)
+		r.Atomic(h, addr, false)
+	}
+}
+
+func atomicWrite(addr unsafe.Pointer) {
+	if r, h := engine.Current(); r != nil {
+		r.Atomic(h, addr, true)
 	}
 }
 

@@ -18,6 +18,14 @@ func Go(f func()) {
 
 // Gosched is runtime.Gosched.
 func Gosched() {
+	if engine.Active() {
+		goschedSlow()
+		return
+	}
+	runtimeGosched()
+}
+
+func goschedSlow() {
 	if r, h := engine.Current(); r != nil {
 		r.Yield(h)
 		return
@@ -27,6 +35,14 @@ func Gosched() {
 
 // Lock is (*sync.Mutex).Lock.
 func Lock(mu *sync.Mutex) {
+	if engine.Active() {
+		lockSlow(mu)
+		return
+	}
+	mu.Lock()
+}
+
+func lockSlow(mu *sync.Mutex) {
 	if r, h := engine.Current(); r != nil {
 		r.Lock(h, mu)
 		return
@@ -36,6 +52,14 @@ func Lock(mu *sync.Mutex) {
 
 // Unlock is (*sync.Mutex).Unlock.
 func Unlock(mu *sync.Mutex) {
+	if engine.Active() {
+		unlockSlow(mu)
+		return
+	}
+	mu.Unlock()
+}
+
+func unlockSlow(mu *sync.Mutex) {
 	if r, h := engine.Current(); r != nil {
 		r.Unlock(h, mu)
 		return
@@ -45,6 +69,13 @@ func Unlock(mu *sync.Mutex) {
 
 // TryLock is (*sync.Mutex).TryLock.
 func TryLock(mu *sync.Mutex) bool {
+	if engine.Active() {
+		return tryLockSlow(mu)
+	}
+	return mu.TryLock()
+}
+
+func tryLockSlow(mu *sync.Mutex) bool {
 	if r, h := engine.Current(); r != nil {
 		return r.TryLock(h, mu)
 	}
@@ -53,6 +84,14 @@ func TryLock(mu *sync.Mutex) bool {
 
 // RLock is (*sync.RWMutex).RLock.
 func RLock(rw *sync.RWMutex) {
+	if engine.Active() {
+		rLockSlow(rw)
+		return
+	}
+	rw.RLock()
+}
+
+func rLockSlow(rw *sync.RWMutex) {
 	if r, h := engine.Current(); r != nil {
 		r.RLock(h, rw)
 		return
@@ -62,6 +101,14 @@ func RLock(rw *sync.RWMutex) {
 
 // RUnlock is (*sync.RWMutex).RUnlock.
 func RUnlock(rw *sync.RWMutex) {
+	if engine.Active() {
+		rUnlockSlow(rw)
+		return
+	}
+	rw.RUnlock()
+}
+
+func rUnlockSlow(rw *sync.RWMutex) {
 	if r, h := engine.Current(); r != nil {
 		r.RUnlock(h, rw)
 		return
@@ -71,6 +118,13 @@ func RUnlock(rw *sync.RWMutex) {
 
 // TryRLock is (*sync.RWMutex).TryRLock.
 func TryRLock(rw *sync.RWMutex) bool {
+	if engine.Active() {
+		return tryRLockSlow(rw)
+	}
+	return rw.TryRLock()
+}
+
+func tryRLockSlow(rw *sync.RWMutex) bool {
 	if r, h := engine.Current(); r != nil {
 		return r.TryRLock(h, rw)
 	}
@@ -79,6 +133,14 @@ func TryRLock(rw *sync.RWMutex) bool {
 
 // RWLock is (*sync.RWMutex).Lock.
 func RWLock(rw *sync.RWMutex) {
+	if engine.Active() {
+		rWLockSlow(rw)
+		return
+	}
+	rw.Lock()
+}
+
+func rWLockSlow(rw *sync.RWMutex) {
 	if r, h := engine.Current(); r != nil {
 		r.WLock(h, rw)
 		return
@@ -88,6 +150,14 @@ func RWLock(rw *sync.RWMutex) {
 
 // RWUnlock is (*sync.RWMutex).Unlock.
 func RWUnlock(rw *sync.RWMutex) {
+	if engine.Active() {
+		rWUnlockSlow(rw)
+		return
+	}
+	rw.Unlock()
+}
+
+func rWUnlockSlow(rw *sync.RWMutex) {
 	if r, h := engine.Current(); r != nil {
 		r.WUnlock(h, rw)
 		return
@@ -97,6 +167,13 @@ func RWUnlock(rw *sync.RWMutex) {
 
 // RWTryLock is (*sync.RWMutex).TryLock.
 func RWTryLock(rw *sync.RWMutex) bool {
+	if engine.Active() {
+		return rWTryLockSlow(rw)
+	}
+	return rw.TryLock()
+}
+
+func rWTryLockSlow(rw *sync.RWMutex) bool {
 	if r, h := engine.Current(); r != nil {
 		return r.TryWLock(h, rw)
 	}
@@ -109,6 +186,14 @@ func RLocker(rw *sync.RWMutex) sync.Locker { return rw.RLocker() }
 
 // WaitGroupAdd is (*sync.WaitGroup).Add.
 func WaitGroupAdd(wg *sync.WaitGroup, delta int) {
+	if engine.Active() {
+		waitGroupAddSlow(wg, delta)
+		return
+	}
+	wg.Add(delta)
+}
+
+func waitGroupAddSlow(wg *sync.WaitGroup, delta int) {
 	if r, h := engine.Current(); r != nil {
 		r.WaitGroupAdd(h, wg, delta)
 		return
@@ -121,6 +206,14 @@ func WaitGroupDone(wg *sync.WaitGroup) { WaitGroupAdd(wg, -1) }
 
 // WaitGroupWait is (*sync.WaitGroup).Wait.
 func WaitGroupWait(wg *sync.WaitGroup) {
+	if engine.Active() {
+		waitGroupWaitSlow(wg)
+		return
+	}
+	wg.Wait()
+}
+
+func waitGroupWaitSlow(wg *sync.WaitGroup) {
 	if r, h := engine.Current(); r != nil {
 		r.WaitGroupWait(h, wg)
 		return
@@ -139,6 +232,14 @@ func WaitGroupGo(wg *sync.WaitGroup, f func()) {
 
 // CondWait is (*sync.Cond).Wait.
 func CondWait(c *sync.Cond) {
+	if engine.Active() {
+		condWaitSlow(c)
+		return
+	}
+	c.Wait()
+}
+
+func condWaitSlow(c *sync.Cond) {
 	if r, h := engine.Current(); r != nil {
 		r.CondWait(h, c)
 		return
@@ -148,6 +249,14 @@ func CondWait(c *sync.Cond) {
 
 // CondSignal is (*sync.Cond).Signal.
 func CondSignal(c *sync.Cond) {
+	if engine.Active() {
+		condSignalSlow(c)
+		return
+	}
+	c.Signal()
+}
+
+func condSignalSlow(c *sync.Cond) {
 	if r, h := engine.Current(); r != nil {
 		r.CondSignal(h, c)
 		return
@@ -157,6 +266,14 @@ func CondSignal(c *sync.Cond) {
 
 // CondBroadcast is (*sync.Cond).Broadcast.
 func CondBroadcast(c *sync.Cond) {
+	if engine.Active() {
+		condBroadcastSlow(c)
+		return
+	}
+	c.Broadcast()
+}
+
+func condBroadcastSlow(c *sync.Cond) {
 	if r, h := engine.Current(); r != nil {
 		r.CondBroadcast(h, c)
 		return

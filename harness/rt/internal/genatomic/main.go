@@ -91,7 +91,11 @@ func main() {
 	for _, f := range fns {
 		fmt.Fprintf(&b, "// %s is %s with a scheduling point before it.\n", f.name, f.doc)
 		fmt.Fprintf(&b, "func %s%s(%s) %s {\n", f.name, f.tparams, f.params, f.results)
-		fmt.Fprintf(&b, "\tif engine.Active() {\n\t\tatomicPoint(unsafe.Pointer(%s), %v)\n\t}\n", f.addr, f.write)
+		point := "atomicRead"
+		if f.write {
+			point = "atomicWrite"
+		}
+		fmt.Fprintf(&b, "\tif engine.Active() {\n\t\t%s(unsafe.Pointer(%s))\n\t}\n", point, f.addr)
 		if f.results == "" {
 			fmt.Fprintf(&b, "\t%s\n}\n\n", f.call)
 		} else {
