@@ -22,9 +22,10 @@ that wants the lock wait as long, and deadlocks the program if the
 event it waits for needs the lock. The holdblock analyzer follows each
 function path by path and reports, where a lock that the function
 acquired is held: a channel send or receive and a select without a
-default case (except a send on a channel that is made with a buffer
-in the same function, or stored only with buffered channels in the
-package's fields or variables); time.Sleep; sync.WaitGroup.Wait; Event.Wait, Queue.Get,
+default case (except a send on a channel made with a constant buffer
+in the same function or in the one whose closure captures it, or
+stored only with buffered channels in the package's fields or
+variables); time.Sleep; sync.WaitGroup.Wait; Event.Wait, Queue.Get,
 Queue.Put, Barrier.Wait and Limiter.Wait of the reference primitives;
 and network, file and process I/O of the standard library (net.Dial,
 net.Conn.Read, http.Get, os.ReadFile, os.File.Write, exec.Cmd.Run, ...).

@@ -213,15 +213,6 @@ func run(pass *analysis.Pass) (any, error) {
 	return r, nil
 }
 
-// Lookup returns the walk of fn, or nil if fn uses no locks.
-func (r *Result) Lookup(fn *ssa.Function) *Func {
-	f := r.scan(fn)
-	if f != nil {
-		r.walk(f)
-	}
-	return f
-}
-
 // scan finds the recognised operations of fn; it returns nil when
 // there are none.
 func (r *Result) scan(fn *ssa.Function) *Func {

@@ -2,10 +2,7 @@
 // analyzers' tests: the API without the behaviour.
 package primitives
 
-import (
-	"context"
-	"sync"
-)
+import "context"
 
 type Lock struct{ ch chan struct{} }
 
@@ -43,11 +40,11 @@ func (e *Event) IsSet() bool                    { return false }
 func (e *Event) Wait(ctx context.Context) error { return nil }
 
 type Condition struct {
-	L  sync.Locker
+	L  *Lock
 	ch chan struct{}
 }
 
-func NewCondition(l sync.Locker) *Condition                              { return &Condition{L: l} }
+func NewCondition(l *Lock) *Condition                                    { return &Condition{L: l} }
 func (c *Condition) Wait(ctx context.Context) error                      { return nil }
 func (c *Condition) WaitFor(ctx context.Context, pred func() bool) error { return nil }
 func (c *Condition) Notify(n int)                                        {}
@@ -62,7 +59,7 @@ func (q *Queue[T]) TryGet() (T, bool)                  { var z T; return z, fals
 
 type Barrier struct{ ch chan struct{} }
 
-func (b *Barrier) Wait(ctx context.Context) error { return nil }
+func (b *Barrier) Wait(ctx context.Context) (int, error) { return 0, nil }
 
 type Limiter struct{ ch chan struct{} }
 
