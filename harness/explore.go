@@ -100,6 +100,10 @@ func newExploration(t testing.TB, opts []Option) *exploration {
 	if r, _ := engine.Current(); r != nil {
 		panic(errNestedExplore)
 	}
+	if !engine.Instrumented() {
+		t.Fatal(notInstrumented)
+		return nil
+	}
 	cfg := defaultConfig()
 	if err := cfg.fromFlags(); err != nil {
 		t.Fatalf("interleave: %v", err)

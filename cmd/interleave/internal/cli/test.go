@@ -102,11 +102,11 @@ func Test(args []string, stdout, stderr io.Writer) int {
 	if f.verbose {
 		goTest = append(goTest, "-v")
 	}
-	goTest = append(goTest, goArgs...)
 	if len(patterns) == 0 {
 		patterns = []string{"."}
 	}
 	goTest = append(goTest, patterns...)
+	goTest = append(goTest, goArgs...)
 	goTest = append(goTest, "-interleave.command=interleave test")
 	if f.strategy != "" {
 		goTest = append(goTest, "-interleave.strategy="+f.strategy)

@@ -75,3 +75,23 @@ func TestRaceDetection(t *testing.T) {
 		t.Fatalf("the token of run %s does not replay the race:\n%s", m[1], replayed)
 	}
 }
+
+func TestExploreWithoutInstrumentationSaysHow(t *testing.T) {
+	out, err := exec.Command("go", "test", "-count=1", "./testdata/plain").CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "this test binary is not instrumented") ||
+		!strings.Contains(string(out), "interleave test ./pkg") || !strings.Contains(string(out), "harness.Main(m)") {
+		t.Fatalf("go test of uninstrumented code: err %v, output:\n%s", err, out)
+	}
+}
+
+func TestMainInstrumentsPlainGoTest(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the interleave command")
+	}
+	cmd := exec.Command("go", "test", "-count=1", "-run", "TestABBA", "./testdata/withmain")
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "interleave: deadlock: all goroutines are blocked") ||
+		!strings.Contains(string(out), "withmain_test.go:") {
+		t.Fatalf("go test of a package whose TestMain calls harness.Main: err %v, output:\n%s", err, out)
+	}
+}
