@@ -209,3 +209,27 @@ func (g *gate) ignored() {
 func wait(c *sync.Cond) {
 	c.Wait()
 }
+
+// Silent: a deferred unlock per iteration, and the wait still rechecks.
+func (g *gate) deferLoop(items []int) {
+	for range items {
+		func() {
+			g.Lock()
+			defer g.Unlock()
+			for !g.open {
+				g.c.Wait()
+			}
+		}()
+	}
+}
+
+// Flagged: deferred unlocks in a loop, and a wait under an if.
+func (g *gate) deferLoopIf(items []int) {
+	for range items {
+		g.Lock()
+		defer g.Unlock()
+	}
+	if !g.open {
+		g.c.Wait() // want `sync.Cond.Wait not in a loop`
+	}
+}

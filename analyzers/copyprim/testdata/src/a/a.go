@@ -158,3 +158,19 @@ func ignored(e *primitives.Event) {
 	x := *e //interleavevet:ignore copyprim the copy is a snapshot for a test
 	_ = x
 }
+
+// embedded embeds a primitive by value.
+type embedded struct {
+	primitives.Event
+	n int
+}
+
+// Flagged: defer in a loop copies a struct that embeds an Event (and so
+// has its Wait and Set methods).
+func deferLoop(es []*embedded) {
+	for _, e := range es {
+		defer use2(*e) // want `call of use2 copies primitive value a.embedded: the copy does not share`
+	}
+}
+
+func use2(e embedded) {} // want `use2 passes primitive value a.embedded by value`

@@ -251,3 +251,12 @@ func capturedUnbuffered(mu *sync.Mutex) {
 	}()
 	<-done
 }
+
+// Flagged: a deferred unlock in a loop keeps the lock held over the sleep.
+func deferLoop(mu *sync.Mutex, n int) {
+	for i := 0; i < n; i++ {
+		mu.Lock()
+		defer mu.Unlock()
+		time.Sleep(time.Millisecond) // want `time.Sleep while holding mu`
+	}
+}

@@ -442,3 +442,11 @@ func handoff(start func(func())) {
 	mu.Unlock()
 	mu.Unlock()
 }
+
+// Silent: defer in a loop releases every lock when the function returns.
+func deferLoop(mus []*sync.Mutex) {
+	for _, mu := range mus {
+		mu.Lock()
+		defer mu.Unlock()
+	}
+}
