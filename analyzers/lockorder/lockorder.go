@@ -70,6 +70,7 @@ type FuncFact struct {
 // AFact marks FuncFact as a fact.
 func (*FuncFact) AFact() {}
 
+// String spells the fact for tests: "acquires(T.mu) pairs(T.mu>U.mu)".
 func (f *FuncFact) String() string {
 	var b strings.Builder
 	b.WriteString("acquires(")
@@ -102,6 +103,7 @@ type PackageFact struct {
 // AFact marks PackageFact as a fact.
 func (*PackageFact) AFact() {}
 
+// String spells the fact for tests.
 func (f *PackageFact) String() string { return fmt.Sprintf("%d pairs", len(f.Pairs)) }
 
 // maxPairs bounds the pairs a package fact carries.
