@@ -185,3 +185,30 @@ func TestBadUsage(t *testing.T) {
 		}
 	}
 }
+
+func TestInstrumentsModuleCacheDependencies(t *testing.T) {
+	// errgroup's WaitGroup lives in golang.org/x/sync, in the module
+	// cache: the deadlock through it is found only if the copy of the
+	// module that replaces it is instrumented.
+	dir, err := filepath.Abs("../../../../testdata/deps")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out := run(t, dir, "test", "./...")
+	if code != 1 || !strings.Contains(out, "interleave: deadlock: ") ||
+		!regexp.MustCompile(`golang.org/x/sync@v[^/]*/errgroup/errgroup.go:\d+`).MatchString(out) {
+		t.Fatalf("interleave test = exit %d, want a deadlock in errgroup's Wait, with its original file:\n%s", code, out)
+	}
+}
+
+func TestKeepsTheModulesLanguageVersion(t *testing.T) {
+	// A go 1.20 module, built under the harness's newer go line, keeps
+	// loop variables shared by all iterations.
+	dir, err := filepath.Abs("../../../../testdata/loopvar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, out := run(t, dir, "test", "./..."); code != 0 {
+		t.Fatalf("interleave test = exit %d, want 0:\n%s", code, out)
+	}
+}

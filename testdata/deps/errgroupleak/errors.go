@@ -1,0 +1,5 @@
+package errgroupleak
+
+import "errors"
+
+var errNegative = errors.New("negative input")
