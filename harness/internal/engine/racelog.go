@@ -32,13 +32,15 @@ func raceReport() string {
 	if path == "" {
 		return "(the race detector's report is on standard error, above this report)"
 	}
-	raceLog.Lock()
-	defer raceLog.Unlock()
 	data, err := os.ReadFile(path)
-	if err != nil || int64(len(data)) <= raceLog.offset {
+	raceLog.Lock()
+	from := raceLog.offset
+	if err == nil && int64(len(data)) > from {
+		raceLog.offset = int64(len(data))
+	}
+	raceLog.Unlock()
+	if err != nil || int64(len(data)) <= from {
 		return "(the race detector's report is in " + path + ")"
 	}
-	report := string(data[raceLog.offset:])
-	raceLog.offset = int64(len(data))
-	return strings.TrimSpace(report)
+	return strings.TrimSpace(string(data[from:]))
 }
