@@ -34,9 +34,10 @@
 // it was, it keeps what it was given and returns nil. So a Lock is never
 // left free with goroutines waiting, a permit never vanishes, a value put
 // into a Queue is got exactly once, and a Set is seen by every goroutine
-// that was waiting. (This is the bug that asyncio's Lock and Semaphore and
-// x/sync/semaphore each shipped once: the released permit went to a waiter
-// that had just been cancelled, and nobody else was woken.)
+// that was waiting. A waiter that leaves also lets through those behind it
+// that its leaving unblocks: a large Semaphore request or a writer that gives
+// up at the front of the line (golang/go#37852 was that bug in
+// golang.org/x/sync/semaphore). Each of these has a test.
 //
 // Misuse panics with a message that begins "primitives: ", as unlocking an
 // unlocked Lock, releasing a BoundedSemaphore above its size, or waiting on

@@ -188,7 +188,7 @@ func TestLockStress(t *testing.T) {
 	for g := range 16 {
 		wg.Go(func() {
 			r := rand.New(rand.NewPCG(uint64(g), 1))
-			for range stressN(2000) {
+			for range stressN(6000) {
 				var ok bool
 				if r.IntN(4) == 0 {
 					ok = l.TryLock()

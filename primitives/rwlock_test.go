@@ -190,7 +190,7 @@ func TestRWLockStress(t *testing.T) {
 	for g := range 16 {
 		wg.Go(func() {
 			r := rand.New(rand.NewPCG(uint64(g), 2))
-			for range stressN(2000) {
+			for range stressN(6000) {
 				write := r.IntN(3) == 0
 				ctx, cancel := context.WithTimeout(context.Background(), time.Duration(r.IntN(50))*time.Microsecond)
 				var err error

@@ -199,7 +199,7 @@ func TestSemaphoreStress(t *testing.T) {
 			for g := range 16 {
 				wg.Go(func() {
 					r := rand.New(rand.NewPCG(uint64(g), 3))
-					for range stressN(2000) {
+					for range stressN(6000) {
 						n := int64(1 + r.IntN(size))
 						ctx, cancel := context.WithTimeout(context.Background(), time.Duration(r.IntN(50))*time.Microsecond)
 						err := s.Acquire(ctx, n)
