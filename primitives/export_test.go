@@ -74,3 +74,14 @@ func GrantNextAfter(l *Limiter, f func()) {
 	f()
 	l.advanceLocked(l.zero.Add(l.every))
 }
+
+// WithLockMu runs f holding l's internal mutex, so that goroutines f starts
+// stop in l's slow paths at the point where they take it.
+func WithLockMu(l *Lock, f func()) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	f()
+}
+
+// Waiters returns the number of goroutines queued on l. l.mu must be held.
+func Waiters(l *Lock) int { return l.waiters.len() }

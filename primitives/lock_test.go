@@ -214,3 +214,71 @@ func TestLockStress(t *testing.T) {
 		t.Errorf("at the end: TryLock got false, want true")
 	}
 }
+
+// TestLockFreedBeforeWaiterQueues: a Lock freed after a caller's fast path
+// failed but before it reached the internal mutex is taken, not waited for.
+func TestLockFreedBeforeWaiterQueues(t *testing.T) {
+	t.Parallel()
+	var l primitives.Lock
+	l.Lock(context.Background())
+	errc := make(chan error, 1)
+	primitives.WithLockMu(&l, func() {
+		go func() { errc <- l.Lock(context.Background()) }()
+		time.Sleep(10 * time.Millisecond) // the caller is now blocked on the internal mutex
+		l.Unlock()                        // fast path: nobody is queued yet
+	})
+	select {
+	case err := <-errc:
+		wantErr(t, "Lock", err, nil)
+	case <-time.After(10 * time.Second):
+		t.Fatalf("Lock of a Lock freed before it queued: still waiting after 10s")
+	}
+	if !l.Locked() {
+		t.Errorf("Locked: got false, want true")
+	}
+}
+
+// TestLockWaiterLeavesDuringUnlock: the only waiter cancels while Unlock,
+// having seen it, waits for the internal mutex. Either the waiter leaves
+// first and Unlock frees the Lock, or Unlock hands it over first and the
+// waiter keeps it; never both or neither.
+func TestLockWaiterLeavesDuringUnlock(t *testing.T) {
+	t.Parallel()
+	for range 20 {
+		var l primitives.Lock
+		l.Lock(context.Background())
+		ctx, cancel := context.WithCancel(context.Background())
+		errc := make(chan error, 1)
+		go func() { errc <- l.Lock(ctx) }()
+		for !waiting(&l) {
+			time.Sleep(time.Millisecond)
+		}
+		unlocked := make(chan struct{})
+		primitives.WithLockMu(&l, func() {
+			go func() { l.Unlock(); close(unlocked) }()
+			cancel()
+			time.Sleep(time.Millisecond) // both now wait for the internal mutex
+		})
+		<-unlocked
+		switch err := <-errc; err {
+		case nil:
+			if !l.Locked() {
+				t.Fatalf("waiter kept the Lock: Locked got false, want true")
+			}
+			l.Unlock()
+		case context.Canceled:
+		default:
+			t.Fatalf("waiter: got error %v, want nil or %v", err, context.Canceled)
+		}
+		if !l.TryLock() {
+			t.Fatalf("at the end: TryLock got false, want true")
+		}
+	}
+}
+
+// waiting reports whether a goroutine is queued on l.
+func waiting(l *primitives.Lock) bool {
+	var queued bool
+	primitives.WithLockMu(l, func() { queued = primitives.Waiters(l) > 0 })
+	return queued
+}
