@@ -155,47 +155,82 @@ func (e *exploration) explore() {
 	e.t.Helper()
 	s := e.cfg.strategy.newStrategy(e.cfg.seed)
 	start := time.Now()
-	runs := 0
-	for ; runs < e.cfg.runs; runs++ {
-		if runs > 0 && time.Since(start) >= e.cfg.time {
+	sum := Summary{Strategy: s.Name()}
+	defer func() {
+		if dfs, ok := s.(interface{ Schedules() (int, int) }); ok {
+			sum.Schedules, sum.Pruned = dfs.Schedules()
+		}
+		if c, ok := s.(interface{ Complete() bool }); ok {
+			sum.Exhaustive = c.Complete()
+		}
+		if e.cfg.summary != nil {
+			*e.cfg.summary = sum
+		}
+		if sum.Failed {
+			return
+		}
+		switch {
+		case sum.Exhaustive:
+			e.t.Logf("interleave: exhaustive: %s, no failure (%s, %s)", plural(sum.Schedules, "schedule"), s.Name(), time.Since(start).Round(time.Millisecond))
+		case sum.Schedules > 0:
+			e.t.Logf("interleave: %s, no failure; stopped by the budget before covering every schedule (%s)", plural(sum.Schedules, "schedule"), s.Name())
+		case e.cfg.verbose:
+			e.t.Logf("interleave: %s in %v, no failure (%s)", plural(sum.Runs, "run"), time.Since(start).Round(time.Millisecond), s.Name())
+		}
+	}()
+	for ; sum.Runs < e.cfg.runs; sum.Runs++ {
+		if sum.Runs > 0 && time.Since(start) >= e.cfg.time {
 			break
 		}
-		if !s.BeginRun(runs) {
+		if !s.BeginRun(sum.Runs) {
 			break
 		}
-		params := engine.RunParams{Seed: e.runSeed(runs), Epoch: e.epoch}
+		params := engine.RunParams{Seed: e.runSeed(sum.Runs), Epoch: e.epoch}
 		res := e.runBody(s, params)
 		if res.Failure != nil {
-			e.report(res, params, fmt.Sprintf("run %d of %d, %s", runs+1, e.cfg.runs, s.Name()))
+			sum.Failed = true
+			sum.Runs++
+			e.report(res, params, fmt.Sprintf("run %d of %d, %s", sum.Runs, e.cfg.runs, s.Name()))
 			return
 		}
 		if e.stop != nil && e.stop() {
+			sum.Runs++
 			return
 		}
-		if res.Choices == 0 {
+		if res.Choices == 0 && !res.Pruned {
 			// No choice was made: every run would be this one.
-			runs++
-			break
+			sum.Runs++
+			sum.Exhaustive, sum.Schedules = true, 1
+			return
 		}
-	}
-	if e.cfg.verbose {
-		e.t.Logf("interleave: %d runs in %v, no failure (%s)", runs, time.Since(start).Round(time.Millisecond), s.Name())
 	}
 }
 
-// report replays a failed run with tracing and reports it.
+// report shrinks a failed run's schedule, replays it with tracing and
+// reports it.
 func (e *exploration) report(res *engine.Result, params engine.RunParams, where string) {
 	e.t.Helper()
-	res.Decisions = slices.Clone(res.Decisions) // the replay below reuses the buffer
-	sched := token.Schedule{Test: token.TestHash(e.t.Name()), Seed: params.Seed, Epoch: params.Epoch.Unix(), Decisions: res.Decisions}
-	rs := strategy.NewReplay(res.Decisions)
+	decisions := slices.Clone(res.Decisions) // the runs below reuse the buffer
+	switch kind := res.Failure.Kind; {
+	case kind == engine.KindRace, kind == engine.KindWatchdog, kind == engine.KindAssertion && e.sticky:
+		// Not shrunk: the race detector reports a race once a process, a
+		// stuck run takes the watchdog's time, and a testing.T that failed
+		// stays failed.
+	default:
+		if sh := e.shrink(decisions, params, kind); sh.runs > 0 && (sh.toPre < sh.fromPre || sh.toSteps < sh.fromSteps) {
+			decisions = sh.decisions
+			where += fmt.Sprintf("; shrunk from %s, %s to %s, %s in %s",
+				plural(sh.fromSteps, "step"), plural(sh.fromPre, "preemption"),
+				plural(sh.toSteps, "step"), plural(sh.toPre, "preemption"), plural(sh.runs, "run"))
+		}
+	}
+	sched := token.Schedule{Test: token.TestHash(e.t.Name()), Seed: params.Seed, Epoch: params.Epoch.Unix(), Decisions: decisions}
+	rs := strategy.NewReplay(decisions)
 	rs.BeginRun(0)
 	params.Trace = true
 	traced := e.runBody(rs, params)
 	if res.Failure.Kind == engine.KindRace || res.Failure.Kind == engine.KindAssertion && e.sticky {
-		// The race detector reports a race once a process, and a
-		// testing.T that failed stays failed: the replay shows the
-		// schedule, the first run holds the failure.
+		// The replay shows the schedule; the first run holds the failure.
 		e.t.Error(formatReport(res.Failure, traced, where, e.replayLine(token.Encode(sched))))
 		return
 	}
@@ -207,6 +242,13 @@ func (e *exploration) report(res *engine.Result, params engine.RunParams, where 
 		return
 	}
 	e.t.Error(formatReport(traced.Failure, traced, where, e.replayLine(token.Encode(sched))))
+}
+
+func plural(n int, s string) string {
+	if n == 1 {
+		return "1 " + s
+	}
+	return fmt.Sprintf("%d %ss", n, s)
 }
 
 // replay runs the schedule of a token.

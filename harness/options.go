@@ -23,6 +23,7 @@ type config struct {
 	verbose  bool
 
 	visibleHandoff bool
+	summary        *Summary
 }
 
 func defaultConfig() config {
@@ -167,18 +168,78 @@ func PCT(depth int) StrategySpec {
 	return pctSpec{depth: depth}
 }
 
+type dfsSpec struct {
+	por   bool
+	bound int
+}
+
+func (s dfsSpec) String() string {
+	switch {
+	case s.por:
+		return "dfs"
+	case s.bound < 0:
+		return "dfs:all"
+	}
+	return fmt.Sprintf("dfs:%d", s.bound)
+}
+func (s dfsSpec) newStrategy(uint64) engine.Strategy { return strategy.NewDFS(s.por, s.bound) }
+
+// DFS is exhaustive search with dynamic partial order reduction: it runs
+// one schedule of every class of schedules that differ only in the order
+// of independent steps (operations on different objects), depth first,
+// until it has run them all or the budget is spent; the exploration then
+// logs "exhaustive: N schedules, no failure". Independence is judged on
+// the operations the harness schedules: goroutines that also share plain
+// memory without synchronization have data races, which -race finds.
+func DFS() StrategySpec { return dfsSpec{por: true, bound: -1} }
+
+// BoundedDFS is exhaustive search without partial order reduction, by
+// iterative context bounding (Musuvathi and Qadeer, PLDI 2007): every
+// schedule with no preemption, then with one, and so on up to preemptions
+// (or without limit, if negative). The first failure it finds has the
+// fewest preemptions that show it.
+func BoundedDFS(preemptions int) StrategySpec { return dfsSpec{bound: preemptions} }
+
 // parseStrategy reads a strategy as the -interleave.strategy flag and the
-// interleave command spell it: random, pct, pct:N.
+// interleave command spell it: random, pct, pct:N, dfs, dfs:N, dfs:all.
 func parseStrategy(s string) (StrategySpec, error) {
 	switch s {
 	case "random":
 		return Random(), nil
 	case "pct":
 		return PCT(3), nil
+	case "dfs":
+		return DFS(), nil
+	case "dfs:all":
+		return BoundedDFS(-1), nil
 	}
 	var d int
 	if n, err := fmt.Sscanf(s, "pct:%d", &d); err == nil && n == 1 && d >= 1 {
 		return PCT(d), nil
 	}
-	return nil, fmt.Errorf("unknown strategy %q (want random, pct or pct:DEPTH)", s)
+	if n, err := fmt.Sscanf(s, "dfs:%d", &d); err == nil && n == 1 && d >= 0 {
+		return BoundedDFS(d), nil
+	}
+	return nil, fmt.Errorf("unknown strategy %q (want random, pct, pct:DEPTH, dfs, dfs:PREEMPTIONS or dfs:all)", s)
+}
+
+// A Summary describes an exploration once it is over; see Summarize.
+type Summary struct {
+	Strategy   string // the strategy and its parameters
+	Runs       int    // runs made
+	Schedules  int    // distinct schedules explored (for exhaustive search)
+	Pruned     int    // runs ended early as repeats (exhaustive search)
+	Exhaustive bool   // every schedule the strategy covers was explored
+	Failed     bool   // a run failed
+}
+
+// Summarize fills *s when the exploration ends.
+func Summarize(s *Summary) Option {
+	return optionFunc(func(c *config) error {
+		if s == nil {
+			return errors.New("Summarize(nil): a *Summary is required")
+		}
+		c.summary = s
+		return nil
+	})
 }

@@ -54,12 +54,12 @@ func TestSelectSemantics(t *testing.T) {
 			rt.Go(func() {
 				defer rt.WaitGroupDone(&wg)
 				if rt.Select(true, rt.RecvCase(ch, nil, nil)) == 0 {
-					got.Add(1)
+					rt.Int32Add(&got, 1)
 				}
 			})
 			sent := rt.Select(true, rt.SendCase(ch, 1)) == 0
 			rt.WaitGroupWait(&wg)
-			return fmt.Sprint(sent, got.Load())
+			return fmt.Sprint(sent, rt.Int32Load(&got))
 		}, []string{"false 0"}},
 		{"select with default meets a blocked receiver, or not", func(t *harness.T) string {
 			ch := rt.MakeChan(make(chan int))
@@ -123,8 +123,8 @@ func TestSelectSemantics(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			for _, s := range []harness.StrategySpec{harness.Random(), harness.PCT(2)} {
-				got := keys(outcomes(t, c.body, harness.Strategy(s), harness.Runs(200)))
+			for _, s := range []harness.StrategySpec{harness.Random(), harness.PCT(2), harness.DFS(), harness.BoundedDFS(-1)} {
+				got := keys(outcomes(t, c.body, harness.Strategy(s), harness.Runs(runsFor(s))))
 				if !slices.Equal(got, c.want) {
 					t.Errorf("%s: outcomes %q, want %q", s, got, c.want)
 				}
@@ -142,33 +142,33 @@ func TestSyncSemantics(t *testing.T) {
 		{"readers share an RWMutex, writers do not", func(t *harness.T) string {
 			var rw sync.RWMutex
 			var wg sync.WaitGroup
-			var inside, maxReaders atomic.Int32
+			var inside, maxReaders atomic.Int32 // through rt, as instrumented code does
 			writerWithOthers := false
 			rt.WaitGroupAdd(&wg, 3)
 			for range 2 {
 				rt.Go(func() {
 					defer rt.WaitGroupDone(&wg)
 					rt.RLock(&rw)
-					n := inside.Add(1)
-					if n > maxReaders.Load() {
-						maxReaders.Store(n)
+					n := rt.Int32Add(&inside, 1)
+					if n > rt.Int32Load(&maxReaders) {
+						rt.Int32Store(&maxReaders, n)
 					}
 					rt.Gosched()
-					inside.Add(-1)
+					rt.Int32Add(&inside, -1)
 					rt.RUnlock(&rw)
 				})
 			}
 			rt.Go(func() {
 				defer rt.WaitGroupDone(&wg)
 				rt.RWLock(&rw)
-				if inside.Load() != 0 {
+				if rt.Int32Load(&inside) != 0 {
 					writerWithOthers = true
 				}
 				rt.Gosched()
 				rt.RWUnlock(&rw)
 			})
 			rt.WaitGroupWait(&wg)
-			return fmt.Sprint("max readers ", maxReaders.Load(), " writer with others ", writerWithOthers)
+			return fmt.Sprint("max readers ", rt.Int32Load(&maxReaders), " writer with others ", writerWithOthers)
 		}, []string{"max readers 1 writer with others false", "max readers 2 writer with others false"}},
 		{"Once runs its function once and callers see it", func(t *harness.T) string {
 			var once sync.Once
@@ -270,10 +270,10 @@ func TestSyncSemantics(t *testing.T) {
 			var wg sync.WaitGroup
 			var n atomic.Int32
 			for range 3 {
-				rt.WaitGroupGo(&wg, func() { n.Add(1) })
+				rt.WaitGroupGo(&wg, func() { rt.Int32Add(&n, 1) })
 			}
 			rt.WaitGroupWait(&wg)
-			return fmt.Sprint(n.Load())
+			return fmt.Sprint(rt.Int32Load(&n))
 		}, []string{"3"}},
 		{"sync.Locker of an RWMutex reader", func(t *harness.T) string {
 			var rw sync.RWMutex
@@ -286,12 +286,21 @@ func TestSyncSemantics(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			for _, s := range []harness.StrategySpec{harness.Random(), harness.PCT(3)} {
-				got := keys(outcomes(t, c.body, harness.Strategy(s), harness.Runs(300)))
+			for _, s := range []harness.StrategySpec{harness.Random(), harness.PCT(3), harness.DFS(), harness.BoundedDFS(-1)} {
+				got := keys(outcomes(t, c.body, harness.Strategy(s), harness.Runs(runsFor(s))))
 				if !slices.Equal(got, c.want) {
 					t.Errorf("%s: outcomes %q, want %q", s, got, c.want)
 				}
 			}
 		})
 	}
+}
+
+// runsFor is the budget of an outcome test: enough for random strategies
+// to see every outcome, and for exhaustive search to finish.
+func runsFor(s harness.StrategySpec) int {
+	if strings.HasPrefix(s.String(), "dfs") {
+		return 200_000
+	}
+	return 300
 }

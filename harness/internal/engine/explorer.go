@@ -67,6 +67,7 @@ type Explorer struct {
 	gsBuf     []*G
 	altBuf    []Alt
 	decBuf    []Decision
+	preBuf    []int
 	objPool   []*object
 	events    chan event
 	reqCh     chan envelope
@@ -74,6 +75,7 @@ type Explorer struct {
 	made      map[unsafe.Pointer]bool
 	timerOf   map[unsafe.Pointer]*vtimer
 	timerChan map[unsafe.Pointer]unsafe.Pointer
+	oids      map[unsafe.Pointer]uintptr
 	timerBuf  []*vtimer
 	pcg       rand.PCG
 	rnd       *rand.Rand
@@ -102,6 +104,7 @@ func NewExplorer(cfg Config) (*Explorer, error) {
 		made:      make(map[unsafe.Pointer]bool),
 		timerOf:   make(map[unsafe.Pointer]*vtimer),
 		timerChan: make(map[unsafe.Pointer]unsafe.Pointer),
+		oids:      make(map[unsafe.Pointer]uintptr),
 	}
 	x.rnd = rand.New(&x.pcg)
 	return x, nil
@@ -199,7 +202,8 @@ type Run struct {
 	rows        []row
 	blocked     []blockedG
 	failure     *Failure
-	preempt     bool // the transition being applied preempts the last goroutine
+	preempt     bool  // the transition being applied preempts the last goroutine
+	preempted   []int // decisions that switched away from a goroutine that could go on
 	nameSeq     map[objKind]int
 	names       map[unsafe.Pointer]string
 	made        map[unsafe.Pointer]bool // channels made by the run's goroutines
@@ -213,12 +217,18 @@ type Run struct {
 	timerOf   map[unsafe.Pointer]*vtimer
 	timerChan map[unsafe.Pointer]unsafe.Pointer // channel -> its timer's key
 	timerSeq  int
-	nextT     *vtimer    // the timer of the clock's alternative
-	rnd       *rand.Rand // the run's own randomness (math/rand in the program)
-	bodyDone  bool
-	stopping  bool // a goroutine failed fatally and is unwinding
-	aborting  bool // the explorer is making the goroutines exit
-	finished  bool
+	nextT     *vtimer // the timer of the clock's alternative
+
+	pruned   bool                       // the strategy ended the run early
+	observer Observer                   // the strategy, if it watches every transition
+	oids     map[unsafe.Pointer]uintptr // objects by order of first sight, for an Observer
+	obsLast  int                        // the goroutine of the previous transition, for the Observer
+	created  int                        // the goroutine the transition being applied started, or -1
+	rnd      *rand.Rand                 // the run's own randomness (math/rand in the program)
+	bodyDone bool
+	stopping bool // a goroutine failed fatally and is unwinding
+	aborting bool // the explorer is making the goroutines exit
+	finished bool
 
 	// Explorer state.
 	dEnded  bool
@@ -308,8 +318,12 @@ type Result struct {
 	Steps     int
 	Choices   int        // points at which the strategy chose
 	Decisions []Decision // the choices; valid until the Explorer's next run
+	// Preempted indexes the decisions that switched away from a goroutine
+	// that could have gone on; valid until the Explorer's next run.
+	Preempted []int
 	Messages  []Message
 	Trace     *Trace // when the run was traced
+	Pruned    bool   // the strategy ended the run early
 }
 
 // RunParams are what makes one run differ from another besides its
@@ -329,8 +343,14 @@ func (x *Explorer) Run(s Strategy, p RunParams, body func()) *Result {
 	clear(x.timerOf)
 	clear(x.timerChan)
 	r := &Run{x: x, strategy: s, trace: p.Trace, maxSteps: x.cfg.MaxSteps, objs: x.objs, made: x.made, last: -1, dExited: -1,
-		gs: x.gsBuf[:0], alts: x.altBuf[:0], decisions: x.decBuf[:0],
+		gs: x.gsBuf[:0], alts: x.altBuf[:0], decisions: x.decBuf[:0], preempted: x.preBuf[:0],
 		epoch: p.Epoch.Round(0), timerOf: x.timerOf, timerChan: x.timerChan, timers: x.timerBuf[:0]}
+	r.observer, _ = s.(Observer)
+	if r.observer != nil {
+		clear(x.oids)
+		r.oids = x.oids
+	}
+	r.obsLast = -1
 	x.pcg.Seed(p.Seed, p.Seed^0x5851f42d4c957f2d)
 	r.rnd = x.rnd
 	r.stuckG.Store(-1)
@@ -383,7 +403,7 @@ func (x *Explorer) Run(s Strategy, p RunParams, body func()) *Result {
 			x.idle = append(x.idle, g.w)
 		}
 	}
-	x.gsBuf, x.altBuf, x.decBuf, x.timerBuf = r.gs[:0], r.alts[:0], r.decisions[:0], r.timers[:0]
+	x.gsBuf, x.altBuf, x.decBuf, x.timerBuf, x.preBuf = r.gs[:0], r.alts[:0], r.decisions[:0], r.timers[:0], r.preempted[:0]
 	return res
 }
 

@@ -172,6 +172,7 @@ func (r *Run) schedule() (int, reply) {
 	}
 	alts := r.collect()
 	var a Alt
+	chosen := 0
 	switch len(alts) {
 	case 0:
 		if !r.waitOutside() {
@@ -184,30 +185,48 @@ func (r *Run) schedule() (int, reply) {
 	default:
 		r.pt = Point{Step: r.nsteps, Last: r.last, Alts: alts}
 		i := r.strategy.Choose(&r.pt)
+		if i == Prune {
+			r.pruned = true
+			return r.end()
+		}
 		if i < 0 || i >= len(alts) {
 			r.diverged(alts)
 			return r.end()
 		}
-		a = alts[i]
+		a, chosen = alts[i], i
 		r.decisions = append(r.decisions, Decision{G: a.G, Case: a.Case})
 		if a.G != r.last {
 			for _, b := range alts {
 				if b.G == r.last {
 					r.preempt = true
+					r.preempted = append(r.preempted, len(r.decisions)-1)
 					break
 				}
 			}
 		}
 	}
+	r.created = -1
 	if a.G == TimerG {
 		r.fireAlt(a)
+		r.observe(alts, chosen)
 		return r.schedule()
 	}
 	rep, fatal := r.apply(a)
+	r.observe(alts, chosen)
 	if fatal {
 		return r.end()
 	}
 	return a.G, rep
+}
+
+// observe tells an Observer strategy about the transition just made.
+func (r *Run) observe(alts []Alt, chosen int) {
+	if r.observer == nil {
+		return
+	}
+	r.pt.Step, r.pt.Last, r.pt.Alts = r.nsteps-1, r.obsLast, alts
+	r.observer.Taken(&r.pt, chosen, r.created)
+	r.obsLast = alts[chosen].G
 }
 
 // fireAlt fires the timer of alternative a: a transition of the clock.
@@ -243,16 +262,23 @@ func (r *Run) abortStep(g *G) (int, reply) {
 func (r *Run) collect() []Alt {
 	alts := r.alts[:0]
 	live := false
+	if r.observer != nil {
+		r.pt.Blocked = r.pt.Blocked[:0]
+	}
 	for _, g := range r.gs {
 		if g.state == gParked {
+			n := len(alts)
 			alts = r.altsOf(alts, g, true)
+			if r.observer != nil && len(alts) == n {
+				r.pt.Blocked = r.blockedOf(r.pt.Blocked, g)
+			}
 		}
 		live = live || g.state != gDone
 	}
 	if live {
 		if t := r.nextTimer(); t != nil {
 			r.nextT = t
-			alts = append(alts, Alt{G: TimerG, Case: -1, Kind: KTimer, Obj: uintptr(unsafe.Pointer(t))})
+			alts = append(alts, Alt{G: TimerG, Case: -1, Kind: KTimer, Obj: uintptr(unsafe.Pointer(t)), Partner: -1})
 		}
 	}
 	r.alts = alts
@@ -263,7 +289,7 @@ func (r *Run) collect() []Alt {
 // only when partners is set.
 func (r *Run) altsOf(alts []Alt, g *G, partners bool) []Alt {
 	op := &g.op
-	one := Alt{G: g.id, Case: -1, Kind: op.kind, Obj: uintptr(op.obj)}
+	one := Alt{G: g.id, Case: -1, Kind: op.kind, Obj: r.oid(op.obj), Obj2: r.oid(op.aux), N: op.n, Partner: -1}
 	switch op.kind {
 	case KLock:
 		if !r.mutexFree(r.object(op.obj, objMutex)) {
@@ -297,16 +323,12 @@ func (r *Run) altsOf(alts []Alt, g *G, partners bool) []Alt {
 	case KSend, KRecv, KSelect:
 		n := len(alts)
 		for i, c := range op.cases {
-			if r.caseReady(g, c, partners) {
-				k := KRecv
-				if c.Send {
-					k = KSend
-				}
-				alts = append(alts, Alt{G: g.id, Case: i, Kind: k, Obj: uintptr(c.Ch)})
+			if ok, partner := r.caseReady(g, c, partners); ok {
+				alts = append(alts, Alt{G: g.id, Case: i, Kind: caseKind(c), Obj: r.oid(c.Ch), Partner: partner})
 			}
 		}
 		if len(alts) == n && op.hasDefault {
-			alts = append(alts, Alt{G: g.id, Case: -1, Kind: KSelect})
+			alts = append(alts, Alt{G: g.id, Case: -1, Kind: KSelect, Partner: -1})
 		}
 		return alts
 	}
@@ -314,19 +336,61 @@ func (r *Run) altsOf(alts []Alt, g *G, partners bool) []Alt {
 }
 
 // caseReady reports whether channel operation c of goroutine g can
-// proceed now.
-func (r *Run) caseReady(g *G, c CaseDesc, partners bool) bool {
+// proceed now, and the goroutine it needs as a partner (-1 if none).
+func (r *Run) caseReady(g *G, c CaseDesc, partners bool) (bool, int) {
 	if c.Ch == nil {
-		return false
+		return false, -1
 	}
 	if alone(c) {
-		return true
+		return true, -1
 	}
 	if !partners {
-		return false
+		return false, -1
 	}
-	p, _ := r.partner(g, c)
-	return p != nil
+	if p, _ := r.partner(g, c); p != nil {
+		return true, p.id
+	}
+	return false, -1
+}
+
+func caseKind(c CaseDesc) Kind {
+	if c.Send {
+		return KSend
+	}
+	return KRecv
+}
+
+// oid is how alternatives name an object. For a strategy that compares
+// alternatives across runs (an Observer), it is the object's number in
+// order of first sight, the same in every run that follows the same
+// decisions, since objects are made afresh each run; otherwise it is the
+// object's address, which costs nothing.
+func (r *Run) oid(p unsafe.Pointer) uintptr {
+	if p == nil {
+		return 0
+	}
+	if r.observer == nil {
+		return uintptr(p)
+	}
+	id, ok := r.oids[p]
+	if !ok {
+		id = uintptr(len(r.oids) + 1)
+		r.oids[p] = id
+	}
+	return id
+}
+
+// blockedOf appends the pending operations of a goroutine that cannot go
+// on, for an Observer.
+func (r *Run) blockedOf(out []Alt, g *G) []Alt {
+	switch g.op.kind {
+	case KSend, KRecv, KSelect:
+		for i, c := range g.op.cases {
+			out = append(out, Alt{G: g.id, Case: i, Kind: caseKind(c), Obj: r.oid(c.Ch), Partner: -1})
+		}
+		return out
+	}
+	return append(out, Alt{G: g.id, Case: -1, Kind: g.op.kind, Obj: r.oid(g.op.obj), Obj2: r.oid(g.op.aux), N: g.op.n, Partner: -1})
 }
 
 // alone reports whether c completes without a controlled partner: the
@@ -387,6 +451,7 @@ func (r *Run) apply(a Alt) (rep reply, fatal bool) {
 	case KGo:
 		child, fresh := r.newG()
 		rep.child, rep.wake, rep.w, rep.fresh = child.id, child.wake, child.w, fresh
+		r.created = child.id
 	case KLock:
 		r.object(op.obj, objMutex).holder = g.id
 	case KUnlock:

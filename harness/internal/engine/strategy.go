@@ -11,6 +11,14 @@ type Alt struct {
 	// ...); 0 for operations local to the goroutine. Two alternatives
 	// conflict when they work on the same object and one of them writes.
 	Obj uintptr
+	// Obj2 is a second object the operation works on: the lock of a
+	// sync.Cond's Wait.
+	Obj2 uintptr
+	// N is the operation's argument: WaitGroup.Add's delta.
+	N int64
+	// Partner is the goroutine that completes a rendezvous on an
+	// unbuffered channel with this one, -1 if none.
+	Partner int
 }
 
 // A Point is a scheduling decision with at least two alternatives.
@@ -18,6 +26,9 @@ type Point struct {
 	Step int   // transitions made so far in this run
 	Last int   // goroutine that made the previous transition, -1 at the start
 	Alts []Alt // enabled alternatives, ordered by goroutine then case
+	// Blocked holds the pending operations of the goroutines that cannot
+	// go on, one per select case; only for an Observer.
+	Blocked []Alt
 }
 
 // A Decision is what a strategy chose at a point, as recorded in schedule
@@ -38,8 +49,9 @@ type Strategy interface {
 	// BeginRun starts run number run (from 0). It returns false when the
 	// strategy has nothing left to explore.
 	BeginRun(run int) bool
-	// Choose returns the index in p.Alts of the alternative to take, or -1
-	// if the strategy cannot continue (a replay that diverged).
+	// Choose returns the index in p.Alts of the alternative to take, -1
+	// if the strategy cannot continue (a replay that diverged), or Prune
+	// to end the run as one that needs no exploring.
 	Choose(p *Point) int
 	// EndRun reports how the run went: its length in transitions, and
 	// whether it failed.
@@ -66,3 +78,16 @@ func Continue(p *Point) int {
 	}
 	return first
 }
+
+// An Observer is a strategy that sees every transition of a run, those
+// with a single alternative included (Choose is called only when there is
+// a choice). Taken is called after the transition p.Alts[chosen]; created
+// is the goroutine it started, -1 if none. The engine then fills
+// Point.Blocked too.
+type Observer interface {
+	Taken(p *Point, chosen int, created int)
+}
+
+// Prune is what Choose returns to end a run early, without a failure: a
+// search that knows the rest of the run repeats schedules it has seen.
+const Prune = -2

@@ -101,6 +101,7 @@ func (r *Run) fire(t *vtimer) {
 	case tFunc:
 		t.active = false
 		child, fresh := r.newG()
+		r.created = child.id
 		// Under the race detector this runs on the explorer's goroutine
 		// with its synchronization hidden, which would hide the go
 		// statement's own edge too: the new goroutine must see the memory

@@ -61,7 +61,7 @@ func (t *Trace) PreemptionSteps() []int {
 // result builds the run's Result; the run's goroutines have all exited or
 // been abandoned, so their handles may be read.
 func (r *Run) result() *Result {
-	res := &Result{Failure: r.failure, Steps: r.nsteps, Choices: len(r.decisions), Decisions: r.decisions}
+	res := &Result{Failure: r.failure, Steps: r.nsteps, Choices: len(r.decisions), Decisions: r.decisions, Preempted: r.preempted, Pruned: r.pruned}
 	for _, g := range r.gs {
 		if g.state != gStuck && g.h != nil {
 			res.Messages = append(res.Messages, g.h.msgs...)

@@ -12,7 +12,20 @@ type Replay struct {
 	decisions []engine.Decision
 	next      int
 	diverged  int // 1 + the index of the decision that could not be followed
+	lenient   bool
 }
+
+// NewLenientReplay returns a replay that takes a decision it cannot follow
+// as engine.Continue's choice instead of failing: shrinking edits
+// schedules and lets the run make what it can of them. engine.Decision{G:
+// Skip} asks for Continue's choice outright.
+func NewLenientReplay(decisions []engine.Decision) *Replay {
+	return &Replay{decisions: decisions, lenient: true}
+}
+
+// Skip marks a decision that a lenient replay replaces with Continue's
+// choice.
+const Skip = -2
 
 // NewReplay returns a strategy that replays decisions.
 func NewReplay(decisions []engine.Decision) *Replay { return &Replay{decisions: decisions} }
@@ -37,6 +50,9 @@ func (s *Replay) Choose(p *engine.Point) int {
 		if a.G == d.G && a.Case == d.Case {
 			return i
 		}
+	}
+	if s.lenient {
+		return engine.Continue(p)
 	}
 	s.diverged = s.next
 	return -1

@@ -1,0 +1,136 @@
+package harness
+
+import (
+	"slices"
+	"time"
+
+	"github.com/interleave-go/interleave/harness/internal/engine"
+	"github.com/interleave-go/interleave/harness/internal/strategy"
+)
+
+// A failing schedule is shrunk before it is reported, so that the trace a
+// person reads is the simplest that still fails the same way. The schedule
+// is rewritten as switches, each tied to the progress of the goroutine it
+// interrupts (strategy.Switch), and switches are dropped one at a time,
+// preemptions first, for as long as the run still fails with the same
+// kind of failure: the result has no switch that the failure does not
+// need, so no preemption the bug does not need.
+
+// shrinkBudget bounds the runs and the time shrinking may take.
+const (
+	shrinkRuns = 3000
+	shrinkTime = 3 * time.Second
+)
+
+type shrinkResult struct {
+	decisions          []engine.Decision
+	fromSteps, fromPre int
+	toSteps, toPre     int
+	runs               int
+}
+
+// shrink minimizes the schedule of a failed run.
+func (e *exploration) shrink(decisions []engine.Decision, params engine.RunParams, kind engine.FailKind) (out shrinkResult) {
+	out = shrinkResult{decisions: decisions}
+	rec := strategy.NewRecorder(decisions)
+	rec.BeginRun(0)
+	res := e.runBody(rec, params)
+	out.runs++
+	if res.Failure == nil || res.Failure.Kind != kind {
+		return out // the failure does not replay: report it as found
+	}
+	best := slices.Clone(rec.Switches)
+	out.fromSteps, out.fromPre = res.Steps, len(res.Preempted)
+	out.toSteps, out.toPre = out.fromSteps, out.fromPre
+	deadline := time.Now().Add(shrinkTime)
+	spent := func() bool { return out.runs >= shrinkRuns || time.Now().After(deadline) }
+	// try runs a candidate and keeps it if it fails the same way with no
+	// more preemptions.
+	try := func(cand []strategy.Switch) bool {
+		s := strategy.NewSwitches(cand)
+		s.BeginRun(0)
+		r := e.runBody(s, params)
+		out.runs++
+		if r.Failure == nil || r.Failure.Kind != kind || len(r.Preempted) > out.toPre {
+			return false
+		}
+		best = cand
+		out.decisions = slices.Clone(r.Decisions)
+		out.toSteps, out.toPre = r.Steps, len(r.Preempted)
+		return true
+	}
+	// Most bugs need one preemption: try each alone first.
+	for _, i := range removalOrder(best) {
+		if spent() || !best[i].Preempt {
+			break
+		}
+		if try([]strategy.Switch{best[i]}) {
+			return out
+		}
+	}
+	// Then delta debugging (Zeller's ddmin): drop ever smaller chunks of
+	// switches while the failure stays.
+	defer func() {
+		// Removing switches cannot make a preemption the schedule never
+		// had. Search for one directly: every schedule with fewer
+		// preemptions, fewest first (iterative context bounding), within
+		// what is left of the budget.
+		if out.toPre <= 1 {
+			return
+		}
+		icb := strategy.NewDFS(false, out.toPre-1)
+		for !spent() && icb.BeginRun(0) {
+			r := e.runBody(icb, params)
+			out.runs++
+			if r.Failure != nil && r.Failure.Kind == kind && len(r.Preempted) < out.toPre {
+				out.decisions = slices.Clone(r.Decisions)
+				out.toSteps, out.toPre = r.Steps, len(r.Preempted)
+				return
+			}
+		}
+	}()
+	for n := 2; len(best) > 0 && !spent(); {
+		n = min(n, len(best))
+		reduced := false
+		for _, c := range chunks(len(best), n) {
+			cand := slices.Concat(best[:c[0]], best[c[1]:])
+			if try(cand) {
+				n, reduced = max(n-1, 2), true
+				break
+			}
+			if spent() {
+				break
+			}
+		}
+		if !reduced {
+			if n >= len(best) {
+				break
+			}
+			n = min(2*n, len(best))
+		}
+	}
+	return out
+}
+
+// chunks splits [0, n) into k ranges of (nearly) equal size.
+func chunks(n, k int) [][2]int {
+	var out [][2]int
+	for i := range k {
+		out = append(out, [2]int{i * n / k, (i + 1) * n / k})
+	}
+	return out
+}
+
+// removalOrder lists the switches to try removing: preemptions first,
+// latest first (removing a late one disturbs least), then the others.
+func removalOrder(sw []strategy.Switch) []int {
+	var pre, other []int
+	for i := len(sw) - 1; i >= 0; i-- {
+		if sw[i].Preempt {
+			pre = append(pre, i)
+		} else {
+			other = append(other, i)
+		}
+	}
+	return append(pre, other...)
+}
