@@ -212,7 +212,7 @@ func (e *exploration) report(res *engine.Result, params engine.RunParams, where 
 	e.t.Helper()
 	decisions := slices.Clone(res.Decisions) // the runs below reuse the buffer
 	switch kind := res.Failure.Kind; {
-	case kind == engine.KindRace, kind == engine.KindWatchdog, kind == engine.KindAssertion && e.sticky:
+	case !*flagShrink, kind == engine.KindRace, kind == engine.KindWatchdog, kind == engine.KindAssertion && e.sticky:
 		// Not shrunk: the race detector reports a race once a process, a
 		// stuck run takes the watchdog's time, and a testing.T that failed
 		// stays failed.

@@ -20,6 +20,7 @@ var (
 	flagWatchdog = flag.Duration("interleave.watchdog", 0, "default watchdog duration")
 	flagVerbose  = flag.Bool("interleave.v", false, "log a summary of every exploration")
 	flagCommand  = flag.String("interleave.command", "", "the command that replays a test, as the interleave tool sets it")
+	flagShrink   = flag.Bool("interleave.shrink", true, "shrink a failing schedule before reporting it")
 )
 
 // envReplay is the one environment variable harness reads.
@@ -44,7 +45,7 @@ func (c *config) fromFlags() error {
 	}
 	c.seed = *flagSeed
 	if *flagStrategy != "" {
-		s, err := parseStrategy(*flagStrategy)
+		s, err := ParseStrategy(*flagStrategy)
 		if err != nil {
 			return fmt.Errorf("-interleave.strategy: %v", err)
 		}

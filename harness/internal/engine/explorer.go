@@ -219,16 +219,17 @@ type Run struct {
 	timerSeq  int
 	nextT     *vtimer // the timer of the clock's alternative
 
-	pruned   bool                       // the strategy ended the run early
-	observer Observer                   // the strategy, if it watches every transition
-	oids     map[unsafe.Pointer]uintptr // objects by order of first sight, for an Observer
-	obsLast  int                        // the goroutine of the previous transition, for the Observer
-	created  int                        // the goroutine the transition being applied started, or -1
-	rnd      *rand.Rand                 // the run's own randomness (math/rand in the program)
-	bodyDone bool
-	stopping bool // a goroutine failed fatally and is unwinding
-	aborting bool // the explorer is making the goroutines exit
-	finished bool
+	pruned    bool                       // the strategy ended the run early
+	searching bool                       // the strategy compares alternatives across runs
+	observer  Observer                   // the strategy, if it watches every transition
+	oids      map[unsafe.Pointer]uintptr // objects by order of first sight, for an Observer
+	obsLast   int                        // the goroutine of the previous transition, for the Observer
+	created   int                        // the goroutine the transition being applied started, or -1
+	rnd       *rand.Rand                 // the run's own randomness (math/rand in the program)
+	bodyDone  bool
+	stopping  bool // a goroutine failed fatally and is unwinding
+	aborting  bool // the explorer is making the goroutines exit
+	finished  bool
 
 	// Explorer state.
 	dEnded  bool
@@ -346,7 +347,8 @@ func (x *Explorer) Run(s Strategy, p RunParams, body func()) *Result {
 		gs: x.gsBuf[:0], alts: x.altBuf[:0], decisions: x.decBuf[:0], preempted: x.preBuf[:0],
 		epoch: p.Epoch.Round(0), timerOf: x.timerOf, timerChan: x.timerChan, timers: x.timerBuf[:0]}
 	r.observer, _ = s.(Observer)
-	if r.observer != nil {
+	if sr, ok := s.(Searcher); ok && sr.Searching() {
+		r.searching = true
 		clear(x.oids)
 		r.oids = x.oids
 	}

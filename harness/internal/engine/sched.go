@@ -262,14 +262,14 @@ func (r *Run) abortStep(g *G) (int, reply) {
 func (r *Run) collect() []Alt {
 	alts := r.alts[:0]
 	live := false
-	if r.observer != nil {
+	if r.searching {
 		r.pt.Blocked = r.pt.Blocked[:0]
 	}
 	for _, g := range r.gs {
 		if g.state == gParked {
 			n := len(alts)
 			alts = r.altsOf(alts, g, true)
-			if r.observer != nil && len(alts) == n {
+			if r.searching && len(alts) == n {
 				r.pt.Blocked = r.blockedOf(r.pt.Blocked, g)
 			}
 		}
@@ -361,7 +361,7 @@ func caseKind(c CaseDesc) Kind {
 }
 
 // oid is how alternatives name an object. For a strategy that compares
-// alternatives across runs (an Observer), it is the object's number in
+// alternatives across runs (a Searcher), it is the object's number in
 // order of first sight, the same in every run that follows the same
 // decisions, since objects are made afresh each run; otherwise it is the
 // object's address, which costs nothing.
@@ -369,7 +369,7 @@ func (r *Run) oid(p unsafe.Pointer) uintptr {
 	if p == nil {
 		return 0
 	}
-	if r.observer == nil {
+	if !r.searching {
 		return uintptr(p)
 	}
 	id, ok := r.oids[p]

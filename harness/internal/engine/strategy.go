@@ -82,10 +82,19 @@ func Continue(p *Point) int {
 // An Observer is a strategy that sees every transition of a run, those
 // with a single alternative included (Choose is called only when there is
 // a choice). Taken is called after the transition p.Alts[chosen]; created
-// is the goroutine it started, -1 if none. The engine then fills
-// Point.Blocked too.
+// is the goroutine it started, -1 if none.
 type Observer interface {
 	Taken(p *Point, chosen int, created int)
+}
+
+// A Searcher is an Observer that compares alternatives across runs, as
+// exhaustive search does. For the runs in which Searching reports true the
+// engine names objects by order of first sight rather than by address
+// (Alt.Obj), the same in every run that makes the same decisions, and
+// lists the pending operations of blocked goroutines (Point.Blocked).
+type Searcher interface {
+	Observer
+	Searching() bool
 }
 
 // Prune is what Choose returns to end a run early, without a failure: a

@@ -80,6 +80,10 @@ func (s *DFS) Name() string {
 	return fmt.Sprintf("dfs(preemptions<=%d)", s.bound)
 }
 
+// Searching implements engine.Searcher: partial order reduction compares
+// the runs' alternatives.
+func (s *DFS) Searching() bool { return s.por }
+
 // Complete reports whether the search has covered every schedule (within
 // the bound).
 func (s *DFS) Complete() bool { return s.complete }

@@ -27,6 +27,7 @@ var wantKinds = map[string]string{
 	"closedsend":  "panic|assertion",
 	"lostupdate":  "assertion",
 	"rwrecursive": "deadlock",
+	"ordering":    "assertion",
 }
 
 // run runs the interleave command in dir and returns its exit status and

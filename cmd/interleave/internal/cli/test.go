@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/interleave-go/interleave/harness"
 	"github.com/interleave-go/interleave/harness/instrument"
 )
 
@@ -29,7 +30,7 @@ type testFlags struct {
 }
 
 func (f *testFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.strategy, "strategy", "", "exploration strategy: random, pct, pct:DEPTH (default pct)")
+	fs.StringVar(&f.strategy, "strategy", "", "exploration strategy: portfolio, random, pct, pct:DEPTH, pos, dfs, dfs:PREEMPTIONS, dfs:all (default portfolio)")
 	fs.IntVar(&f.runs, "runs", 0, "runs per test (default 1000)")
 	fs.DurationVar(&f.time, "time", 0, "time budget per test (default 10s)")
 	fs.Uint64Var(&f.seed, "seed", 0, "seed of the strategy")
@@ -177,13 +178,6 @@ func tagsOf(goArgs []string) []string {
 }
 
 func checkStrategy(s string) error {
-	switch s {
-	case "random", "pct":
-		return nil
-	}
-	var d int
-	if n, err := fmt.Sscanf(s, "pct:%d", &d); err == nil && n == 1 && d >= 1 {
-		return nil
-	}
-	return fmt.Errorf("unknown strategy %q (want random, pct or pct:DEPTH)", s)
+	_, err := harness.ParseStrategy(s)
+	return err
 }
