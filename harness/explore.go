@@ -154,6 +154,14 @@ func (e *exploration) runSeed(run int) uint64 {
 func (e *exploration) explore() {
 	e.t.Helper()
 	s := e.cfg.strategy.newStrategy(e.cfg.seed)
+	step := 1 // runs of other shards are skipped
+	if e.cfg.shards > 1 {
+		if dfs, ok := s.(interface{ SetShard(int, int) }); ok {
+			dfs.SetShard(e.cfg.shard, e.cfg.shards)
+		} else {
+			step = e.cfg.shards
+		}
+	}
 	start := time.Now()
 	sum := Summary{Strategy: s.Name()}
 	defer func() {
@@ -178,28 +186,26 @@ func (e *exploration) explore() {
 			e.t.Logf("interleave: %s in %v, no failure (%s)", plural(sum.Runs, "run"), time.Since(start).Round(time.Millisecond), s.Name())
 		}
 	}()
-	for ; sum.Runs < e.cfg.runs; sum.Runs++ {
+	for run := e.cfg.shard % step; run < e.cfg.runs; run += step {
 		if sum.Runs > 0 && time.Since(start) >= e.cfg.time {
 			break
 		}
-		if !s.BeginRun(sum.Runs) {
+		if !s.BeginRun(run) {
 			break
 		}
-		params := engine.RunParams{Seed: e.runSeed(sum.Runs), Epoch: e.epoch}
+		sum.Runs++
+		params := engine.RunParams{Seed: e.runSeed(run), Epoch: e.epoch}
 		res := e.runBody(s, params)
 		if res.Failure != nil {
 			sum.Failed = true
-			sum.Runs++
-			e.report(res, params, fmt.Sprintf("run %d of %d, %s", sum.Runs, e.cfg.runs, s.Name()))
+			e.report(res, params, fmt.Sprintf("run %d of %d, %s", run+1, e.cfg.runs, s.Name()))
 			return
 		}
 		if e.stop != nil && e.stop() {
-			sum.Runs++
 			return
 		}
 		if res.Choices == 0 && !res.Pruned {
 			// No choice was made: every run would be this one.
-			sum.Runs++
 			sum.Exhaustive, sum.Schedules = true, 1
 			return
 		}

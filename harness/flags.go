@@ -21,6 +21,7 @@ var (
 	flagVerbose  = flag.Bool("interleave.v", false, "log a summary of every exploration")
 	flagCommand  = flag.String("interleave.command", "", "the command that replays a test, as the interleave tool sets it")
 	flagShrink   = flag.Bool("interleave.shrink", true, "shrink a failing schedule before reporting it")
+	flagShard    = flag.String("interleave.shard", "", "explore only share `i/n` of the schedules")
 )
 
 // envReplay is the one environment variable harness reads.
@@ -52,6 +53,13 @@ func (c *config) fromFlags() error {
 		c.strategy = s
 	}
 	c.verbose = *flagVerbose
+	if *flagShard != "" {
+		i, n, err := parseShard(*flagShard)
+		if err != nil {
+			return fmt.Errorf("-interleave.shard: %v", err)
+		}
+		c.shard, c.shards = i, n
+	}
 	return nil
 }
 

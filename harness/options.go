@@ -24,6 +24,7 @@ type config struct {
 
 	visibleHandoff bool
 	summary        *Summary
+	shard, shards  int
 }
 
 func defaultConfig() config {
@@ -275,6 +276,37 @@ func ParseStrategy(s string) (StrategySpec, error) {
 		return BoundedDFS(d), nil
 	}
 	return nil, fmt.Errorf("unknown strategy %q (want portfolio, random, pct, pct:DEPTH, pos, dfs, dfs:PREEMPTIONS or dfs:all)", s)
+}
+
+// Shard makes the exploration explore its share only, the i-th of n
+// (counting from 0): n explorations with the same options, shards 0 to n-1,
+// together explore what one would, so a CI matrix can split the work.
+// Strategies that draw runs at random split the runs (run r belongs to
+// shard r mod n); exhaustive search splits its tree by the first
+// decisions. The -interleave.shard=i/n flag does the same.
+func Shard(i, n int) Option {
+	return optionFunc(func(c *config) error {
+		if n < 1 || i < 0 || i >= n {
+			return fmt.Errorf("Shard(%d, %d): want 0 <= i < n", i, n)
+		}
+		c.shard, c.shards = i, n
+		return nil
+	})
+}
+
+// CheckShard reports whether s is a shard as -interleave.shard takes it.
+func CheckShard(s string) error {
+	_, _, err := parseShard(s)
+	return err
+}
+
+// parseShard reads i/n.
+func parseShard(s string) (int, int, error) {
+	var i, n int
+	if k, err := fmt.Sscanf(s, "%d/%d", &i, &n); err != nil || k != 2 || n < 1 || i < 0 || i >= n {
+		return 0, 0, fmt.Errorf("shard %q: want i/n with 0 <= i < n", s)
+	}
+	return i, n, nil
 }
 
 // A Summary describes an exploration once it is over; see Summarize.

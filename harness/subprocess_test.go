@@ -1,6 +1,7 @@
 package harness_test
 
 import (
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -93,5 +94,45 @@ func TestMainInstrumentsPlainGoTest(t *testing.T) {
 	if err == nil || !strings.Contains(string(out), "interleave: deadlock: all goroutines are blocked") ||
 		!strings.Contains(string(out), "withmain_test.go:") {
 		t.Fatalf("go test of a package whose TestMain calls harness.Main: err %v, output:\n%s", err, out)
+	}
+}
+
+func TestFuzzFindsTheBugAndItsInputReplays(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fuzzes")
+	}
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	gomod := "module example.com/fuzzing\n\ngo 1.26\n\nrequire github.com/interleave-go/interleave v0.0.0\n\nreplace github.com/interleave-go/interleave => " + root + "\n"
+	src, err := os.ReadFile("testdata/fuzzing/fuzz_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{"go.mod": []byte(gomod), "fuzz_test.go": src} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gotest := func(args ...string) string {
+		cmd := exec.Command("go", append([]string{"test"}, args...)...)
+		cmd.Dir = dir
+		cmd.Env = append(cmd.Environ(), "GOFLAGS=-mod=mod")
+		out, _ := cmd.CombinedOutput()
+		return string(out)
+	}
+	out := gotest("-run", "^$", "-fuzz", "^FuzzLostUpdate$", "-fuzztime", "30s", ".")
+	if !strings.Contains(out, "interleave: assertion: n = 1, want 2") {
+		t.Fatalf("go test -fuzz did not find the lost update:\n%s", out)
+	}
+	saved, err := filepath.Glob(filepath.Join(dir, "testdata", "fuzz", "FuzzLostUpdate", "*"))
+	if err != nil || len(saved) != 1 {
+		t.Fatalf("want one saved input, got %v (%v):\n%s", saved, err, out)
+	}
+	out = gotest("-run", "^FuzzLostUpdate/"+filepath.Base(saved[0])+"$", ".")
+	if !strings.Contains(out, "interleave: assertion: n = 1, want 2") || !strings.Contains(out, "FAIL") {
+		t.Fatalf("the saved input does not replay the failure:\n%s", out)
 	}
 }

@@ -33,6 +33,11 @@ type DFS struct {
 	pruned   int
 	diverged string
 
+	// Sharding: this search owns the runs whose first decisions hash to
+	// shard modulo shards.
+	shard, shards int
+	prefix        uint64
+
 	// Partial order reduction, per run.
 	trace   []devent
 	clock   map[int][]int32 // each goroutine's vector clock
@@ -97,7 +102,7 @@ func (s *DFS) BeginRun(int) bool {
 	if s.complete {
 		return false
 	}
-	s.depth, s.pre, s.diverged = 0, 0, ""
+	s.depth, s.pre, s.diverged, s.prefix = 0, 0, "", 14695981039346656037
 	if s.por {
 		s.trace = s.trace[:0]
 		s.clock = make(map[int][]int32)
@@ -131,8 +136,33 @@ func canGoOn(p *engine.Point) bool {
 // Divergence says why the search could not follow its own prefix.
 func (s *DFS) Divergence() string { return s.diverged }
 
+// SetShard makes the search explore only its share of the schedules:
+// those whose first splitDepth decisions hash to shard modulo shards. The
+// shares of 0..shards-1 cover the whole search. With partial order
+// reduction the first decisions then branch in full: a reduction finds
+// what to explore at a decision in the runs below it, and those of other
+// shards are not run here.
+func (s *DFS) SetShard(shard, shards int) { s.shard, s.shards = shard, shards }
+
+const splitDepth = 3
+
 // Choose implements engine.Strategy.
 func (s *DFS) Choose(p *engine.Point) int {
+	i := s.choose(p)
+	if s.shards > 1 && i >= 0 {
+		if s.depth <= splitDepth {
+			a := p.Alts[i]
+			s.prefix = (s.prefix ^ uint64(a.G+2)<<8 ^ uint64(a.Case+2)) * 1099511628211
+		}
+		if s.depth == splitDepth && int(s.prefix%uint64(s.shards)) != s.shard {
+			s.pruned++
+			return engine.Prune // another shard's
+		}
+	}
+	return i
+}
+
+func (s *DFS) choose(p *engine.Point) int {
 	d := s.depth
 	s.depth++
 	if d < len(s.stack) {
@@ -168,6 +198,13 @@ func (s *DFS) Choose(p *engine.Point) int {
 			return engine.Prune // every alternative is asleep: nothing new below
 		}
 		st.mark(first)
+		if s.shards > 1 && d < splitDepth {
+			// Sharded: the first decisions branch in full, so that each
+			// shard's subtrees are whole for the reduction below them.
+			for j := range st.backtrack {
+				st.backtrack[j] = true
+			}
+		}
 		s.stack = append(s.stack, st)
 		s.choosePOR(st, first)
 		return first
@@ -240,7 +277,8 @@ func asleep(z []engine.Alt, a engine.Alt) bool {
 // EndRun implements engine.Strategy.
 func (s *DFS) EndRun(int, bool) {
 	s.runs++
-	if s.por || s.bound < 0 || s.pre == s.level {
+	owned := s.shards <= 1 || s.depth < splitDepth && s.shard == 0 || s.depth >= splitDepth && int(s.prefix%uint64(s.shards)) == s.shard
+	if owned && (s.por || s.bound < 0 || s.pre == s.level) {
 		s.counted++
 	}
 	// Drop what this run went through beyond the decisions it made (a

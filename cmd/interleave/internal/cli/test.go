@@ -27,6 +27,7 @@ type testFlags struct {
 	verbose  bool
 	json     bool
 	keep     bool
+	shard    string
 }
 
 func (f *testFlags) register(fs *flag.FlagSet) {
@@ -40,6 +41,7 @@ func (f *testFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.verbose, "v", false, "verbose: go test -v, and a summary of each exploration")
 	fs.BoolVar(&f.json, "json", false, "print one JSON object per finding on stdout")
 	fs.BoolVar(&f.keep, "work", false, "keep the instrumented files and print where they are")
+	fs.StringVar(&f.shard, "shard", "", "explore only share `i/n` of each test's schedules (0 <= i < n)")
 }
 
 // Test runs interleave test.
@@ -64,6 +66,12 @@ func Test(args []string, stdout, stderr io.Writer) int {
 	if f.strategy != "" {
 		if err := checkStrategy(f.strategy); err != nil {
 			fmt.Fprintf(stderr, "interleave test: -strategy: %v\n", err)
+			return 2
+		}
+	}
+	if f.shard != "" {
+		if err := harness.CheckShard(f.shard); err != nil {
+			fmt.Fprintf(stderr, "interleave test: -shard: %v\n", err)
 			return 2
 		}
 	}
@@ -126,6 +134,9 @@ func Test(args []string, stdout, stderr io.Writer) int {
 	}
 	if f.verbose {
 		goTest = append(goTest, "-interleave.v")
+	}
+	if f.shard != "" {
+		goTest = append(goTest, "-interleave.shard="+f.shard)
 	}
 	cmd := exec.Command("go", goTest...)
 	cmd.Env = instrument.Env(nil)
