@@ -215,7 +215,7 @@ func Portfolio(members ...StrategySpec) StrategySpec {
 
 // defaultStrategy is what Explore uses unless told otherwise.
 func defaultStrategy() StrategySpec {
-	return portfolioSpec{members: []StrategySpec{PCT(3), POS(), Random()}}
+	return portfolioSpec{members: []StrategySpec{Random(), POS(), PCT(3)}}
 }
 
 type dfsSpec struct {

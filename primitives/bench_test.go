@@ -96,7 +96,9 @@ func BenchmarkLockCancelableContext(b *testing.B) {
 	defer cancel()
 	var l primitives.Lock
 	for b.Loop() {
-		l.Lock(ctx)
+		if err := l.Lock(ctx); err != nil {
+			b.Fatal(err)
+		}
 		l.Unlock()
 	}
 }

@@ -71,7 +71,7 @@ func TestLockTimeoutLeavesStateUnchanged(t *testing.T) {
 		l.Unlock()
 		// The timed-out waiter left no trace: the fast path works again.
 		if !l.TryLock() {
-			t.Errorf("TryLock after the timed-out waiter left: got false, want true")
+			t.Fatalf("TryLock after the timed-out waiter left: got false, want true")
 		}
 		l.Unlock()
 	})

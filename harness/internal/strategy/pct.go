@@ -22,8 +22,9 @@ type PCT struct {
 	k     int // estimate of a run's length in steps, the largest seen so far
 
 	prio    map[int]float64 // by goroutine
-	changes []int           // steps at which the running goroutine is demoted
-	applied int             // change points already applied
+	fair    starvation
+	changes []int // steps at which the running goroutine is demoted
+	applied int   // change points already applied
 }
 
 // NewPCT returns PCT with the given depth (at least 1) and seed.
@@ -44,11 +45,28 @@ func (s *PCT) BeginRun(run int) bool {
 	}
 	slices.Sort(s.changes)
 	s.applied = 0
+	s.fair.reset()
 	return true
 }
 
 // Choose implements engine.Strategy.
 func (s *PCT) Choose(p *engine.Point) int {
+	i := s.choose(p)
+	if j := s.fair.starved(p); j >= 0 {
+		// The starved goroutine runs, and keeps running: it takes the top
+		// priority.
+		i = j
+		top := 0.0
+		for _, pr := range s.prio {
+			top = max(top, pr)
+		}
+		s.prio[p.Alts[i].G] = top + 1
+	}
+	s.fair.chose(p, i)
+	return i
+}
+
+func (s *PCT) choose(p *engine.Point) int {
 	// Demote the goroutine that ran at each change point passed since the
 	// last choice, below every initial priority (which are all >= 1).
 	for s.applied < len(s.changes) && s.changes[s.applied] <= p.Step {

@@ -19,6 +19,7 @@ type POS struct {
 	src  runSource
 	rnd  *rand.Rand
 	prio map[posKey]float64
+	fair starvation
 }
 
 type posKey struct{ g, c int }
@@ -33,6 +34,7 @@ func (s *POS) Name() string { return fmt.Sprintf("pos(seed=%d)", s.seed) }
 func (s *POS) BeginRun(run int) bool {
 	s.rnd = s.src.begin(s.seed, run)
 	clear(s.prio)
+	s.fair.reset()
 	return true
 }
 
@@ -54,6 +56,10 @@ func (s *POS) Choose(p *engine.Point) int {
 			best, bestPrio = i, pr
 		}
 	}
+	if j := s.fair.starved(p); j >= 0 {
+		best = j
+	}
+	s.fair.chose(p, best)
 	return best
 }
 

@@ -51,3 +51,42 @@ func (s *Random) Choose(p *engine.Point) int { return s.rnd.IntN(len(p.Alts)) }
 
 // EndRun implements engine.Strategy.
 func (s *Random) EndRun(int, bool) {}
+
+// starvation guards the priority strategies against the livelock that a
+// goroutine looping forever causes (a ticker loop, a spinning poller): a
+// goroutine that could have run at starveLimit choices in a row without
+// being chosen is chosen, as a fair scheduler would sooner or later. Random
+// walk needs no such guard.
+type starvation struct {
+	waiting map[int]int
+}
+
+const starveLimit = 1000
+
+// starved returns the alternative of the goroutine that waited too long,
+// or -1; it counts the wait of the others.
+func (s *starvation) starved(p *engine.Point) int {
+	if s.waiting == nil {
+		s.waiting = make(map[int]int)
+	}
+	best, most := -1, starveLimit
+	for i, a := range p.Alts {
+		if w := s.waiting[a.G]; w >= most {
+			best, most = i, w
+		}
+	}
+	return best
+}
+
+// chose records that alternative i was taken.
+func (s *starvation) chose(p *engine.Point, i int) {
+	g := p.Alts[i].G
+	for _, a := range p.Alts {
+		if a.G != g {
+			s.waiting[a.G]++
+		}
+	}
+	s.waiting[g] = 0
+}
+
+func (s *starvation) reset() { clear(s.waiting) }

@@ -4,8 +4,11 @@
 //
 // A version 1 token is the unpadded base64url encoding of
 //
-//	version (1 byte) | test (uvarint) | seed (uvarint) | epoch (uvarint) | n (uvarint) | n decisions | crc32 (4 bytes)
+//	version (1 byte) | flags (1 byte) | body | crc32 (4 bytes)
+//	body: test (uvarint) | seed (uvarint) | epoch (uvarint) | n (uvarint) | n decisions
 //
+// with the body compressed with DEFLATE when flags has bit 0 set (when
+// that is shorter: long schedules repeat themselves),
 // where test is a 32-bit FNV-1a hash of the test's name, seed the run's own
 // seed, epoch the start of its virtual clock in Unix seconds, and a
 // decision is uvarint((g+1)<<2 | hasCase<<1 | repeated) (g is -1 for the
@@ -14,12 +17,15 @@
 package token
 
 import (
+	"bytes"
+	"compress/flate"
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/crc32"
 	"hash/fnv"
+	"io"
 
 	"github.com/interleave-go/interleave/harness/internal/engine"
 )
@@ -44,7 +50,29 @@ func TestHash(name string) uint32 {
 
 // Encode returns the token of s.
 func Encode(s Schedule) string {
-	b := []byte{Version}
+	body := encodeBody(s)
+	b := []byte{Version, 0}
+	if z := deflate(body); len(z) < len(body) {
+		b[1] |= flagDeflate
+		body = z
+	}
+	b = append(b, body...)
+	b = binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(b))
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+const flagDeflate = 1
+
+func deflate(b []byte) []byte {
+	var buf bytes.Buffer
+	w, _ := flate.NewWriter(&buf, flate.BestCompression)
+	w.Write(b)
+	w.Close()
+	return buf.Bytes()
+}
+
+func encodeBody(s Schedule) []byte {
+	var b []byte
 	b = binary.AppendUvarint(b, uint64(s.Test))
 	b = binary.AppendUvarint(b, s.Seed)
 	b = binary.AppendUvarint(b, uint64(max(s.Epoch, 0)))
@@ -72,8 +100,7 @@ func Encode(s Schedule) string {
 		}
 		i += n
 	}
-	b = binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(b))
-	return base64.RawURLEncoding.EncodeToString(b)
+	return b
 }
 
 // ErrMalformed is wrapped by every error Decode returns.
@@ -93,7 +120,7 @@ func Decode(tok string) (Schedule, error) {
 	if err != nil {
 		return s, fmt.Errorf("%w: not base64url (%v)", ErrMalformed, err)
 	}
-	if len(b) < 1+4 {
+	if len(b) < 2+4 {
 		return s, fmt.Errorf("%w: too short (%d bytes)", ErrMalformed, len(b))
 	}
 	if b[0] != Version {
@@ -103,7 +130,18 @@ func Decode(tok string) (Schedule, error) {
 	if crc32.ChecksumIEEE(body) != sum {
 		return s, fmt.Errorf("%w: checksum mismatch (truncated or mistyped?)", ErrMalformed)
 	}
-	d := decoder{b: body[1:]}
+	payload := body[2:]
+	if body[1]&^flagDeflate != 0 {
+		return s, fmt.Errorf("%w: unknown flags %#x", ErrMalformed, body[1])
+	}
+	if body[1]&flagDeflate != 0 {
+		p, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(payload)), 64<<20))
+		if err != nil {
+			return s, fmt.Errorf("%w: compressed body: %v", ErrMalformed, err)
+		}
+		payload = p
+	}
+	d := decoder{b: payload}
 	s.Test = uint32(d.uvarint(1<<32 - 1))
 	s.Seed = d.uvarint(1<<64 - 1)
 	s.Epoch = int64(d.uvarint(1 << 62))

@@ -33,6 +33,21 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
+func TestLongSchedulesAreCompressed(t *testing.T) {
+	s := token.Schedule{}
+	for i := range 100000 {
+		s.Decisions = append(s.Decisions, engine.Decision{G: i % 2, Case: -1})
+	}
+	tok := token.Encode(s)
+	if len(tok) > 2000 {
+		t.Errorf("100,000 alternating decisions: token of %d characters, want at most 2000", len(tok))
+	}
+	got, err := token.Decode(tok)
+	if err != nil || len(got.Decisions) != len(s.Decisions) || got.Decisions[99999] != s.Decisions[99999] {
+		t.Fatalf("round trip of a compressed token: %v, %d decisions", err, len(got.Decisions))
+	}
+}
+
 func TestRepeatsAreCompact(t *testing.T) {
 	s := token.Schedule{}
 	for range 500 {

@@ -1,0 +1,63 @@
+// Package ratelimit limits a rate with a bounded semaphore that a
+// goroutine refills on a ticker.
+package ratelimit
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/interleave-go/interleave/primitives"
+)
+
+// Limiter hands out at most burst tokens, refilled one per tick.
+type Limiter struct {
+	mu    sync.Mutex // orders refills and gives: the check and the release are one step
+	burst int64
+	sem   *primitives.BoundedSemaphore
+	stop  chan struct{}
+	done  chan struct{}
+}
+
+// New starts a limiter.
+func New(burst int, every time.Duration) *Limiter {
+	l := &Limiter{burst: int64(burst), sem: primitives.NewBoundedSemaphore(int64(burst)),
+		stop: make(chan struct{}), done: make(chan struct{})}
+	go l.refill(every)
+	return l
+}
+
+func (l *Limiter) refill(every time.Duration) {
+	defer close(l.done)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			l.put()
+		case <-l.stop:
+			return
+		}
+	}
+}
+
+// put adds a token unless the bucket is full.
+func (l *Limiter) put() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.sem.Value() < l.burst {
+		l.sem.Release(1)
+	}
+}
+
+// Take waits for a token.
+func (l *Limiter) Take(ctx context.Context) error { return l.sem.Acquire(ctx, 1) }
+
+// Give returns a token that was not used; a full bucket keeps its size.
+func (l *Limiter) Give() { l.put() }
+
+// Stop stops the refill.
+func (l *Limiter) Stop() {
+	close(l.stop)
+	<-l.done
+}
