@@ -6,11 +6,13 @@ package interleave
 
 import "embed"
 
-// HarnessSource holds the harness packages' source files (tests included;
-// the tool leaves them out), so that an instrumented build uses exactly
-// the harness the tool was built with, wherever the tool is installed.
+// HarnessSource holds the source files of the harness packages and of
+// the primitives (tests included; the tool leaves them out), so that an
+// instrumented build uses exactly the harness the tool was built with,
+// wherever the tool is installed, and code that uses the primitives still
+// builds against it.
 //
-//go:embed harness/*.go harness/rt/*.go harness/internal/engine/*.go harness/internal/engine/*.s harness/internal/strategy/*.go harness/internal/token/*.go
+//go:embed harness/*.go harness/rt/*.go harness/internal/engine/*.go harness/internal/engine/*.s harness/internal/strategy/*.go harness/internal/token/*.go primitives/*.go
 var HarnessSource embed.FS
 
 // HarnessGoVersion is the Go language version the harness packages need.

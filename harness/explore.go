@@ -2,6 +2,8 @@ package harness
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
@@ -286,7 +288,19 @@ func (e *exploration) replay(tok string) {
 func (e *exploration) replayLine(tok string) string {
 	run := runPattern(e.t.Name())
 	if *flagCommand != "" {
-		return fmt.Sprintf("%s -run '%s' -replay %s %s", *flagCommand, run, tok, e.pkg)
+		pkg := e.pkg
+		if *flagCwd != "" {
+			// go test runs a test binary in its package's directory.
+			if wd, err := os.Getwd(); err == nil {
+				if rel, err := filepath.Rel(*flagCwd, wd); err == nil {
+					pkg = "./" + filepath.ToSlash(rel)
+					if rel == "." {
+						pkg = "."
+					}
+				}
+			}
+		}
+		return fmt.Sprintf("%s -run '%s' -replay %s %s", *flagCommand, run, tok, pkg)
 	}
 	pkg := e.pkg
 	if pkg == "" {

@@ -22,6 +22,7 @@ var (
 	flagCommand  = flag.String("interleave.command", "", "the command that replays a test, as the interleave tool sets it")
 	flagShrink   = flag.Bool("interleave.shrink", true, "shrink a failing schedule before reporting it")
 	flagShard    = flag.String("interleave.shard", "", "explore only share `i/n` of the schedules")
+	flagCwd      = flag.String("interleave.cwd", "", "the directory the interleave tool ran in, for replay lines")
 )
 
 // envReplay is the one environment variable harness reads.

@@ -148,7 +148,7 @@ func (p *planner) writeModFile(main *packages.Module) error {
 			}
 		}
 	}
-	if main.Path != interleaveModule {
+	if main.Path != interleaveModule && !replacedLocally(f, root) {
 		hdir, err := p.harnessDir()
 		if err != nil {
 			return err
@@ -193,6 +193,27 @@ func (p *planner) writeModFile(main *packages.Module) error {
 }
 
 const interleaveModule = "github.com/interleave-go/interleave"
+
+// replacedLocally reports whether the main module builds against a local
+// copy of the interleave module (a replace to a directory holding the
+// harness), as the examples and a checkout of the tool do. That copy is
+// used as it is: it holds every package of the module, and the user chose
+// it.
+func replacedLocally(f *modfile.File, root string) bool {
+	for _, r := range f.Replace {
+		if r.Old.Path != interleaveModule || r.New.Version != "" {
+			continue
+		}
+		dir := r.New.Path
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join(root, dir)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "harness", "rt")); err == nil {
+			return true
+		}
+	}
+	return false
+}
 
 func harnessGoVersion() string { return interleave.HarnessGoVersion }
 

@@ -65,11 +65,17 @@ type finding struct {
 }
 
 func findings(out string) map[string]finding {
+	return findingsIn(out, "example.com/bugs/")
+}
+
+// findingsIn is findings for the packages under an import path prefix.
+func findingsIn(out, prefix string) map[string]finding {
 	got := make(map[string]finding)
 	var block []string
+	failed := regexp.MustCompile(`^FAIL\s+` + regexp.QuoteMeta(prefix) + `(\S+)`)
 	for _, line := range strings.Split(out, "\n") {
 		block = append(block, line)
-		if m := regexp.MustCompile(`^FAIL\s+example\.com/bugs/(\S+)`).FindStringSubmatch(line); m != nil {
+		if m := failed.FindStringSubmatch(line); m != nil {
 			text := strings.Join(block, "\n")
 			var f finding
 			if m := regexp.MustCompile(`(?m)interleave: [a-z-]+: .*$`).FindString(text); m != "" {
@@ -141,6 +147,45 @@ func TestFindsEveryBugAndReplaysIt(t *testing.T) {
 	}
 	if after := treeHash(t, dir); after != before {
 		t.Errorf("interleave test changed files under %s", dir)
+	}
+}
+
+func TestQuickStart(t *testing.T) {
+	// The README's first command, from the root of the repository: the
+	// examples are a module of their own below it, built against this
+	// checkout's primitives.
+	root, err := filepath.Abs("../../../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	examples := []string{"accounts", "counter", "inventory", "jobqueue", "pipeline", "ratelimit"}
+	code, out := run(t, root, "test", "./examples/...")
+	if code != 1 {
+		t.Fatalf("interleave test ./examples/... = exit %d, want 1\n%s", code, out)
+	}
+	found := findingsIn(out, "github.com/interleave-go/interleave/examples/")
+	for _, ex := range examples {
+		f := found[ex]
+		if f.first == "" || len(f.replay) == 0 {
+			t.Errorf("%s: no finding with a replay line\n%s", ex, out)
+			continue
+		}
+		if pkg := f.replay[len(f.replay)-1]; pkg != "./examples/"+ex {
+			t.Errorf("%s: the replay line names %q, want ./examples/%s, which works from where the command ran", ex, pkg, ex)
+		}
+		if !strings.Contains(out, "ok  \tgithub.com/interleave-go/interleave/examples/"+ex+"/fixed") {
+			t.Errorf("%s/fixed: want it to pass\n%s", ex, out)
+		}
+	}
+	if len(found) != len(examples) {
+		t.Errorf("%d packages fail, want the %d buggy examples: %v", len(found), len(examples), found)
+	}
+	f := found["counter"]
+	if len(f.replay) > 0 {
+		code, out := run(t, root, f.replay...)
+		if code != 1 || !strings.Contains(out, f.first) {
+			t.Errorf("replay %q = exit %d, want the finding %q again:\n%s", f.replay, code, f.first, out)
+		}
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -90,7 +91,17 @@ func Test(args []string, stdout, stderr io.Writer) int {
 	if f.race {
 		buildFlags = append(buildFlags, "-race")
 	}
-	b, err := instrument.Prepare(instrument.Config{Patterns: patterns, BuildFlags: append(buildFlags, tagsOf(goArgs)...)})
+	cwd, err := os.Getwd()
+	if err != nil {
+		fmt.Fprintf(stderr, "interleave test: %v\n", err)
+		return 2
+	}
+	dir, patterns, err := moduleOf(cwd, patterns)
+	if err != nil {
+		fmt.Fprintf(stderr, "interleave test: %v\n", err)
+		return 2
+	}
+	b, err := instrument.Prepare(instrument.Config{Dir: dir, Patterns: patterns, BuildFlags: append(buildFlags, tagsOf(goArgs)...)})
 	if err != nil {
 		fmt.Fprintf(stderr, "interleave test: %v\n", err)
 		return 2
@@ -116,7 +127,7 @@ func Test(args []string, stdout, stderr io.Writer) int {
 	}
 	goTest = append(goTest, patterns...)
 	goTest = append(goTest, goArgs...)
-	goTest = append(goTest, "-interleave.command=interleave test")
+	goTest = append(goTest, "-interleave.command=interleave test", "-interleave.cwd="+cwd)
 	if f.strategy != "" {
 		goTest = append(goTest, "-interleave.strategy="+f.strategy)
 	}
@@ -139,6 +150,7 @@ func Test(args []string, stdout, stderr io.Writer) int {
 		goTest = append(goTest, "-interleave.shard="+f.shard)
 	}
 	cmd := exec.Command("go", goTest...)
+	cmd.Dir = dir
 	cmd.Env = instrument.Env(nil)
 	if f.race && os.Getenv("GORACE") == "" {
 		// The race detector's reports go to a file the harness quotes in
@@ -191,4 +203,54 @@ func tagsOf(goArgs []string) []string {
 func checkStrategy(s string) error {
 	_, err := harness.ParseStrategy(s)
 	return err
+}
+
+// moduleOf finds the module the patterns are in. Patterns that are
+// directories of a module nested below the current one (./examples/...)
+// run from that module's root, as if interleave test had been run there;
+// import paths run from the current directory.
+func moduleOf(cwd string, patterns []string) (string, []string, error) {
+	root := ""
+	var out []string
+	for _, p := range patterns {
+		if !strings.HasPrefix(p, ".") && !filepath.IsAbs(p) {
+			return cwd, patterns, nil // an import path
+		}
+		base, dots := strings.CutSuffix(p, "/...")
+		abs := base
+		if !filepath.IsAbs(abs) {
+			abs = filepath.Join(cwd, base)
+		}
+		r := abs
+		for {
+			if _, err := os.Stat(filepath.Join(r, "go.mod")); err == nil {
+				break
+			}
+			parent := filepath.Dir(r)
+			if parent == r {
+				return cwd, patterns, nil // not in a module: let go test say so
+			}
+			r = parent
+		}
+		if root != "" && r != root {
+			return "", nil, fmt.Errorf("the packages are in several modules (%s and %s): run interleave test in each", root, r)
+		}
+		root = r
+		rel, err := filepath.Rel(r, abs)
+		if err != nil {
+			return "", nil, err
+		}
+		q := "./" + filepath.ToSlash(rel)
+		if rel == "." {
+			q = "."
+		}
+		if dots {
+			q += "/..."
+		}
+		out = append(out, q)
+	}
+	if root == "" {
+		return cwd, patterns, nil
+	}
+	return root, out, nil
 }
