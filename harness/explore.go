@@ -88,6 +88,17 @@ func Explored(f func(t *testing.T)) func(t *testing.T) {
 	}
 }
 
+// ExploredParallel is Explored for a subtest that calls t.Parallel first:
+// `interleave test` moves that call out of f, since inside an exploration
+// it would wait for the parent test, which waits for the subtest.
+func ExploredParallel(f func(t *testing.T)) func(t *testing.T) {
+	return func(t *testing.T) {
+		t.Helper()
+		t.Parallel()
+		ExploreTest(t, f)
+	}
+}
+
 // errNestedExplore is the panic of an Explore called inside a run.
 var errNestedExplore = &nestedExplore{}
 
@@ -117,7 +128,7 @@ func newExploration(t testing.TB, opts []Option) *exploration {
 			return nil
 		}
 	}
-	x, err := engine.NewExplorer(engine.Config{MaxSteps: cfg.maxSteps, Watchdog: cfg.watchdog, VisibleHandoff: cfg.visibleHandoff})
+	x, err := engine.NewExplorer(engine.Config{MaxSteps: cfg.maxSteps, Watchdog: cfg.watchdog, Latency: cfg.latency, VisibleHandoff: cfg.visibleHandoff})
 	if err != nil {
 		t.Fatalf("%v", err)
 		return nil

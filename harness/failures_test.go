@@ -2,6 +2,7 @@ package harness_test
 
 import (
 	"net"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -177,6 +178,31 @@ func TestWatchdogReportsBlockingOutsideTheHarness(t *testing.T) {
 	})
 }
 
+func TestWatchdogWaitsForTheWorld(t *testing.T) {
+	// A read of an OS pipe waits in the network poller, on the world
+	// outside the run, which answers after three watchdog periods: slow,
+	// not stuck.
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		w.Write([]byte("x"))
+	}()
+	report := explore(t, func(t *harness.T) {
+		buf := make([]byte, 1)
+		if n, err := r.Read(buf); n != 1 || err != nil {
+			t.Errorf("Read = %d, %v", n, err)
+		}
+	}, harness.Watchdog(100*time.Millisecond), harness.Runs(1))
+	if report != "" {
+		t.Fatalf("report:\n%s", report)
+	}
+}
+
 func TestOutsideLockIsWaitedFor(t *testing.T) {
 	var mu sync.Mutex
 	mu.Lock()
@@ -190,5 +216,58 @@ func TestOutsideLockIsWaitedFor(t *testing.T) {
 	}, harness.Runs(3))
 	if report != "" {
 		t.Fatalf("report:\n%s", report)
+	}
+}
+
+func TestLongRunsFinishPastTheExploredWindow(t *testing.T) {
+	// Each run takes some 6,000 steps, three times the explored window of
+	// MaxSteps(20000): past the window the fair scheduler finishes it, a
+	// spinning goroutine included, without failing, and lets each
+	// goroutine make a quantum of transitions in a row, where the
+	// strategy switched goroutines every step or two.
+	var runs int
+	report := explore(t, func(t *harness.T) {
+		runs++
+		var (
+			mu    sync.Mutex
+			order []int // which goroutine made each increment
+			ready atomic.Bool
+			wg    sync.WaitGroup
+		)
+		rt.WaitGroupAdd(&wg, 2)
+		for g := range 2 {
+			rt.Go(func() {
+				defer rt.WaitGroupDone(&wg)
+				for range 1000 {
+					rt.Lock(&mu)
+					order = append(order, g)
+					rt.Unlock(&mu)
+				}
+			})
+		}
+		rt.Go(func() {
+			rt.WaitGroupWait(&wg)
+			rt.BoolStore(&ready, true)
+		})
+		for !rt.BoolLoad(&ready) { // spins until the others are done
+		}
+		if len(order) != 2000 {
+			t.Errorf("%d increments, want 2000", len(order))
+		}
+		tail, blocks := order[len(order)/2:], 1
+		for i := 1; i < len(tail); i++ {
+			if tail[i] != tail[i-1] {
+				blocks++
+			}
+		}
+		if avg := len(tail) / blocks; avg < 10 {
+			t.Errorf("past the window, a goroutine made %d increments in a row on average, want a fair quantum (about 30)", avg)
+		}
+	}, harness.MaxSteps(20000), harness.Runs(20))
+	if report != "" {
+		t.Fatalf("a long run failed:\n%s", report)
+	}
+	if runs < 20 {
+		t.Fatalf("%d runs, want 20", runs)
 	}
 }

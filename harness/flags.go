@@ -18,6 +18,7 @@ var (
 	flagStrategy = flag.String("interleave.strategy", "", "default strategy: random, pct, pct:DEPTH")
 	flagMaxSteps = flag.Int("interleave.maxsteps", 0, "default step limit per run")
 	flagWatchdog = flag.Duration("interleave.watchdog", 0, "default watchdog duration")
+	flagLatency  = flag.Duration("interleave.latency", -1, "default latency: how long a ready goroutine may wait for its turn while timers fire")
 	flagVerbose  = flag.Bool("interleave.v", false, "log a summary of every exploration")
 	flagCommand  = flag.String("interleave.command", "", "the command that replays a test, as the interleave tool sets it")
 	flagShrink   = flag.Bool("interleave.shrink", true, "shrink a failing schedule before reporting it")
@@ -44,6 +45,9 @@ func (c *config) fromFlags() error {
 	}
 	if *flagWatchdog > 0 {
 		c.watchdog = *flagWatchdog
+	}
+	if *flagLatency >= 0 {
+		c.latency = *flagLatency
 	}
 	c.seed = *flagSeed
 	if *flagStrategy != "" {

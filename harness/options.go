@@ -19,6 +19,7 @@ type config struct {
 	strategy StrategySpec
 	maxSteps int
 	watchdog time.Duration
+	latency  time.Duration
 	replay   string
 	verbose  bool
 
@@ -32,8 +33,9 @@ func defaultConfig() config {
 		runs:     1000,
 		time:     10 * time.Second,
 		strategy: defaultStrategy(),
-		maxSteps: 100_000,
+		maxSteps: 1_000_000,
 		watchdog: time.Second,
+		latency:  time.Second,
 	}
 }
 
@@ -92,7 +94,10 @@ func Strategy(s StrategySpec) Option {
 }
 
 // MaxSteps sets how many scheduling steps a run may take before it fails
-// as a livelock (kind step-limit); the default is 100,000.
+// as a livelock (kind step-limit); the default is 1,000,000. The strategy
+// chooses the first tenth of a run's steps; past them the run finishes
+// under a fair round-robin scheduler, so that a long test (a stress loop)
+// has its start explored and still runs to its end.
 func MaxSteps(n int) Option {
 	return optionFunc(func(c *config) error {
 		if n <= 0 {
@@ -112,6 +117,23 @@ func Watchdog(d time.Duration) Option {
 			return fmt.Errorf("Watchdog(%v): the watchdog duration must be positive", d)
 		}
 		c.watchdog = d
+		return nil
+	})
+}
+
+// Latency bounds how long, in virtual time, a goroutine that can run waits
+// for its turn: a timer or a sleep expires ahead of a ready goroutine only
+// if it does so within d of when that goroutine became ready. The default,
+// 1s, explores a 100ms timeout firing before the work it guards, but not a
+// test's 10s safety timeout firing because a ready goroutine was never
+// scheduled. Latency(0) moves the clock only when no goroutine can run, as
+// testing/synctest does. A replay needs the latency it was found with.
+func Latency(d time.Duration) Option {
+	return optionFunc(func(c *config) error {
+		if d < 0 {
+			return fmt.Errorf("Latency(%v): the latency must not be negative", d)
+		}
+		c.latency = d
 		return nil
 	})
 }

@@ -197,3 +197,40 @@ func BenchmarkSleepHour(b *testing.B) {
 	}, harness.Runs(b.N), harness.Time(time.Hour))
 	b.ReportMetric(float64(time.Since(start).Nanoseconds())/float64(b.N)/1e3, "µs/run")
 }
+
+// safetyTimeout is a test's guard against a hang: a worker that can run at
+// once answers, and the test gives up after timeout.
+func safetyTimeout(timeout time.Duration) string {
+	done := rt.MakeChan(make(chan bool))
+	rt.Go(func() { rt.Send(done, true) })
+	switch rt.Select(false, rt.RecvCase(done, nil, nil), rt.RecvCase(rt.After(timeout), nil, nil)) {
+	case 0:
+		return "answered"
+	default:
+		rt.Recv(done)
+		return "timed out"
+	}
+}
+
+func TestLatencyBoundsHowLongAReadyGoroutineWaits(t *testing.T) {
+	cases := []struct {
+		timeout time.Duration
+		opts    []harness.Option
+		want    []string
+	}{
+		// The default latency (1s) lets a 100ms timeout beat the worker,
+		// and never a 10s one.
+		{100 * time.Millisecond, nil, []string{"answered", "timed out"}},
+		{10 * time.Second, nil, []string{"answered"}},
+		{10 * time.Second, []harness.Option{harness.Latency(time.Minute)}, []string{"answered", "timed out"}},
+		// Latency(0): the clock moves only when nobody can run.
+		{time.Nanosecond, []harness.Option{harness.Latency(0)}, []string{"answered"}},
+	}
+	for _, c := range cases {
+		opts := append([]harness.Option{harness.Runs(300)}, c.opts...)
+		got := keys(outcomes(t, func(t *harness.T) string { return safetyTimeout(c.timeout) }, opts...))
+		if fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("timeout %v, options %v: outcomes %q, want %q", c.timeout, c.opts, got, c.want)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -46,12 +47,29 @@ type Failure struct {
 
 // A Config sets the limits of an Explorer.
 type Config struct {
-	MaxSteps int           // transitions per run before a step-limit failure
+	MaxSteps int // transitions per run before a step-limit failure
+	// ExploreSteps is how many transitions of a run the strategy chooses
+	// (0: MaxSteps/10). Past it the run finishes under a fair round-robin
+	// scheduler: a long test (a stress loop) has its start explored and
+	// then completes, and only a run that goes on to MaxSteps fails.
+	ExploreSteps int
+	// Latency bounds, in virtual time, how long a goroutine that can run
+	// waits for its turn: a timer fires ahead of it only if it expires
+	// within Latency of when the goroutine became ready. 0: the clock
+	// moves only when no goroutine can run.
+	Latency  time.Duration
 	Watchdog time.Duration // time a goroutine may run without a scheduling point
 	// VisibleHandoff lets the race detector see the baton's handoffs,
 	// which then order the goroutines of every run. Only for testing
 	// that hiding them matters.
 	VisibleHandoff bool
+}
+
+func (c Config) exploreSteps() int {
+	if c.ExploreSteps > 0 && c.ExploreSteps <= c.MaxSteps {
+		return c.ExploreSteps
+	}
+	return max(c.MaxSteps/10, 1)
 }
 
 // An Explorer runs the runs of one exploration, one after the other.
@@ -65,6 +83,7 @@ type Explorer struct {
 	gpool     []*G
 	idle      []*worker
 	gsBuf     []*G
+	liveBuf   []*G
 	altBuf    []Alt
 	decBuf    []Decision
 	preBuf    []int
@@ -149,6 +168,13 @@ func (x *Explorer) watchdog() {
 				continue
 			}
 			if now.Sub(since) >= x.cfg.Watchdog {
+				if waitingOnTheWorld(goroutineStack(r.curGoid.Load())) {
+					// A system call or network wait (a subprocess, a
+					// file, a server) returns of its own accord: it is
+					// slow, not stuck.
+					since = now
+					continue
+				}
 				select {
 				case x.stuck <- struct{}{}:
 				default:
@@ -177,6 +203,12 @@ type Run struct {
 	strategy Strategy
 	trace    bool
 	maxSteps int
+	window   int                         // ExploreSteps
+	waitIdx  map[unsafe.Pointer][2]int32 // collect's index of channel waiters: first and last
+	waits    []waiter
+	live     []*G // the goroutines not done, in id order
+	latency  int64
+	runLen   int // consecutive transitions of last, past the window
 
 	// Published for the runtime ABI and the watchdog.
 	curGP     atomic.Uintptr
@@ -343,8 +375,8 @@ func (x *Explorer) Run(s Strategy, p RunParams, body func()) *Result {
 	clear(x.made)
 	clear(x.timerOf)
 	clear(x.timerChan)
-	r := &Run{x: x, strategy: s, trace: p.Trace, maxSteps: x.cfg.MaxSteps, objs: x.objs, made: x.made, last: -1, dExited: -1,
-		gs: x.gsBuf[:0], alts: x.altBuf[:0], decisions: x.decBuf[:0], preempted: x.preBuf[:0],
+	r := &Run{x: x, strategy: s, trace: p.Trace, maxSteps: x.cfg.MaxSteps, window: x.cfg.exploreSteps(), latency: int64(x.cfg.Latency), objs: x.objs, made: x.made, last: -1, dExited: -1,
+		gs: x.gsBuf[:0], live: x.liveBuf[:0], alts: x.altBuf[:0], decisions: x.decBuf[:0], preempted: x.preBuf[:0],
 		epoch: p.Epoch.Round(0), timerOf: x.timerOf, timerChan: x.timerChan, timers: x.timerBuf[:0]}
 	r.observer, _ = s.(Observer)
 	if sr, ok := s.(Searcher); ok && sr.Searching() {
@@ -405,6 +437,8 @@ func (x *Explorer) Run(s Strategy, p RunParams, body func()) *Result {
 			x.idle = append(x.idle, g.w)
 		}
 	}
+	clear(r.live)
+	x.liveBuf = r.live[:0]
 	x.gsBuf, x.altBuf, x.decBuf, x.timerBuf, x.preBuf = r.gs[:0], r.alts[:0], r.decisions[:0], r.timers[:0], r.preempted[:0]
 	return res
 }
@@ -451,6 +485,16 @@ func (r *Run) abortAll() {
 }
 
 // goroutineStack returns the stack of the goroutine with the given id.
+// waitingOnTheWorld reports whether a goroutine's stack shows it in a
+// system call or waiting for network or file I/O. A goroutine blocked on a
+// channel or lock inside code the harness does not control is not: what it
+// waits for may be a goroutine of the run, which cannot move while it holds
+// the baton.
+func waitingOnTheWorld(stack string) bool {
+	status, _, _ := strings.Cut(stack, "\n")
+	return strings.Contains(status, "[syscall") || strings.Contains(status, "[IO wait")
+}
+
 func goroutineStack(id uint64) string {
 	buf := make([]byte, 1<<20)
 	buf = buf[:runtime.Stack(buf, true)]

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -18,8 +19,9 @@ type G struct {
 	// operation; among goroutines waiting on one channel the earliest
 	// arrival is served first, as in the runtime's wait queues.
 	arrived   int
-	announced bool // RWMutex.Lock: waiting for readers to leave
-	signaled  bool // Cond.Wait: woken by Signal or Broadcast
+	readyAt   int64 // the clock at arrival (a sleep's deadline): when it may have become ready
+	announced bool  // RWMutex.Lock: waiting for readers to leave
+	signaled  bool  // Cond.Wait: woken by Signal or Broadcast
 	h         *Handle
 	w         *worker // the goroutine that runs it; nil under the race detector
 }
@@ -89,10 +91,20 @@ func (r *Run) newG() (g *G, fresh bool) {
 	g.id = len(r.gs)
 	g.state = gParked
 	g.op = pending{kind: KStart, cases: g.op.cases[:0]}
-	g.arrived = r.nsteps
+	g.arrived, g.readyAt = r.nsteps, r.clock
 	g.announced, g.signaled, g.h = false, false, nil
 	r.gs = append(r.gs, g)
+	r.live = append(r.live, g)
 	return g, fresh
+}
+
+// retire drops a goroutine that is done from the live ones, which stay in
+// id order.
+func (r *Run) retire(g *G) {
+	i, _ := slices.BinarySearchFunc(r.live, g.id, func(x *G, id int) int { return x.id - id })
+	if i < len(r.live) && r.live[i] == g {
+		r.live = slices.Delete(r.live, i, i+1)
+	}
 }
 
 // handle is the engine's entry point: goroutine id asks q. It returns the
@@ -104,6 +116,7 @@ func (r *Run) handle(id int, h *Handle, q *request) (int, reply) {
 	switch q.note {
 	case noteExit:
 		g.state = gDone
+		r.retire(g)
 		if g.w != nil && exitKind(q.n) != exitGoexit {
 			g.w.idle = true
 		}
@@ -151,10 +164,11 @@ func (r *Run) handle(id int, h *Handle, q *request) (int, reply) {
 	g.state = gParked
 	g.op = pending{kind: q.kind, obj: q.obj, aux: q.aux, auxKind: q.auxKind, n: q.n,
 		cases: copyCases(g.op.cases, q.cases), hasDefault: q.hasDefault, period: q.period, tkind: q.tkind, f: q.f}
-	g.arrived = r.nsteps
+	g.arrived, g.readyAt = r.nsteps, r.clock
 	if q.kind == KSleep {
 		// The goroutine sleeps until the clock reaches its deadline.
 		g.op.n = r.clock + q.n
+		g.readyAt = g.op.n
 		r.addTimer(&vtimer{kind: tSleep, when: g.op.n, g: id})
 	}
 	if r.aborting || r.stopping {
@@ -183,6 +197,10 @@ func (r *Run) schedule() (int, reply) {
 	case 1:
 		a = alts[0]
 	default:
+		if r.nsteps >= r.window {
+			a = alts[r.fairChoice(alts)]
+			break
+		}
 		r.pt = Point{Step: r.nsteps, Last: r.last, Alts: alts}
 		i := r.strategy.Choose(&r.pt)
 		if i == Prune {
@@ -206,17 +224,69 @@ func (r *Run) schedule() (int, reply) {
 		}
 	}
 	r.created = -1
+	if a.G == r.last {
+		r.runLen++
+	} else {
+		r.runLen = 0
+	}
+	explored := r.nsteps < r.window
 	if a.G == TimerG {
 		r.fireAlt(a)
-		r.observe(alts, chosen)
+		if explored {
+			r.observe(alts, chosen)
+		}
 		return r.schedule()
 	}
+	yield := a.Kind == KYield
 	rep, fatal := r.apply(a)
-	r.observe(alts, chosen)
+	if yield {
+		r.runLen = fairQuantum // a yield hands over at once
+	}
+	if explored {
+		r.observe(alts, chosen)
+	}
 	if fatal {
 		return r.end()
 	}
 	return a.G, rep
+}
+
+// fairQuantum is how many transitions in a row a goroutine makes, past
+// the explored window, before the next one's turn.
+const fairQuantum = 64
+
+// fairChoice is the scheduler past the explored window: the goroutine that
+// ran last goes on for up to fairQuantum transitions, then the next one in
+// id order takes its turn, and the clock moves only when no goroutine can.
+// It depends on the run's state alone, so a replay makes the same choices
+// without their being recorded.
+func (r *Run) fairChoice(alts []Alt) int {
+	if r.runLen < fairQuantum {
+		for i, a := range alts {
+			if a.G == r.last {
+				return i
+			}
+		}
+	}
+	best, timer := -1, -1
+	dist := func(g int) int { // how far g comes after last, cyclically
+		if d := g - r.last; d > 0 {
+			return d
+		}
+		return g - r.last + len(r.gs) + 1
+	}
+	for i, a := range alts {
+		switch {
+		case a.G == TimerG:
+			timer = i
+		case best < 0 || dist(a.G) < dist(alts[best].G):
+			best = i
+		}
+	}
+	if best < 0 {
+		return timer
+	}
+	return best
 }
 
 // observe tells an Observer strategy about the transition just made.
@@ -261,22 +331,29 @@ func (r *Run) abortStep(g *G) (int, reply) {
 // firing of the next timer while some goroutine lives.
 func (r *Run) collect() []Alt {
 	alts := r.alts[:0]
-	live := false
+	live, ready := false, int64(math.MaxInt64)
 	if r.searching {
 		r.pt.Blocked = r.pt.Blocked[:0]
 	}
-	for _, g := range r.gs {
+	r.indexWaiters()
+	for _, g := range r.live {
 		if g.state == gParked {
 			n := len(alts)
 			alts = r.altsOf(alts, g, true)
 			if r.searching && len(alts) == n {
 				r.pt.Blocked = r.blockedOf(r.pt.Blocked, g)
 			}
+			if len(alts) > n {
+				ready = min(ready, g.readyAt)
+			}
 		}
 		live = live || g.state != gDone
 	}
 	if live {
-		if t := r.nextTimer(); t != nil {
+		// A timer fires ahead of a goroutine that can run only within
+		// the latency of when that goroutine became ready: a goroutine
+		// waits for its turn, but not for an hour.
+		if t := r.nextTimer(); t != nil && (t.when <= r.clock || ready == math.MaxInt64 || t.when-ready < r.latency) {
 			r.nextT = t
 			alts = append(alts, Alt{G: TimerG, Case: -1, Kind: KTimer, Obj: uintptr(unsafe.Pointer(t)), Partner: -1})
 		}
@@ -347,10 +424,75 @@ func (r *Run) caseReady(g *G, c CaseDesc, partners bool) (bool, int) {
 	if !partners {
 		return false, -1
 	}
-	if p, _ := r.partner(g, c); p != nil {
+	if p, _ := r.indexedPartner(g, c); p != nil {
 		return true, p.id
 	}
 	return false, -1
+}
+
+// waiter is a case of a parked goroutine's channel operation, in the
+// index that collect builds of them by channel.
+type waiter struct {
+	g    *G
+	cas  int
+	send bool
+	next int32
+}
+
+// indexWaiters indexes the cases of the parked goroutines' channel
+// operations by channel, so that finding partners costs a lookup and not a
+// scan of every goroutine for every case.
+func (r *Run) indexWaiters() {
+	if r.waitIdx == nil {
+		r.waitIdx = make(map[unsafe.Pointer][2]int32)
+	}
+	clear(r.waitIdx)
+	r.waits = r.waits[:0]
+	for _, p := range r.live {
+		if p.state != gParked || p.op.hasDefault {
+			continue
+		}
+		switch p.op.kind {
+		case KSend, KRecv, KSelect:
+		default:
+			continue
+		}
+		for i, pc := range p.op.cases {
+			if pc.Ch == nil {
+				continue
+			}
+			n := int32(len(r.waits))
+			r.waits = append(r.waits, waiter{g: p, cas: i, send: pc.Send, next: -1})
+			if ht, ok := r.waitIdx[pc.Ch]; ok {
+				r.waits[ht[1]].next = n
+				r.waitIdx[pc.Ch] = [2]int32{ht[0], n}
+			} else {
+				r.waitIdx[pc.Ch] = [2]int32{n, n}
+			}
+		}
+	}
+}
+
+// indexedPartner is partner through the index of collect.
+func (r *Run) indexedPartner(g *G, c CaseDesc) (*G, int) {
+	var best *G
+	bestCase := -1
+	ht, ok := r.waitIdx[c.Ch]
+	if !ok {
+		return nil, -1
+	}
+	var seen *G
+	for i := ht[0]; i >= 0; i = r.waits[i].next {
+		w := &r.waits[i]
+		if w.g == g || w.send == c.Send || w.g == seen {
+			continue
+		}
+		seen = w.g // a goroutine's first matching case counts
+		if best == nil || w.g.arrived < best.arrived {
+			best, bestCase = w.g, w.cas
+		}
+	}
+	return best, bestCase
 }
 
 func caseKind(c CaseDesc) Kind {
@@ -530,7 +672,7 @@ func (r *Run) apply(a Alt) (rep reply, fatal bool) {
 				partner = p.id
 				p.state = gParked
 				p.op = pending{kind: KResume, cases: p.op.cases[:0]}
-				p.arrived = r.nsteps
+				p.arrived, p.readyAt = r.nsteps, r.clock
 				p.wake <- reply{kind: rRendezvous, cas: pc, step: r.nsteps}
 			}
 		}
@@ -583,6 +725,7 @@ func (r *Run) end() (int, reply) {
 // state of the object it waits on, for the report.
 func (r *Run) snapshotBlocked() {
 	r.blocked = r.blocked[:0]
+	r.indexWaiters()
 	for _, g := range r.gs {
 		if g.state != gParked && g.state != gRunning {
 			continue
@@ -677,7 +820,7 @@ func (r *Run) stepLimit() {
 		return
 	}
 	r.fail(&Failure{Kind: KindStepLimit, Step: r.nsteps, G: -1, msgf: func() string {
-		return fmt.Sprintf("run exceeded %d steps (livelock, or raise MaxSteps)", n)
+		return fmt.Sprintf("run exceeded %d steps, the last of them under a fair scheduler (a livelock, or a test too long to explore: raise MaxSteps)", n)
 	}})
 }
 

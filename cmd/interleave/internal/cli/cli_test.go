@@ -258,3 +258,21 @@ func TestKeepsTheModulesLanguageVersion(t *testing.T) {
 		t.Fatalf("interleave test = exit %d, want 0:\n%s", code, out)
 	}
 }
+
+func TestExploresThePrimitivesUnchanged(t *testing.T) {
+	// The primitives' own tests, which know nothing of interleave (stress
+	// loops, subtests that call t.Parallel, a subprocess running go vet,
+	// synctest bubbles), pass under exploration.
+	root, err := filepath.Abs("../../../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := treeHash(t, filepath.Join(root, "primitives"))
+	code, out := run(t, root, "test", "-runs", "30", "-time", "1s", "./primitives")
+	if code != 0 {
+		t.Fatalf("interleave test ./primitives = exit %d, want 0:\n%s", code, out)
+	}
+	if after := treeHash(t, filepath.Join(root, "primitives")); after != before {
+		t.Errorf("interleave test changed files under primitives")
+	}
+}

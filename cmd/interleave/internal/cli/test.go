@@ -122,6 +122,11 @@ func Test(args []string, stdout, stderr io.Writer) int {
 	if f.verbose {
 		goTest = append(goTest, "-v")
 	}
+	if !hasTestFlag(goArgs, "short") {
+		// Every test runs hundreds of times: tests that scale down
+		// under -short (stress loops) do so here too.
+		goTest = append(goTest, "-short")
+	}
 	if len(patterns) == 0 {
 		patterns = []string{"."}
 	}
@@ -253,4 +258,17 @@ func moduleOf(cwd string, patterns []string) (string, []string, error) {
 		return cwd, patterns, nil
 	}
 	return root, out, nil
+}
+
+// hasTestFlag reports whether go test arguments set the test flag name
+// (-name, -name=v, -test.name...).
+func hasTestFlag(args []string, name string) bool {
+	for _, a := range args {
+		a = strings.TrimLeft(a, "-")
+		a, _, _ = strings.Cut(a, "=")
+		if a == name || a == "test."+name {
+			return true
+		}
+	}
+	return false
 }

@@ -29,6 +29,17 @@ func TestSubtests(t *testing.T) {
 	}
 }
 
+func TestParallelSubtests(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"a", "b"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ch := make(chan int, 1)
+			ch <- 1
+		})
+	}
+}
+
 func TestUnnamed(*testing.T) {}
 
 func helper(t *testing.T) { t.Helper() }
