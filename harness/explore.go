@@ -149,8 +149,21 @@ type exploration struct {
 
 func (e *exploration) start() {
 	e.t.Helper()
+	if len(e.cfg.allowed) > 0 {
+		run := e.runBody
+		e.runBody = func(s engine.Strategy, p engine.RunParams) *engine.Result {
+			res := run(s, p)
+			if res.Failure != nil && e.cfg.allowed[res.Failure.Kind] {
+				res.Failure = nil
+			}
+			return res
+		}
+	}
 	if tok := replayToken(e.cfg.replay); tok != "" {
 		e.replay(tok)
+		return
+	}
+	if e.replayCorpus() {
 		return
 	}
 	e.explore()
@@ -250,17 +263,17 @@ func (e *exploration) report(res *engine.Result, params engine.RunParams, where 
 	traced := e.runBody(rs, params)
 	if res.Failure.Kind == engine.KindRace || res.Failure.Kind == engine.KindAssertion && e.sticky {
 		// The replay shows the schedule; the first run holds the failure.
-		e.t.Error(formatReport(res.Failure, traced, where, e.replayLine(token.Encode(sched))))
+		e.emit(res.Failure, traced, where, token.Encode(sched))
 		return
 	}
 	if traced.Failure == nil || traced.Failure.Kind != res.Failure.Kind {
 		f := &engine.Failure{Kind: engine.KindNondeterminism, G: -1,
 			Message: fmt.Sprintf("a run failed (%s: %s), but replaying its schedule did not fail the same way: the test body depends on something besides the schedule (time, randomness, map order, goroutines outside the run)",
 				res.Failure.Kind, res.Failure.Message)}
-		e.t.Error(formatReport(f, res, where, e.replayLine(token.Encode(sched))))
+		e.emit(f, res, where, token.Encode(sched))
 		return
 	}
-	e.t.Error(formatReport(traced.Failure, traced, where, e.replayLine(token.Encode(sched))))
+	e.emit(traced.Failure, traced, where, token.Encode(sched))
 }
 
 func plural(n int, s string) string {
@@ -284,7 +297,7 @@ func (e *exploration) replay(tok string) {
 	rs.BeginRun(0)
 	res := e.runBody(rs, engine.RunParams{Trace: true, Seed: sched.Seed, Epoch: time.Unix(sched.Epoch, 0)})
 	if res.Failure != nil {
-		e.t.Error(formatReport(res.Failure, res, "replay", e.replayLine(tok)))
+		e.emit(res.Failure, res, "replay", tok)
 		return
 	}
 	if rs.Consumed() < len(sched.Decisions) {

@@ -114,6 +114,21 @@ func TestFailureKinds(t *testing.T) {
 			rt.Go(func() { rt.Send(results, 2) })
 			rt.Recv(results) // the second sender leaks
 		}, nil, `^interleave: leak: 1 goroutine still blocked after the test body returned\n(?s:.*)g[12]: blocked: send on chan#1 at failures_test\.go:\d+`},
+		{"invariant", func(t *harness.T) {
+			var inside atomic.Int32
+			var wg sync.WaitGroup
+			rt.WaitGroupAdd(&wg, 2)
+			for range 2 {
+				rt.Go(func() {
+					defer rt.WaitGroupDone(&wg)
+					if rt.Int32Add(&inside, 1) > 1 {
+						t.Invariantf("mutual exclusion: g%d entered while another goroutine was inside", harness.Goroutine())
+					}
+					rt.Int32Add(&inside, -1)
+				})
+			}
+			rt.WaitGroupWait(&wg)
+		}, nil, `^interleave: invariant: mutual exclusion: g[12] entered while another goroutine was inside\n`},
 		{"livelock", func(t *harness.T) {
 			var flag atomic.Bool
 			for !rt.BoolLoad(&flag) {
@@ -269,5 +284,29 @@ func TestLongRunsFinishPastTheExploredWindow(t *testing.T) {
 	}
 	if runs < 20 {
 		t.Fatalf("%d runs, want 20", runs)
+	}
+}
+
+func TestDeadlockAndLeakFreedomAreNamedOptions(t *testing.T) {
+	deadlock := func(t *harness.T) {
+		var mu sync.Mutex
+		rt.Lock(&mu)
+		rt.Lock(&mu)
+	}
+	leak := func(t *harness.T) {
+		ch := rt.MakeChan(make(chan int))
+		rt.Go(func() { rt.Send(ch, 1) })
+	}
+	if r := explore(t, deadlock, harness.DeadlockFree(true)); !strings.HasPrefix(r, "interleave: deadlock:") {
+		t.Errorf("DeadlockFree(true): %q", firstLine(r))
+	}
+	if r := explore(t, deadlock, harness.DeadlockFree(false)); r != "" {
+		t.Errorf("DeadlockFree(false): %q", firstLine(r))
+	}
+	if r := explore(t, leak, harness.LeakFree(true)); !strings.HasPrefix(r, "interleave: leak:") {
+		t.Errorf("LeakFree(true): %q", firstLine(r))
+	}
+	if r := explore(t, leak, harness.LeakFree(false)); r != "" {
+		t.Errorf("LeakFree(false): %q", firstLine(r))
 	}
 }

@@ -23,6 +23,7 @@ var (
 	flagCommand  = flag.String("interleave.command", "", "the command that replays a test, as the interleave tool sets it")
 	flagShrink   = flag.Bool("interleave.shrink", true, "shrink a failing schedule before reporting it")
 	flagShard    = flag.String("interleave.shard", "", "explore only share `i/n` of the schedules")
+	flagFindings = flag.String("interleave.findings", "", "write each finding as JSON into `dir`")
 	flagCwd      = flag.String("interleave.cwd", "", "the directory the interleave tool ran in, for replay lines")
 )
 

@@ -20,6 +20,7 @@ type config struct {
 	maxSteps int
 	watchdog time.Duration
 	latency  time.Duration
+	allowed  map[engine.FailKind]bool // kinds of failure the test expects
 	replay   string
 	verbose  bool
 
@@ -134,6 +135,26 @@ func Latency(d time.Duration) Option {
 			return fmt.Errorf("Latency(%v): the latency must not be negative", d)
 		}
 		c.latency = d
+		return nil
+	})
+}
+
+// DeadlockFree states whether every run must end without a deadlock (all
+// goroutines blocked, no timer to fire). It is on by default; a test of
+// code that may deadlock by design turns it off with DeadlockFree(false).
+func DeadlockFree(on bool) Option { return allow(engine.KindDeadlock, !on) }
+
+// LeakFree states whether every goroutine a run starts must have returned
+// when the body returns. It is on by default; LeakFree(false) lets
+// goroutines outlive the body (they are stopped at the run's end).
+func LeakFree(on bool) Option { return allow(engine.KindLeak, !on) }
+
+func allow(k engine.FailKind, ok bool) Option {
+	return optionFunc(func(c *config) error {
+		if c.allowed == nil {
+			c.allowed = map[engine.FailKind]bool{}
+		}
+		c.allowed[k] = ok
 		return nil
 	})
 }

@@ -46,6 +46,29 @@ func (t *T) Fail() { t.fail("failed", false) }
 // FailNow fails the run and ends the calling goroutine.
 func (t *T) FailNow() { t.fail("failed", true) }
 
+// Invariantf fails the run with kind invariant: a property the program
+// must keep (mutual exclusion, a bound, FIFO order) does not hold, as a
+// monitor of package models found. The run stops; the calling goroutine
+// ends.
+func (t *T) Invariantf(format string, args ...any) {
+	text := fmt.Sprintf(format, args...)
+	if r, h := engine.Current(); r != nil {
+		r.Invariant(h, text)
+		return
+	}
+	t.fail(text, true)
+}
+
+// Goroutine returns the calling goroutine's number in the run (g0 is the
+// body, then g1, g2... in order of creation), as reports name it, or -1
+// when the caller is not a goroutine of a run.
+func Goroutine() int {
+	if _, h := engine.Current(); h != nil {
+		return h.ID()
+	}
+	return -1
+}
+
 // Logf adds a line to the run's log, shown with the run's report if it
 // fails.
 func (t *T) Logf(format string, args ...any) { t.log(fmt.Sprintf(format, args...)) }

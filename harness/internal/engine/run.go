@@ -90,6 +90,7 @@ const (
 	noteFatal                     // FailNow: the run fails, the goroutine exits
 	noteOnceDone                  // a sync.Once function returned
 	noteFailPanic                 // the run fails with a fatal error in this goroutine
+	noteInvariant                 // a property of the program does not hold
 	noteMade                      // the goroutine made a channel
 	noteNow                       // time.Now
 	noteRand                      // a random number from the run's source

@@ -140,6 +140,10 @@ func (r *Run) handle(id int, h *Handle, q *request) (int, reply) {
 			r.stopping = true
 		}
 		return id, reply{step: r.nsteps}
+	case noteInvariant:
+		r.fail(&Failure{Kind: KindInvariant, G: id, Step: r.nsteps})
+		r.stopping = true
+		return id, reply{step: r.nsteps}
 	case noteFailPanic:
 		r.fail(&Failure{Kind: KindPanic, G: id, Step: r.nsteps})
 		r.stopping = true

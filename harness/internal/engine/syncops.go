@@ -191,6 +191,18 @@ func (r *Run) Errorf(h *Handle, text string, fatal bool) {
 	}
 }
 
+// Invariant fails the run because a property of the program (a monitor's)
+// does not hold, and ends the calling goroutine: the run stops there.
+func (r *Run) Invariant(h *Handle, text string) {
+	h.msgs = append(h.msgs, Message{Step: h.step, G: h.id, Text: text, Error: true})
+	r.submit(h, &request{note: noteInvariant})
+	runtime.Goexit()
+}
+
+// ID returns the goroutine's number in its run: 0 for the body, then in
+// order of creation.
+func (h *Handle) ID() int { return h.id }
+
 // Logf records a line of the test's log.
 func (r *Run) Logf(h *Handle, text string) {
 	h.msgs = append(h.msgs, Message{Step: h.step, G: h.id, Text: text})

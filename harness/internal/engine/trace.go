@@ -41,6 +41,10 @@ type GState struct {
 	Stack   string // its user frames, one "func\n\tfile:line" pair a frame
 }
 
+// Preempted reports whether the step switched away from a goroutine that
+// could have gone on.
+func (s Step) Preempted() bool { return s.preempt }
+
 // Preemptions counts the switches away from a goroutine that could have
 // gone on: the measure of how unusual a schedule is.
 func (t *Trace) Preemptions() int { return len(t.PreemptionSteps()) }
@@ -83,7 +87,7 @@ func (r *Run) result() *Result {
 			} else {
 				f.Message = fmt.Sprintf("%s (in g%d)", f.Message, f.G)
 			}
-		case KindAssertion:
+		case KindAssertion, KindInvariant:
 			for _, m := range res.Messages {
 				if m.Error {
 					f.Message, f.G = m.Text, m.G

@@ -1,0 +1,102 @@
+package harness
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/interleave-go/interleave/harness/internal/engine"
+	"github.com/interleave-go/interleave/harness/internal/strategy"
+	"github.com/interleave-go/interleave/harness/internal/token"
+	"github.com/interleave-go/interleave/harness/report"
+)
+
+// emit reports a failure through the test and, with -interleave.findings,
+// writes it as a finding.
+func (e *exploration) emit(f *engine.Failure, res *engine.Result, where, tok string) {
+	e.t.Helper()
+	line := e.replayLine(tok)
+	e.t.Error(formatReport(f, res, where, line))
+	if *flagFindings == "" {
+		return
+	}
+	fd := finding(f, res, e.t.Name(), e.pkg, where, tok, line)
+	path := filepath.Join(*flagFindings, fd.ID()+".json")
+	if err := fd.WriteFile(path); err != nil {
+		e.t.Errorf("interleave: writing the finding: %v", err)
+	}
+}
+
+// finding turns a failure and its traced run into a report.Finding.
+func finding(f *engine.Failure, res *engine.Result, test, pkg, where, tok, line string) *report.Finding {
+	fd := &report.Finding{
+		Version: report.Version, Package: pkg, Test: test,
+		Kind: string(f.Kind), Message: f.Message, Details: f.Details,
+		Token: tok, Replay: line, Found: where,
+		FailG: f.G, FailStep: f.Step, Time: time.Now().UTC().Truncate(time.Second),
+	}
+	if res.Trace != nil {
+		for _, s := range res.Trace.Steps {
+			fd.Steps = append(fd.Steps, report.Step{Step: s.Step, G: s.G, Op: s.Op, Object: s.Object,
+				File: s.File, Line: s.Line, Func: s.Func, Partner: s.Partner, Clock: int64(s.Clock), Preempt: s.Preempted()})
+		}
+		for _, g := range res.Trace.Goroutines {
+			fd.Goroutines = append(fd.Goroutines, report.Goroutine{G: g.G, State: g.State, Blocked: g.Blocked, File: g.File, Line: g.Line, Stack: g.Stack})
+		}
+	}
+	for _, m := range res.Messages {
+		fd.Log = append(fd.Log, report.LogLine{G: m.G, Text: m.Text, Error: m.Error})
+	}
+	return fd
+}
+
+// replayCorpus replays the findings kept for this test in the package's
+// corpus (testdata/interleave/<Test>, which interleave fuzz fills), as
+// regression cases, before exploring. It reports whether one failed again.
+// A finding whose schedule no longer fits the program (it was fixed, or
+// changed) passes; a file that is not a finding is reported and skipped.
+func (e *exploration) replayCorpus() bool {
+	e.t.Helper()
+	dir := report.CorpusDir(e.t.Name())
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	names := make([]string, 0, len(entries))
+	for _, de := range entries {
+		if de.Type().IsRegular() && !strings.HasPrefix(de.Name(), ".") {
+			names = append(names, de.Name())
+		}
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		path := filepath.Join(dir, name)
+		fd, err := report.ReadFile(path)
+		if err == nil && fd.Test != e.t.Name() {
+			err = fmt.Errorf("%s: a finding of %s, not %s", path, fd.Test, e.t.Name())
+		}
+		var sched token.Schedule
+		if err == nil {
+			if sched, err = token.Decode(fd.Token); err != nil {
+				err = fmt.Errorf("%s: %v", path, err)
+			} else if sched.Test != token.TestHash(e.t.Name()) {
+				err = fmt.Errorf("%s: the token was recorded for another test", path)
+			}
+		}
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "interleave: skipping a corpus file of %s: %v\n", e.t.Name(), err)
+			continue
+		}
+		rs := strategy.NewReplay(sched.Decisions)
+		rs.BeginRun(0)
+		res := e.runBody(rs, engine.RunParams{Trace: true, Seed: sched.Seed, Epoch: time.Unix(sched.Epoch, 0)})
+		if res.Failure != nil && res.Failure.Kind != engine.KindNondeterminism {
+			e.emit(res.Failure, res, "the corpus: "+filepath.ToSlash(path), fd.Token)
+			return true
+		}
+	}
+	return false
+}
