@@ -34,12 +34,22 @@ func Explore(t testing.TB, body func(t *T), opts ...Option) {
 	}
 	defer e.x.Close()
 	e.runBody = func(s engine.Strategy, p engine.RunParams) *engine.Result {
-		tt := &T{name: t.Name()}
-		res := e.x.Run(s, p, func() { body(tt) })
-		tt.collect(res)
-		return res
+		return e.runT(s, p, t.Name(), body)
 	}
 	e.start()
+}
+
+// runT runs body once with a fresh T, then the checks it registered.
+func (e *exploration) runT(s engine.Strategy, p engine.RunParams, name string, body func(*T)) *engine.Result {
+	tt := &T{name: name}
+	res := e.x.Run(s, p, func() { body(tt) })
+	tt.collect(res)
+	if res.Failure == nil {
+		if err := tt.verify(); err != nil {
+			res.Failure = &engine.Failure{Kind: engine.KindInvariant, G: -1, Step: res.Steps, Message: err.Error()}
+		}
+	}
+	return res
 }
 
 // ExploreTest explores the body of a test function that takes the test's

@@ -1,6 +1,7 @@
 package harness_test
 
 import (
+	"fmt"
 	"net"
 	"os"
 	"regexp"
@@ -308,5 +309,45 @@ func TestDeadlockAndLeakFreedomAreNamedOptions(t *testing.T) {
 	}
 	if r := explore(t, leak, harness.LeakFree(false)); r != "" {
 		t.Errorf("LeakFree(false): %q", firstLine(r))
+	}
+}
+
+func TestVerifyRunsAfterTheRun(t *testing.T) {
+	// A lost update checked after the run: the check sees the final
+	// state, and its error is the run's failure, replayable.
+	body := func(t *harness.T) {
+		var n int
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		rt.WaitGroupAdd(&wg, 2)
+		for range 2 {
+			rt.Go(func() {
+				defer rt.WaitGroupDone(&wg)
+				rt.Lock(&mu)
+				v := n
+				rt.Unlock(&mu)
+				rt.Lock(&mu)
+				n = v + 1
+				rt.Unlock(&mu)
+			})
+		}
+		rt.WaitGroupWait(&wg)
+		t.Verify(func() error {
+			if harness.Goroutine() != -1 {
+				return fmt.Errorf("the check ran inside the run")
+			}
+			if n != 2 {
+				return fmt.Errorf("n = %d after two increments", n)
+			}
+			return nil
+		})
+	}
+	report := explore(t, body, harness.Runs(200))
+	if !strings.HasPrefix(report, "interleave: invariant: n = 1 after two increments\n") {
+		t.Fatalf("report:\n%s", report)
+	}
+	tok := replayToken(t, report)
+	if got := firstLine(explore(t, body, harness.Replay(tok))); got != "interleave: invariant: n = 1 after two increments" {
+		t.Fatalf("replay: %q", got)
 	}
 }

@@ -45,10 +45,7 @@ func Fuzz(f *testing.F, body func(t *T), opts ...Option) {
 		defer e.x.Close()
 		e.epoch = fuzzEpoch // a saved input must replay the same run
 		e.runBody = func(s engine.Strategy, p engine.RunParams) *engine.Result {
-			tt := &T{name: t.Name()}
-			res := e.x.Run(s, p, func() { body(tt) })
-			tt.collect(res)
-			return res
+			return e.runT(s, p, t.Name(), body)
 		}
 		if tok := replayToken(e.cfg.replay); tok != "" {
 			e.replay(tok)

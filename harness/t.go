@@ -15,9 +15,33 @@ import (
 type T struct {
 	name string
 
-	mu     sync.Mutex // guards what goroutines outside the run report
+	mu     sync.Mutex // guards what goroutines outside the run report, and checks
 	outErr []string
 	outLog []string
+	checks []func() error
+}
+
+// Verify registers check to run when the run is over, outside it: every
+// goroutine of the run has stopped, and check's own work (a
+// linearizability search, say) is neither explored nor traced. An error
+// fails the run with kind invariant; its message is the report's first
+// line. Checks run in the order registered, until one fails.
+func (t *T) Verify(check func() error) {
+	t.mu.Lock()
+	t.checks = append(t.checks, check)
+	t.mu.Unlock()
+}
+
+func (t *T) verify() error {
+	t.mu.Lock()
+	checks := t.checks
+	t.mu.Unlock()
+	for _, c := range checks {
+		if err := c(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Name returns the name of the test that runs the exploration.

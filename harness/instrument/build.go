@@ -118,14 +118,37 @@ func Prepare(cfg Config) (*Build, error) {
 	}
 	sort.Strings(b.Packages)
 	var main *packages.Module
-	packages.Visit(pkgs, nil, func(pkg *packages.Package) {
-		if err == nil {
-			err = p.instrument(pkg)
+	// The walk does not go through interleave's own packages: what only
+	// the harness or the models use (porcupine, gopter) is not code under
+	// test, and stays as it is.
+	seen := make(map[*packages.Package]bool)
+	var walk func(pkg *packages.Package)
+	walk = func(pkg *packages.Package) {
+		if seen[pkg] {
+			return
 		}
+		seen[pkg] = true
 		if pkg.Module != nil && pkg.Module.Main {
 			main = pkg.Module
 		}
-	})
+		if isTool(pkg.PkgPath) {
+			return
+		}
+		paths := make([]string, 0, len(pkg.Imports))
+		for path := range pkg.Imports {
+			paths = append(paths, path)
+		}
+		sort.Strings(paths)
+		for _, path := range paths {
+			walk(pkg.Imports[path])
+		}
+		if err == nil {
+			err = p.instrument(pkg)
+		}
+	}
+	for _, pkg := range pkgs {
+		walk(pkg)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -196,8 +219,23 @@ func skip(pkg *packages.Package) bool {
 	if pkg.Module == nil || pkg.Name == "" || strings.HasSuffix(pkg.ID, ".test") {
 		return true
 	}
-	path := strings.TrimSuffix(pkg.PkgPath, "_test")
-	return path == harnessPath || path == rtPath || strings.HasPrefix(path, harnessPath+"/internal/")
+	return isTool(pkg.PkgPath)
+}
+
+// isTool reports whether a package is interleave's own checking code (the
+// harness and its packages, the models) rather than code under test. The
+// primitives are code under test.
+func isTool(path string) bool {
+	path = strings.TrimSuffix(path, "_test")
+	if strings.Contains(path, "/testdata/") {
+		return false // programs the tests of these packages check
+	}
+	for _, root := range []string{harnessPath, modelsPath} {
+		if path == root || strings.HasPrefix(path, root+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // instrument rewrites the files of one package.

@@ -5,6 +5,7 @@ package instrument
 const (
 	rtPath      = "github.com/interleave-go/interleave/harness/rt"
 	harnessPath = "github.com/interleave-go/interleave/harness"
+	modelsPath  = "github.com/interleave-go/interleave/models"
 	rtName      = "_il_rt"
 	harnessName = "_il_h"
 )
