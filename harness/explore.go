@@ -138,7 +138,7 @@ func newExploration(t testing.TB, opts []Option) *exploration {
 			return nil
 		}
 	}
-	x, err := engine.NewExplorer(engine.Config{MaxSteps: cfg.maxSteps, Watchdog: cfg.watchdog, Latency: cfg.latency, VisibleHandoff: cfg.visibleHandoff})
+	x, err := engine.NewExplorer(engine.Config{MaxSteps: cfg.maxSteps, Watchdog: cfg.watchdog, Latency: cfg.latency, Coverage: *flagStats != "", VisibleHandoff: cfg.visibleHandoff})
 	if err != nil {
 		t.Fatalf("%v", err)
 		return nil
@@ -173,7 +173,7 @@ func (e *exploration) start() {
 		e.replay(tok)
 		return
 	}
-	if e.replayCorpus() {
+	if *flagCorpus && e.replayCorpus() {
 		return
 	}
 	e.explore()
@@ -210,6 +210,7 @@ func (e *exploration) explore() {
 		if e.cfg.summary != nil {
 			*e.cfg.summary = sum
 		}
+		e.writeStats(sum.Runs)
 		if sum.Failed {
 			return
 		}

@@ -20,13 +20,24 @@ func (e *exploration) emit(f *engine.Failure, res *engine.Result, where, tok str
 	e.t.Helper()
 	line := e.replayLine(tok)
 	e.t.Error(formatReport(f, res, where, line))
-	if *flagFindings == "" {
+	if *flagFindings == "" && !*flagSave {
 		return
 	}
 	fd := finding(f, res, e.t.Name(), e.pkg, where, tok, line)
-	path := filepath.Join(*flagFindings, fd.ID()+".json")
-	if err := fd.WriteFile(path); err != nil {
-		e.t.Errorf("interleave: writing the finding: %v", err)
+	if *flagFindings != "" {
+		if err := fd.WriteFile(filepath.Join(*flagFindings, fd.ID()+".json")); err != nil {
+			e.t.Errorf("interleave: writing the finding: %v", err)
+		}
+	}
+	if *flagSave {
+		// Into the corpus, the moment it is found: a fuzzing process
+		// killed right after loses nothing. The first of a kind stays.
+		path := filepath.Join(report.CorpusDir(e.t.Name()), fd.ID())
+		if _, err := os.Stat(path); os.IsNotExist(err) {
+			if err := fd.WriteFile(path); err != nil {
+				e.t.Errorf("interleave: saving the finding: %v", err)
+			}
+		}
 	}
 }
 
@@ -87,7 +98,7 @@ func (e *exploration) replayCorpus() bool {
 			}
 		}
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "interleave: skipping a corpus file of %s: %v\n", e.t.Name(), err)
+			e.t.Logf("interleave: skipping a corpus file: %v", err)
 			continue
 		}
 		rs := strategy.NewReplay(sched.Decisions)
@@ -99,4 +110,38 @@ func (e *exploration) replayCorpus() bool {
 		}
 	}
 	return false
+}
+
+// writeStats appends what the exploration did to the -interleave.stats
+// file: "runs N", then a "pair A -> B" line for each ordered pair of
+// conflicting operations its runs saw. interleave fuzz adds them up.
+func (e *exploration) writeStats(runs int) {
+	if *flagStats == "" {
+		return
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "runs %d\n", runs)
+	for _, p := range e.x.Coverage() {
+		fmt.Fprintf(&b, "pair %s\n", p)
+	}
+	f, err := os.OpenFile(*flagStats, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		e.t.Errorf("interleave: -interleave.stats: %v", err)
+		return
+	}
+	defer f.Close()
+	if _, err := f.WriteString(b.String()); err != nil {
+		e.t.Errorf("interleave: -interleave.stats: %v", err)
+	}
+}
+
+// TokenOf reports whether tok is a well-formed replay token recorded by
+// the test named test; a malformed token is an error. Tools use it to find
+// the test a bare token belongs to.
+func TokenOf(tok, test string) (bool, error) {
+	sched, err := token.Decode(tok)
+	if err != nil {
+		return false, err
+	}
+	return sched.Test == token.TestHash(test), nil
 }

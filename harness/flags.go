@@ -24,6 +24,9 @@ var (
 	flagShrink   = flag.Bool("interleave.shrink", true, "shrink a failing schedule before reporting it")
 	flagShard    = flag.String("interleave.shard", "", "explore only share `i/n` of the schedules")
 	flagFindings = flag.String("interleave.findings", "", "write each finding as JSON into `dir`")
+	flagStats    = flag.String("interleave.stats", "", "append each exploration's run count and coverage of conflicting pairs to `file` (interleave fuzz)")
+	flagSave     = flag.Bool("interleave.save", false, "write each new finding into the package's corpus, testdata/interleave/<Test>/<id>")
+	flagCorpus   = flag.Bool("interleave.corpus", true, "replay the findings of testdata/interleave before exploring")
 	flagCwd      = flag.String("interleave.cwd", "", "the directory the interleave tool ran in, for replay lines")
 )
 

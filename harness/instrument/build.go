@@ -39,7 +39,8 @@ type Build struct {
 	dir      string // temporary directory
 	overlay  string
 	modfile  string
-	Packages []string // import paths of the packages under test
+	Packages []string          // import paths of the packages under test
+	Dirs     map[string]string // the directory of each package under test
 	Warnings []string
 	Files    int // files rewritten
 }
@@ -108,9 +109,14 @@ func Prepare(cfg Config) (*Build, error) {
 	}()
 	p := &planner{b: b, cache: cache, overlay: make(map[string]string), done: make(map[string]bool),
 		copies: make(map[string]*moduleCopy), targets: make(map[string]bool)}
+	b.Dirs = make(map[string]string)
 	for _, pkg := range pkgs {
 		if pkg.Name != "" && !strings.HasSuffix(pkg.ID, ".test") {
-			p.targets[strings.TrimSuffix(pkg.PkgPath, "_test")] = true
+			path := strings.TrimSuffix(pkg.PkgPath, "_test")
+			p.targets[path] = true
+			if files := pkg.GoFiles; len(files) > 0 && b.Dirs[path] == "" {
+				b.Dirs[path] = filepath.Dir(files[0])
+			}
 		}
 	}
 	for path := range p.targets {

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -78,33 +79,39 @@ type LogLine struct {
 	Error bool   `json:"error,omitempty"`
 }
 
-// Key is what makes two findings the same bug: the kind of failure and the
-// source lines involved (where the failing goroutine was, and where every
-// blocked goroutine waits), without line-independent detail such as
-// goroutine numbers or the message's values.
+// Key is what makes two findings the same bug: the test, the kind of
+// failure, its message with numbers blotted out (a lost update loses a
+// different count in each schedule), and the source lines involved: where
+// each blocked goroutine waits, for a deadlock or a leak; where the failing
+// goroutine stopped, for the other kinds. Goroutine numbers and the steps
+// that led there do not count.
 func (f *Finding) Key() string {
 	lines := map[string]bool{}
 	for _, g := range f.Goroutines {
-		if (g.G == f.FailG || g.Blocked) && g.File != "" {
-			lines[fmt.Sprintf("%s:%d", filepath.Base(g.File), g.Line)] = true
+		if g.File == "" {
+			continue
 		}
-	}
-	if f.FailG >= 0 && len(lines) == 0 {
-		// A goroutine that failed and ended: its last step.
-		for i := len(f.Steps) - 1; i >= 0; i-- {
-			if s := f.Steps[i]; s.G == f.FailG && s.File != "" {
-				lines[fmt.Sprintf("%s:%d", filepath.Base(s.File), s.Line)] = true
-				break
+		switch f.Kind {
+		case "deadlock", "leak":
+			if !g.Blocked {
+				continue
+			}
+		default:
+			if g.G != f.FailG {
+				continue
 			}
 		}
+		lines[fmt.Sprintf("%s:%d", filepath.Base(g.File), g.Line)] = true
 	}
 	keys := make([]string, 0, len(lines))
 	for l := range lines {
 		keys = append(keys, l)
 	}
 	sort.Strings(keys)
-	return f.Test + " " + f.Kind + " " + strings.Join(keys, " ")
+	return f.Test + "\x00" + f.Kind + "\x00" + digits.ReplaceAllString(f.Message, "#") + "\x00" + strings.Join(keys, " ")
 }
+
+var digits = regexp.MustCompile(`[0-9]+`)
 
 // ID is a short name for the finding, the same for findings with the same
 // Key: the name of its file in a corpus.

@@ -52,7 +52,7 @@ func (r *Run) Select(h *Handle, hasDefault bool, cases []Case) int {
 		descs = append(descs, c.desc())
 	}
 	h.caseBuf = descs
-	if r.trace {
+	if r.trace || r.x.cov != nil {
 		h.pending = callers(h.pending[:0])
 	}
 	q := request{kind: KSelect, cases: descs, hasDefault: hasDefault}
@@ -74,6 +74,9 @@ func (r *Run) Select(h *Handle, hasDefault bool, cases []Case) int {
 	r.noteStep(h, rep.step, typ)
 	if rep.cas < 0 {
 		return -1
+	}
+	if r.x.cov != nil {
+		r.x.cov.access(h, descs[rep.cas].Ch, KSend)
 	}
 	cases[rep.cas].exec()
 	if rep.acquire != nil {

@@ -59,6 +59,10 @@ type Config struct {
 	// moves only when no goroutine can run.
 	Latency  time.Duration
 	Watchdog time.Duration // time a goroutine may run without a scheduling point
+	// Coverage records the pairs of conflicting operations (the same
+	// object, different goroutines, one right after the other) seen in
+	// each order, by source line: Explorer.Coverage returns them.
+	Coverage bool
 	// VisibleHandoff lets the race detector see the baton's handoffs,
 	// which then order the goroutines of every run. Only for testing
 	// that hiding them matters.
@@ -91,6 +95,7 @@ type Explorer struct {
 	events    chan event
 	reqCh     chan envelope
 	objs      map[unsafe.Pointer]*object
+	cov       *coverage
 	made      map[unsafe.Pointer]bool
 	timerOf   map[unsafe.Pointer]*vtimer
 	timerChan map[unsafe.Pointer]unsafe.Pointer
@@ -126,6 +131,9 @@ func NewExplorer(cfg Config) (*Explorer, error) {
 		oids:      make(map[unsafe.Pointer]uintptr),
 	}
 	x.rnd = rand.New(&x.pcg)
+	if cfg.Coverage {
+		x.cov = newCoverage()
+	}
 	return x, nil
 }
 
@@ -373,6 +381,9 @@ func (x *Explorer) Run(s Strategy, p RunParams, body func()) *Result {
 	x.once.Do(func() { go x.watchdog() })
 	clear(x.objs)
 	clear(x.made)
+	if x.cov != nil {
+		clear(x.cov.last)
+	}
 	clear(x.timerOf)
 	clear(x.timerChan)
 	r := &Run{x: x, strategy: s, trace: p.Trace, maxSteps: x.cfg.MaxSteps, window: x.cfg.exploreSteps(), latency: int64(x.cfg.Latency), objs: x.objs, made: x.made, last: -1, dExited: -1,

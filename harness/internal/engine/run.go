@@ -231,7 +231,7 @@ func (r *Run) unhide() {
 // point is a scheduling point: the goroutine stops before the operation
 // described by q until the strategy lets it go on. On abort it exits.
 func (r *Run) point(h *Handle, q *request) reply {
-	if r.trace {
+	if r.trace || r.x.cov != nil {
 		h.pending = callers(h.pending[:0])
 	}
 	rep := r.submit(h, q)
@@ -241,6 +241,9 @@ func (r *Run) point(h *Handle, q *request) reply {
 		runtime.Goexit()
 	case rProceed:
 		r.noteStep(h, rep.step, "")
+		if r.x.cov != nil && q.obj != nil {
+			r.x.cov.access(h, q.obj, q.kind)
+		}
 	}
 	return rep
 }

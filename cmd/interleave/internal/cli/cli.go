@@ -11,11 +11,20 @@ const usage = `interleave explores the interleavings of Go tests.
 Usage:
 
 	interleave test [flags] [packages] [-- go test flags]
+	interleave fuzz [flags] [packages] [-- go test flags]
+	interleave replay [flags] <finding file | token> [packages]
+	interleave report [-o file.html] <finding file | token> [packages]
 
 Commands:
 
 	test    instrument packages and their dependencies, and run their tests
 	        with every Test explored (interleave test -h for its flags)
+	fuzz    explore the tests for a duration or until stopped, rotating
+	        strategies and seeds; each distinct finding is saved to the
+	        package's corpus, testdata/interleave/<Test>/<id>, which later
+	        test runs replay first
+	replay  run the schedule of a finding again, with its trace
+	report  write a finding as a self-contained HTML page
 
 Exit status: 0 when nothing was found, 1 when a test failed or a run found
 a bug, 2 when interleave itself could not run (a bad flag, a package that
@@ -32,6 +41,12 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "test":
 		return Test(args[1:], stdout, stderr)
+	case "fuzz":
+		return Fuzz(args[1:], stdout, stderr)
+	case "replay":
+		return Replay(args[1:], stdout, stderr)
+	case "report":
+		return Report(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -3,13 +3,17 @@ package cli
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // bugs is testdata/bugs: ordinary packages with known bugs, which know
@@ -274,5 +278,176 @@ func TestExploresThePrimitivesUnchanged(t *testing.T) {
 	}
 	if after := treeHash(t, filepath.Join(root, "primitives")); after != before {
 		t.Errorf("interleave test changed files under primitives")
+	}
+}
+
+// copyExamples copies examples/ into a temporary module that builds
+// against this checkout.
+func copyExamples(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs("../../../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := t.TempDir()
+	src := filepath.Join(root, "examples")
+	err = filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		if d.IsDir() {
+			if d.Name() == "testdata" && strings.Contains(rel, string(filepath.Separator)) {
+				return filepath.SkipDir // no corpus from elsewhere
+			}
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if rel == "go.mod" {
+			data = []byte(strings.Replace(string(data), "=> ../", "=> "+root, 1))
+		}
+		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// corpus returns the finding files under dir, with a hash of each.
+func corpus(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.Contains(path, filepath.Join("testdata", "interleave")) && !strings.HasPrefix(d.Name(), ".") {
+			data, _ := os.ReadFile(path)
+			rel, _ := filepath.Rel(dir, path)
+			out[filepath.ToSlash(rel)] = fmt.Sprintf("%x", sha256.Sum256(data))
+		}
+		return nil
+	})
+	return out
+}
+
+func TestFuzzFindsEveryExampleOnceAndSurvivesAKill(t *testing.T) {
+	root, err := filepath.Abs("../../../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(t.TempDir(), "interleave")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/interleave")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	dir := copyExamples(t)
+	args := []string{"fuzz", "-duration", "40s", "-chunk", "2s", "./..."}
+
+	// A first fuzz, killed with SIGKILL (its whole process group, as a
+	// crash would) once it has written two findings.
+	first := exec.Command(bin, args...)
+	first.Dir = dir
+	first.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	var out1 bytes.Buffer
+	first.Stdout, first.Stderr = &out1, &out1
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for len(corpus(t, dir)) < 2 && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	syscall.Kill(-first.Process.Pid, syscall.SIGKILL)
+	first.Wait()
+	before := corpus(t, dir)
+	if len(before) < 2 {
+		t.Fatalf("no two findings before the kill:\n%s", out1.String())
+	}
+
+	// Resumed, it runs out the duration and loses nothing.
+	second := exec.Command(bin, append([]string{args[0], "-resume"}, args[1:]...)...)
+	second.Dir = dir
+	out2, err := second.CombinedOutput()
+	if code := second.ProcessState.ExitCode(); code != 1 {
+		t.Fatalf("resumed fuzz: exit %d (%v), want 1:\n%s", code, err, out2)
+	}
+	if !strings.Contains(string(out2), "resuming after") {
+		t.Errorf("the second fuzz did not resume:\n%s", out2)
+	}
+	after := corpus(t, dir)
+	for path, sum := range before {
+		if after[path] != sum {
+			t.Errorf("%s, written before the kill, was lost or changed", path)
+		}
+	}
+	// Each buggy example has exactly one finding; no fixed twin has any.
+	perPkg := map[string]int{}
+	for path := range after {
+		pkg := path[:strings.Index(path, "/testdata/")]
+		perPkg[pkg]++
+	}
+	for _, ex := range []string{"accounts", "counter", "inventory", "jobqueue", "pipeline", "ratelimit"} {
+		if perPkg[ex] != 1 {
+			t.Errorf("%s: %d findings, want 1 (corpus %v)\n%s", ex, perPkg[ex], after, out2)
+		}
+		if perPkg[ex+"/fixed"] != 0 {
+			t.Errorf("%s/fixed: %d findings, want none", ex, perPkg[ex+"/fixed"])
+		}
+	}
+	if !strings.Contains(string(out2), "6 findings") {
+		t.Errorf("the summary does not count 6 findings:\n%s", out2)
+	}
+
+	// Every saved finding replays.
+	for path := range after {
+		code, out := run(t, dir, "replay", path)
+		if code != 1 || !strings.Contains(out, "found in replay") {
+			t.Errorf("interleave replay %s = exit %d, want the failure again:\n%s", path, code, out)
+		}
+	}
+	// A corrupted corpus file is reported with its path and skipped.
+	bad := filepath.Join(dir, "counter", "fixed", "testdata", "interleave", "TestConcurrentHits", "0000")
+	os.MkdirAll(filepath.Dir(bad), 0o755)
+	os.WriteFile(bad, []byte("{not json"), 0o644)
+	code, out := run(t, dir, "test", "-runs", "20", "./counter/fixed")
+	if code != 0 || !strings.Contains(out, "skipping a corpus file") || !strings.Contains(out, filepath.Join("TestConcurrentHits", "0000")) {
+		t.Errorf("interleave test with a corrupted corpus file = exit %d, want 0 and the file named:\n%s", code, out)
+	}
+}
+
+func TestJSONPrintsOneObjectPerFinding(t *testing.T) {
+	dir, err := filepath.Abs(bugs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	var stdout, stderr bytes.Buffer
+	code := Main([]string{"test", "-json", "./abba", "./lostupdate", "./abba/fixed"}, &stdout, &stderr)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1:\n%s", code, stderr.String())
+	}
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("%d lines on stdout, want 2 findings:\n%s", len(lines), stdout.String())
+	}
+	kinds := map[string]bool{}
+	for _, l := range lines {
+		var f struct{ Kind, Test, Token, Replay string }
+		if err := json.Unmarshal([]byte(l), &f); err != nil {
+			t.Fatalf("not JSON: %v\n%s", err, l)
+		}
+		if f.Token == "" || f.Replay == "" || f.Test == "" {
+			t.Errorf("incomplete finding: %s", l)
+		}
+		kinds[f.Kind] = true
+	}
+	if !kinds["deadlock"] || !kinds["assertion"] {
+		t.Errorf("kinds %v, want deadlock and assertion", kinds)
+	}
+	if !strings.Contains(stderr.String(), "--- FAIL") {
+		t.Errorf("go test's output is not on stderr:\n%s", stderr.String())
 	}
 }

@@ -1,19 +1,23 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/interleave-go/interleave/harness"
 	"github.com/interleave-go/interleave/harness/instrument"
+	"github.com/interleave-go/interleave/harness/report"
 )
 
 // testFlags are the flags of interleave test.
@@ -114,6 +118,7 @@ func Test(args []string, stdout, stderr io.Writer) int {
 	for _, w := range b.Warnings {
 		fmt.Fprintf(stderr, "interleave test: warning: %s\n", w)
 	}
+	checkCorpora(b.Dirs, cwd, stderr)
 	goTest := append([]string{"test"}, b.Flags()...)
 	goTest = append(goTest, buildFlags...)
 	if f.run != "" {
@@ -153,6 +158,19 @@ func Test(args []string, stdout, stderr io.Writer) int {
 	}
 	if f.shard != "" {
 		goTest = append(goTest, "-interleave.shard="+f.shard)
+	}
+	var findings string
+	if f.json {
+		// go test's output goes to stderr; stdout has the findings only.
+		findings, err = os.MkdirTemp("", "interleave-findings-")
+		if err != nil {
+			fmt.Fprintf(stderr, "interleave test: %v\n", err)
+			return 2
+		}
+		defer os.RemoveAll(findings)
+		goTest = append(goTest, "-interleave.findings="+findings)
+		defer printFindings(findings, stdout, stderr)
+		stdout = stderr
 	}
 	cmd := exec.Command("go", goTest...)
 	cmd.Dir = dir
@@ -271,4 +289,48 @@ func hasTestFlag(args []string, name string) bool {
 		}
 	}
 	return false
+}
+
+// printFindings prints the findings written into dir, one JSON object a
+// line.
+func printFindings(dir string, stdout, stderr io.Writer) {
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	sort.Strings(files)
+	for _, path := range files {
+		fd, err := report.ReadFile(path)
+		if err != nil {
+			fmt.Fprintf(stderr, "interleave test: %v\n", err)
+			continue
+		}
+		data, err := json.Marshal(fd)
+		if err != nil {
+			fmt.Fprintf(stderr, "interleave test: %v\n", err)
+			continue
+		}
+		fmt.Fprintf(stdout, "%s\n", data)
+	}
+}
+
+// checkCorpora reports the files of the packages' corpora that are not
+// findings: the harness skips them, silently unless -v.
+func checkCorpora(dirs map[string]string, cwd string, stderr io.Writer) {
+	paths := make([]string, 0, len(dirs))
+	for _, d := range dirs {
+		paths = append(paths, d)
+	}
+	sort.Strings(paths)
+	for _, d := range paths {
+		filepath.WalkDir(filepath.Join(d, "testdata", "interleave"), func(path string, de fs.DirEntry, err error) error {
+			if err != nil || de.IsDir() || strings.HasPrefix(de.Name(), ".") {
+				return nil
+			}
+			if _, err := report.ReadFile(path); err != nil {
+				if rel, rerr := filepath.Rel(cwd, path); rerr == nil {
+					err = errors.New(strings.Replace(err.Error(), path, rel, 1))
+				}
+				fmt.Fprintf(stderr, "interleave test: skipping a corpus file: %v\n", err)
+			}
+			return nil
+		})
+	}
 }
