@@ -3,7 +3,7 @@ package harness_test
 import (
 	"fmt"
 	"net"
-	"os"
+	"os/exec"
 	"regexp"
 	"strings"
 	"sync"
@@ -180,6 +180,29 @@ func TestWatchdogReportsBlockingOutsideTheHarness(t *testing.T) {
 			t.Fatalf("watchdog took %v", d)
 		}
 	})
+	t.Run("read of a TCP connection", func(t *testing.T) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		conn, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		start := time.Now()
+		report := explore(t, func(t *harness.T) {
+			buf := make([]byte, 1)
+			conn.Read(buf) // nobody writes
+		}, harness.Watchdog(100*time.Millisecond), harness.Runs(1))
+		if !strings.HasPrefix(report, "interleave: watchdog: g0 ran 100ms") || !strings.Contains(report, "net.(*conn).Read") {
+			t.Fatalf("report:\n%s", report)
+		}
+		if d := time.Since(start); d > 2*time.Second {
+			t.Fatalf("watchdog took %v", d)
+		}
+	})
 	t.Run("network read", func(t *testing.T) {
 		a, b := net.Pipe()
 		defer a.Close()
@@ -194,24 +217,16 @@ func TestWatchdogReportsBlockingOutsideTheHarness(t *testing.T) {
 	})
 }
 
-func TestWatchdogWaitsForTheWorld(t *testing.T) {
-	// A read of an OS pipe waits in the network poller, on the world
-	// outside the run, which answers after three watchdog periods: slow,
-	// not stuck.
-	r, w, err := os.Pipe()
+func TestWatchdogWaitsForASubprocess(t *testing.T) {
+	// Waiting for a subprocess is a system call that returns of its own
+	// accord, after three watchdog periods here: slow, not stuck.
+	sleep, err := exec.LookPath("sleep")
 	if err != nil {
-		t.Fatal(err)
+		t.Skip("no sleep command on this system")
 	}
-	defer r.Close()
-	defer w.Close()
-	go func() {
-		time.Sleep(300 * time.Millisecond)
-		w.Write([]byte("x"))
-	}()
 	report := explore(t, func(t *harness.T) {
-		buf := make([]byte, 1)
-		if n, err := r.Read(buf); n != 1 || err != nil {
-			t.Errorf("Read = %d, %v", n, err)
+		if err := exec.Command(sleep, "0.3").Run(); err != nil {
+			t.Errorf("sleep: %v", err)
 		}
 	}, harness.Watchdog(100*time.Millisecond), harness.Runs(1))
 	if report != "" {

@@ -176,10 +176,12 @@ func (x *Explorer) watchdog() {
 				continue
 			}
 			if now.Sub(since) >= x.cfg.Watchdog {
-				if waitingOnTheWorld(goroutineStack(r.curGoid.Load())) {
-					// A system call or network wait (a subprocess, a
-					// file, a server) returns of its own accord: it is
-					// slow, not stuck.
+				if inSyscall(goroutineStack(r.curGoid.Load())) {
+					// A blocking system call (waiting for a
+					// subprocess, reading a file) returns of its own
+					// accord: it is slow, not stuck. A network read
+					// waits in the poller and is reported: it may
+					// wait for a goroutine of the run.
 					since = now
 					continue
 				}
@@ -496,14 +498,11 @@ func (r *Run) abortAll() {
 }
 
 // goroutineStack returns the stack of the goroutine with the given id.
-// waitingOnTheWorld reports whether a goroutine's stack shows it in a
-// system call or waiting for network or file I/O. A goroutine blocked on a
-// channel or lock inside code the harness does not control is not: what it
-// waits for may be a goroutine of the run, which cannot move while it holds
-// the baton.
-func waitingOnTheWorld(stack string) bool {
+// inSyscall reports whether a goroutine's stack shows it in a blocking
+// system call.
+func inSyscall(stack string) bool {
 	status, _, _ := strings.Cut(stack, "\n")
-	return strings.Contains(status, "[syscall") || strings.Contains(status, "[IO wait")
+	return strings.Contains(status, "[syscall")
 }
 
 func goroutineStack(id uint64) string {

@@ -450,4 +450,23 @@ func TestJSONPrintsOneObjectPerFinding(t *testing.T) {
 	if !strings.Contains(stderr.String(), "--- FAIL") {
 		t.Errorf("go test's output is not on stderr:\n%s", stderr.String())
 	}
+
+	// interleave report draws a finding, from its file or from its token.
+	for _, l := range lines {
+		var f struct{ Kind, Test, Token string }
+		json.Unmarshal([]byte(l), &f)
+		if f.Kind != "deadlock" {
+			continue
+		}
+		file := filepath.Join(t.TempDir(), "finding.json")
+		os.WriteFile(file, []byte(l), 0o644)
+		for _, arg := range [][]string{{file}, {f.Token, "./abba"}} {
+			html := filepath.Join(t.TempDir(), "report.html")
+			code, out := run(t, dir, append([]string{"report", "-o", html}, arg...)...)
+			data, err := os.ReadFile(html)
+			if code != 0 || err != nil || !strings.Contains(string(data), `class="lane" data-g="2"`) || !strings.Contains(string(data), "blocked: Lock sync.Mutex") {
+				t.Errorf("interleave report %q = exit %d, %v; want a page with the lanes of the deadlock:\n%s", arg, code, err, out)
+			}
+		}
+	}
 }
