@@ -209,16 +209,17 @@ type event struct {
 
 // A Run is one execution of the test body under the engine.
 type Run struct {
-	x        *Explorer
-	strategy Strategy
-	trace    bool
-	maxSteps int
-	window   int                         // ExploreSteps
-	waitIdx  map[unsafe.Pointer][2]int32 // collect's index of channel waiters: first and last
-	waits    []waiter
-	live     []*G // the goroutines not done, in id order
-	latency  int64
-	runLen   int // consecutive transitions of last, past the window
+	x          *Explorer
+	strategy   Strategy
+	trace      bool
+	maxSteps   int
+	window     int                         // ExploreSteps
+	waitIdx    map[unsafe.Pointer][2]int32 // collect's index of channel waiters: first and last
+	waitMapped bool                        // waitIdx holds this step's index
+	waits      []waiter
+	live       []*G // the goroutines not done, in id order
+	latency    int64
+	runLen     int // consecutive transitions of last, past the window
 
 	// Published for the runtime ABI and the watchdog.
 	curGP     atomic.Uintptr

@@ -438,6 +438,7 @@ func (r *Run) caseReady(g *G, c CaseDesc, partners bool) (bool, int) {
 // index that collect builds of them by channel.
 type waiter struct {
 	g    *G
+	ch   unsafe.Pointer
 	cas  int
 	send bool
 	next int32
@@ -445,12 +446,9 @@ type waiter struct {
 
 // indexWaiters indexes the cases of the parked goroutines' channel
 // operations by channel, so that finding partners costs a lookup and not a
-// scan of every goroutine for every case.
+// scan of every goroutine for every case. A few cases are scanned; the map
+// is built only for many.
 func (r *Run) indexWaiters() {
-	if r.waitIdx == nil {
-		r.waitIdx = make(map[unsafe.Pointer][2]int32)
-	}
-	clear(r.waitIdx)
 	r.waits = r.waits[:0]
 	for _, p := range r.live {
 		if p.state != gParked || p.op.hasDefault {
@@ -462,39 +460,64 @@ func (r *Run) indexWaiters() {
 			continue
 		}
 		for i, pc := range p.op.cases {
-			if pc.Ch == nil {
-				continue
-			}
-			n := int32(len(r.waits))
-			r.waits = append(r.waits, waiter{g: p, cas: i, send: pc.Send, next: -1})
-			if ht, ok := r.waitIdx[pc.Ch]; ok {
-				r.waits[ht[1]].next = n
-				r.waitIdx[pc.Ch] = [2]int32{ht[0], n}
-			} else {
-				r.waitIdx[pc.Ch] = [2]int32{n, n}
+			if pc.Ch != nil {
+				r.waits = append(r.waits, waiter{g: p, cas: i, send: pc.Send, ch: pc.Ch, next: -1})
 			}
 		}
 	}
+	if r.waitMapped {
+		clear(r.waitIdx)
+		r.waitMapped = false
+	}
+	if len(r.waits) <= smallWaits {
+		return
+	}
+	if r.waitIdx == nil {
+		r.waitIdx = make(map[unsafe.Pointer][2]int32)
+	}
+	r.waitMapped = true
+	for n := range r.waits {
+		ch := r.waits[n].ch
+		if ht, ok := r.waitIdx[ch]; ok {
+			r.waits[ht[1]].next = int32(n)
+			r.waitIdx[ch] = [2]int32{ht[0], int32(n)}
+		} else {
+			r.waitIdx[ch] = [2]int32{int32(n), int32(n)}
+		}
+	}
 }
+
+// smallWaits is how many channel cases are scanned rather than mapped.
+const smallWaits = 16
 
 // indexedPartner is partner through the index of collect.
 func (r *Run) indexedPartner(g *G, c CaseDesc) (*G, int) {
 	var best *G
 	bestCase := -1
-	ht, ok := r.waitIdx[c.Ch]
-	if !ok {
-		return nil, -1
-	}
 	var seen *G
-	for i := ht[0]; i >= 0; i = r.waits[i].next {
-		w := &r.waits[i]
+	consider := func(w *waiter) {
 		if w.g == g || w.send == c.Send || w.g == seen {
-			continue
+			return
 		}
 		seen = w.g // a goroutine's first matching case counts
 		if best == nil || w.g.arrived < best.arrived {
 			best, bestCase = w.g, w.cas
 		}
+	}
+	if !r.waitMapped {
+		for i := range r.waits {
+			if r.waits[i].ch == c.Ch {
+				consider(&r.waits[i])
+			}
+		}
+		return best, bestCase
+	}
+	ht, ok := r.waitIdx[c.Ch]
+	if !ok {
+		return nil, -1
+	}
+	for i := ht[0]; i >= 0; i = r.waits[i].next {
+		consider(&r.waits[i])
 	}
 	return best, bestCase
 }
