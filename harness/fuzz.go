@@ -1,11 +1,13 @@
 package harness
 
 import (
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/interleave-go/interleave/harness/internal/engine"
 	"github.com/interleave-go/interleave/harness/internal/strategy"
+	"github.com/interleave-go/interleave/harness/internal/token"
 )
 
 // Fuzz makes a native fuzz target whose input is a schedule: every input
@@ -62,3 +64,42 @@ func Fuzz(f *testing.F, body func(t *T), opts ...Option) {
 
 // fuzzEpoch is where the virtual clock of fuzz inputs starts.
 var fuzzEpoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// An Outcome is what one run under a given schedule did.
+type Outcome struct {
+	Failed  bool
+	Kind    string // the kind of failure: panic, assertion, deadlock...
+	Message string // its one-line message
+	Token   string // replays the run: harness.Replay(Token), -interleave.replay
+	Steps   int    // the run's length in steps
+}
+
+// RunSchedule runs body once, its decisions drawn from schedule as
+// harness.Fuzz draws them from a fuzz input (each decision takes bytes of
+// the schedule; once they are spent, goroutines run without preemption),
+// and reports what the run did without failing t. Property-based testing
+// libraries generate and shrink schedules through it (package
+// harness/property does, with gopter). t names the test for the token and
+// reports bad options.
+func RunSchedule(t testing.TB, schedule []byte, body func(t *T), opts ...Option) Outcome {
+	t.Helper()
+	e := newExploration(t, opts)
+	if e == nil {
+		return Outcome{}
+	}
+	defer e.x.Close()
+	e.epoch = fuzzEpoch
+	s := strategy.NewBytes(schedule)
+	s.BeginRun(0)
+	params := engine.RunParams{Seed: e.runSeed(0), Epoch: e.epoch}
+	res := e.runT(s, params, t.Name(), body)
+	if res.Failure != nil && e.cfg.allowed[res.Failure.Kind] {
+		res.Failure = nil
+	}
+	out := Outcome{Steps: res.Steps}
+	if f := res.Failure; f != nil {
+		sched := token.Schedule{Test: token.TestHash(t.Name()), Seed: params.Seed, Epoch: params.Epoch.Unix(), Decisions: slices.Clone(res.Decisions)}
+		out.Failed, out.Kind, out.Message, out.Token = true, string(f.Kind), f.Message, token.Encode(sched)
+	}
+	return out
+}

@@ -3,8 +3,9 @@ package strategy
 import "github.com/interleave-go/interleave/harness/internal/engine"
 
 // Bytes takes its decisions from a fuzz input: each decision reads one
-// byte and takes the alternative it names modulo their number, so that a
-// mutation of one byte changes one decision. When the bytes run out the
+// byte b and takes the alternative b places after the one that goes on
+// without preemption, modulo their number, so that a mutation of one byte
+// changes one decision and zero bytes preempt nothing. When the bytes run out the
 // run continues without preemption (engine.Continue). Go's coverage-guided
 // fuzzing then steers the schedules towards new code.
 type Bytes struct {
@@ -31,7 +32,9 @@ func (s *Bytes) Choose(p *engine.Point) int {
 	}
 	b := s.data[s.next]
 	s.next++
-	return int(b) % len(p.Alts)
+	// 0 goes on without preemption, and small bytes stay near it, so
+	// that shrinking a schedule's bytes towards zero removes switches.
+	return (engine.Continue(p) + int(b)) % len(p.Alts)
 }
 
 // EndRun implements engine.Strategy.
