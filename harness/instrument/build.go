@@ -155,6 +155,21 @@ func Prepare(cfg Config) (*Build, error) {
 	for _, pkg := range pkgs {
 		walk(pkg)
 	}
+	// A module copied for the code under test must also hold the packages
+	// that only interleave's own code imports (gopter's prop, say), as
+	// they are: the copy replaces the whole module.
+	packages.Visit(pkgs, nil, func(pkg *packages.Package) {
+		if err != nil || pkg.Module == nil {
+			return
+		}
+		mod := pkg.Module
+		if mod.Replace != nil {
+			mod = mod.Replace
+		}
+		if cp, ok := p.copies[mod.Path]; ok && !cp.has(pkg.PkgPath) {
+			err = cp.addPackage(pkg)
+		}
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -262,8 +277,22 @@ func (p *planner) instrument(pkg *packages.Package) error {
 		}
 	}
 	lang := ""
-	if pkg.Module.Main && versionLess(pkg.Module.GoVersion, harnessGoVersion()) {
-		lang = "go" + langVersion(pkg.Module.GoVersion)
+	if pkg.Module.Main || cp != nil {
+		// The build raises the module's go line to the harness's; each
+		// file keeps its module's language version, but at least go1.18,
+		// whose generics the rewritten calls use (the versions before it
+		// only added to the language).
+		gv := mod.GoVersion
+		if gv == "" {
+			gv = "1.16" // a go.mod without a go line
+		}
+		if versionLess(gv, harnessGoVersion()) {
+			v := langVersion(gv)
+			if versionLess(v, "1.18") {
+				v = "1.18"
+			}
+			lang = "go" + v
+		}
 	}
 	byName := make(map[string]*ast.File)
 	for _, f := range pkg.Syntax {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/build/constraint"
+	"go/parser"
 	"go/token"
 	"go/types"
 	"strings"
@@ -64,7 +65,21 @@ func rewriteFile(fset *token.FileSet, file *ast.File, src []byte, info *types.In
 			header = "//go:build " + opts.lang + "\n\n"
 		}
 	}
-	out := header + "//line " + opts.path + ":1\n" + r.result()
+	body := r.result()
+	if unused := unusedImports(body, file, info); len(unused) > 0 {
+		// Calls the rewriter replaced (atomic.AddInt32) may have been
+		// the file's only uses of a package: its import becomes blank,
+		// keeping the package's initialization.
+		for _, spec := range unused {
+			if spec.Name != nil {
+				r.put(edit{start: r.off(spec.Name.Pos()), end: r.off(spec.Name.End()), text: "_"})
+			} else {
+				r.put(edit{start: r.off(spec.Path.Pos()), end: r.off(spec.Path.Pos()), text: "_ "})
+			}
+		}
+		body = r.result()
+	}
+	out := header + "//line " + opts.path + ":1\n" + body
 	if opts.mark {
 		out += fmt.Sprintf("\n\nfunc init() { %s.MarkInstrumented() }\n", rtName)
 	}
@@ -107,4 +122,31 @@ func joinErrs(errs []error) error {
 		b.WriteString(e.Error())
 	}
 	return fmt.Errorf("%s", b.String())
+}
+
+// unusedImports returns the imports of file that the rewritten source no
+// longer refers to.
+func unusedImports(src string, file *ast.File, info *types.Info) []*ast.ImportSpec {
+	out, err := parser.ParseFile(token.NewFileSet(), "", src, parser.SkipObjectResolution)
+	if err != nil {
+		return nil // the compiler will say what is wrong
+	}
+	used := make(map[string]bool)
+	ast.Inspect(out, func(n ast.Node) bool {
+		if sel, ok := n.(*ast.SelectorExpr); ok {
+			if id, ok := sel.X.(*ast.Ident); ok {
+				used[id.Name] = true
+			}
+		}
+		return true
+	})
+	var unused []*ast.ImportSpec
+	for _, spec := range file.Imports {
+		pn := info.PkgNameOf(spec)
+		if pn == nil || pn.Name() == "_" || pn.Name() == "." || used[pn.Name()] {
+			continue
+		}
+		unused = append(unused, spec)
+	}
+	return unused
 }

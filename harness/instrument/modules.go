@@ -87,6 +87,16 @@ func (cp *moduleCopy) addPackage(pkg *packages.Package) error {
 	return nil
 }
 
+// has reports whether the copy holds a package already.
+func (cp *moduleCopy) has(path string) bool {
+	for _, p := range cp.pkgs {
+		if p == path {
+			return true
+		}
+	}
+	return false
+}
+
 // writeFile writes the instrumented version of a file of the module.
 func (cp *moduleCopy) writeFile(orig, text string) error {
 	rel, err := filepath.Rel(cp.mod.Dir, orig)
@@ -119,6 +129,20 @@ func (p *planner) finishCopies() error {
 			data = []byte("module " + cp.mod.Path + "\n")
 		} else if err != nil {
 			return err
+		}
+		// The rewritten files need the harness's language version; each
+		// keeps its own with a //go:build line (see instrument).
+		f, err := modfile.Parse(gomod, data, nil)
+		if err != nil {
+			return err
+		}
+		if f.Go == nil || versionLess(f.Go.Version, harnessGoVersion()) {
+			if err := f.AddGoStmt(harnessGoVersion()); err != nil {
+				return err
+			}
+			if data, err = f.Format(); err != nil {
+				return err
+			}
 		}
 		if err := os.WriteFile(filepath.Join(cp.dir, "go.mod"), data, 0o644); err != nil {
 			return err

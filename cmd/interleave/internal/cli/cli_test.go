@@ -470,3 +470,43 @@ func TestJSONPrintsOneObjectPerFinding(t *testing.T) {
 		}
 	}
 }
+
+func TestPackageUsingOnlyAtomicFunctionsBuilds(t *testing.T) {
+	// Every use of sync/atomic is a call the rewriter replaces: the import
+	// must not be left unused, and the lost update between Load and Store
+	// must be found.
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/atm\n\ngo 1.22\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "atm.go"), []byte(`package atm
+
+import "sync/atomic"
+
+var n int64
+
+// Inc is not atomic: a Load and a Store.
+func Inc() { atomic.StoreInt64(&n, atomic.LoadInt64(&n)+1) }
+`), 0o644)
+	os.WriteFile(filepath.Join(dir, "atm_test.go"), []byte(`package atm
+
+import (
+	"sync"
+	"testing"
+)
+
+func TestInc(t *testing.T) {
+	n = 0
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); Inc() }()
+	go func() { defer wg.Done(); Inc() }()
+	wg.Wait()
+	if n != 2 {
+		t.Errorf("n = %d, want 2", n)
+	}
+}
+`), 0o644)
+	code, out := run(t, dir, "test", ".")
+	if code != 1 || !strings.Contains(out, "n = 1, want 2") || !strings.Contains(out, "replay: ") {
+		t.Fatalf("interleave test = exit %d, want the lost update:\n%s", code, out)
+	}
+}
