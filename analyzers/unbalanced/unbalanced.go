@@ -127,10 +127,14 @@ func check(pass *analysis.Pass, rep *ignore.Reporter, f *lockflow.Func) {
 		k, _ := syncapi.KeyOf(op.Recv, nil)
 		if len(x.leaks) > 0 && !successOnly(f.Fn, x) {
 			ret := first(pass, x.leaks)
+			at := ret.Instr.Pos()
+			if !at.IsValid() && f.Fn.Syntax() != nil {
+				at = f.Fn.Syntax().End() - 1 // falling off the end: the closing brace
+			}
 			d := analysis.Diagnostic{
 				Pos:     op.Pos(),
-				Message: fmt.Sprintf("%s of %s is not released on the return at line %d: %s", op.API, k.Show, line(pass, ret.Instr.Pos()), harm(op)),
-				Related: []analysis.RelatedInformation{{Pos: ret.Instr.Pos(), Message: "returns with the lock held"}},
+				Message: fmt.Sprintf("%s of %s is not released on the return at line %d: %s", op.API, k.Show, line(pass, at), harm(op)),
+				Related: []analysis.RelatedInformation{{Pos: at, Message: "returns with the lock held"}},
 			}
 			if fix := deferFix(pass, f, op, k); fix != nil {
 				d.SuggestedFixes = []analysis.SuggestedFix{*fix}

@@ -450,3 +450,14 @@ func deferLoop(mus []*sync.Mutex) {
 		defer mu.Unlock()
 	}
 }
+
+// fallsOffTheEnd returns without a return statement: the report names the
+// closing brace.
+func fallsOffTheEnd(mu *sync.Mutex, early bool) {
+	mu.Lock() // want `sync.Mutex.Lock of mu is not released on the return at line 463`
+	if early {
+		mu.Unlock()
+		return
+	}
+	println("working")
+}
