@@ -71,13 +71,21 @@ func ExploreTest(t *testing.T, body func(t *testing.T)) {
 	nested := false
 	e.runBody = func(s engine.Strategy, p engine.RunParams) *engine.Result {
 		failed := t.Failed()
+		p.Quiet = e.quiet
 		res := e.x.Run(s, p, func() { body(t) })
 		if f := res.Failure; f != nil && f.Kind == engine.KindPanic && f.Value == errNestedExplore {
 			nested = true
 			res.Failure = nil
 		}
-		if t.Failed() && !failed && (res.Failure == nil || res.Failure.Kind == engine.KindLeak) {
+		if (t.Failed() && !failed || p.Quiet && hasError(res)) && (res.Failure == nil || res.Failure.Kind == engine.KindLeak) {
 			res.Failure = &engine.Failure{Kind: engine.KindAssertion, G: 0, Message: "the test failed (its messages are above)"}
+			for _, m := range res.Messages {
+				if m.Error {
+					// What `interleave test` kept of t.Errorf & co.
+					res.Failure.Message, res.Failure.G = m.Text, m.G
+					break
+				}
+			}
 		}
 		return res
 	}
@@ -148,6 +156,7 @@ func newExploration(t testing.TB, opts []Option) *exploration {
 }
 
 type exploration struct {
+	quiet   bool // the test has failed: later runs keep its reports to themselves
 	t       testing.TB
 	cfg     config
 	x       *engine.Explorer
@@ -255,8 +264,12 @@ func (e *exploration) explore() {
 func (e *exploration) report(res *engine.Result, params engine.RunParams, where string) {
 	e.t.Helper()
 	decisions := slices.Clone(res.Decisions) // the runs below reuse the buffer
+	// The runs below replay the failure: with the test's own messages
+	// kept (ExploreTest), they can tell a failing run from a passing one
+	// although the test as a whole has failed already.
+	e.quiet = e.sticky && hasError(res)
 	switch kind := res.Failure.Kind; {
-	case !*flagShrink, kind == engine.KindRace, kind == engine.KindWatchdog, kind == engine.KindAssertion && e.sticky:
+	case !*flagShrink, kind == engine.KindRace, kind == engine.KindWatchdog, kind == engine.KindAssertion && e.sticky && !e.quiet:
 		// Not shrunk: the race detector reports a race once a process, a
 		// stuck run takes the watchdog's time, and a testing.T that failed
 		// stays failed.
@@ -273,7 +286,7 @@ func (e *exploration) report(res *engine.Result, params engine.RunParams, where 
 	rs.BeginRun(0)
 	params.Trace = true
 	traced := e.runBody(rs, params)
-	if res.Failure.Kind == engine.KindRace || res.Failure.Kind == engine.KindAssertion && e.sticky {
+	if res.Failure.Kind == engine.KindRace || res.Failure.Kind == engine.KindAssertion && e.sticky && !e.quiet {
 		// The replay shows the schedule; the first run holds the failure.
 		e.emit(res.Failure, traced, where, token.Encode(sched))
 		return
@@ -378,4 +391,61 @@ func funcPackage(fn string) string {
 		return ""
 	}
 	return fn[:slash+1+dot]
+}
+
+// TestError is what `interleave test` makes of t.Error in an explored
+// test: the run keeps the message for its report, then t.Error is called.
+func TestError(t testing.TB, args ...any) {
+	t.Helper()
+	if noteError(sprintln(args...)) {
+		t.Error(args...)
+	}
+}
+
+// TestErrorf is t.Errorf in an explored test (see TestError).
+func TestErrorf(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if noteError(fmt.Sprintf(format, args...)) {
+		t.Errorf(format, args...)
+	}
+}
+
+// TestFatal is t.Fatal in an explored test (see TestError).
+func TestFatal(t testing.TB, args ...any) {
+	t.Helper()
+	if noteError(sprintln(args...)) {
+		t.Fatal(args...)
+	}
+	runtime.Goexit()
+}
+
+// TestFatalf is t.Fatalf in an explored test (see TestError).
+func TestFatalf(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if noteError(fmt.Sprintf(format, args...)) {
+		t.Fatalf(format, args...)
+	}
+	runtime.Goexit()
+}
+
+// noteError keeps a failed check's message in the run, for its report,
+// and reports whether the test should be told too: not in the quiet runs
+// that replay or shrink a failure the test has printed already.
+func noteError(text string) bool {
+	r, h := engine.Current()
+	if r == nil {
+		return true
+	}
+	r.NoteError(h, text)
+	return !r.Quiet()
+}
+
+// hasError reports whether a run kept an error the test reported.
+func hasError(res *engine.Result) bool {
+	for _, m := range res.Messages {
+		if m.Error {
+			return true
+		}
+	}
+	return false
 }

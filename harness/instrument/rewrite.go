@@ -246,6 +246,15 @@ func (r *fileRewriter) call(c *ast.CallExpr) {
 			form.fun = r.node(c.Fun)
 		}
 	case *ast.SelectorExpr:
+		if sel, ok := r.info.Selections[f]; ok && sel.Kind() == types.MethodVal && r.wrap && isTestReport(sel.Obj()) {
+			// t.Errorf(...) in an explored test: the harness keeps the
+			// message for the report, then makes the call.
+			form.fun, form.named, rewritten = harnessName+".Test"+f.Sel.Name, true, true
+			form.args = append([]string{r.node(f.X)}, form.args...)
+			form.untyped = append([]bool{false}, form.untyped...)
+			r.usesH = true
+			break
+		}
 		if sel, ok := r.info.Selections[f]; ok && sel.Kind() == types.MethodVal {
 			if name, recv, ok := r.method(f, sel); ok {
 				form.fun, form.named, rewritten = name, true, true
@@ -476,6 +485,19 @@ func basicOnly(t types.Type) bool {
 		return t.Empty()
 	case *types.Alias:
 		return t.Obj().Pkg() == nil && basicOnly(types.Unalias(t))
+	}
+	return false
+}
+
+// isTestReport reports whether a method is testing's Error, Errorf, Fatal
+// or Fatalf (of T, B, F or TB).
+func isTestReport(obj types.Object) bool {
+	if obj.Pkg() == nil || obj.Pkg().Path() != "testing" {
+		return false
+	}
+	switch obj.Name() {
+	case "Error", "Errorf", "Fatal", "Fatalf":
+		return true
 	}
 	return false
 }

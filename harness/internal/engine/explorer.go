@@ -137,6 +137,10 @@ func NewExplorer(cfg Config) (*Explorer, error) {
 	return x, nil
 }
 
+// Quiet reports whether the run keeps the test's reports to itself (see
+// RunParams.Quiet).
+func (r *Run) Quiet() bool { return r.quiet }
+
 // Close stops the explorer's watchdog and its idle goroutines.
 func (x *Explorer) Close() {
 	select {
@@ -214,6 +218,7 @@ type Run struct {
 	trace      bool
 	maxSteps   int
 	window     int                         // ExploreSteps
+	quiet      bool                        // RunParams.Quiet
 	waitIdx    map[unsafe.Pointer][2]int32 // collect's index of channel waiters: first and last
 	waitMapped bool                        // waitIdx holds this step's index
 	waits      []waiter
@@ -376,6 +381,11 @@ type RunParams struct {
 	Trace bool      // record what a report needs
 	Seed  uint64    // seed of the program's own randomness in the run
 	Epoch time.Time // the virtual clock's start
+	// Quiet asks the test's own reports (testing.T's Errorf, which the
+	// instrumented test calls through the harness) to be kept for the run
+	// and not printed: the runs after a failure, replaying or shrinking
+	// it, must not print its messages again.
+	Quiet bool
 }
 
 // Run executes body once as goroutine 0 under strategy s, which must have
@@ -389,7 +399,7 @@ func (x *Explorer) Run(s Strategy, p RunParams, body func()) *Result {
 	}
 	clear(x.timerOf)
 	clear(x.timerChan)
-	r := &Run{x: x, strategy: s, trace: p.Trace, maxSteps: x.cfg.MaxSteps, window: x.cfg.exploreSteps(), latency: int64(x.cfg.Latency), objs: x.objs, made: x.made, last: -1, dExited: -1,
+	r := &Run{x: x, strategy: s, trace: p.Trace, quiet: p.Quiet, maxSteps: x.cfg.MaxSteps, window: x.cfg.exploreSteps(), latency: int64(x.cfg.Latency), objs: x.objs, made: x.made, last: -1, dExited: -1,
 		gs: x.gsBuf[:0], live: x.liveBuf[:0], alts: x.altBuf[:0], decisions: x.decBuf[:0], preempted: x.preBuf[:0],
 		epoch: p.Epoch.Round(0), timerOf: x.timerOf, timerChan: x.timerChan, timers: x.timerBuf[:0]}
 	r.observer, _ = s.(Observer)

@@ -203,6 +203,12 @@ func (r *Run) Invariant(h *Handle, text string) {
 // order of creation.
 func (h *Handle) ID() int { return h.id }
 
+// NoteError records the message of a failed check that the test reports
+// itself (through testing.T): the run's report quotes it.
+func (r *Run) NoteError(h *Handle, text string) {
+	h.msgs = append(h.msgs, Message{Step: h.step, G: h.id, Text: text, Error: true})
+}
+
 // Logf records a line of the test's log.
 func (r *Run) Logf(h *Handle, text string) {
 	h.msgs = append(h.msgs, Message{Step: h.step, G: h.id, Text: text})

@@ -184,7 +184,15 @@ func TestQuickStart(t *testing.T) {
 	if len(found) != len(examples) {
 		t.Errorf("%d packages fail, want the %d buggy examples: %v", len(found), len(examples), found)
 	}
+	// The finding quotes the test's own message, which is printed once,
+	// not again for each run that replays or shrinks it.
 	f := found["counter"]
+	if !strings.HasPrefix(f.first, "interleave: assertion: Value = 1 after 2 hits") {
+		t.Errorf("counter: finding %q, want the test's message", f.first)
+	}
+	if n := strings.Count(out, "counter_test.go:20: Value = 1 after 2 hits"); n != 1 {
+		t.Errorf("counter: the test's message is printed %d times, want once:\n%s", n, out)
+	}
 	if len(f.replay) > 0 {
 		code, out := run(t, root, f.replay...)
 		if code != 1 || !strings.Contains(out, f.first) {

@@ -40,6 +40,16 @@ func TestParallelSubtests(t *testing.T) {
 	}
 }
 
+func TestReports(t *testing.T) {
+	n := 1
+	if n != 1 {
+		t.Errorf("n = %d", n)
+		t.Fatal("stop")
+	}
+	helper(t)
+	t.Log("logs are left as they are")
+}
+
 func TestUnnamed(*testing.T) {}
 
 func helper(t *testing.T) { t.Helper() }
