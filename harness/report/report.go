@@ -81,7 +81,7 @@ type LogLine struct {
 
 // Key is what makes two findings the same bug: the test, the kind of
 // failure, its message with numbers blotted out (a lost update loses a
-// different count in each schedule), and the source lines involved: where
+// different count in each schedule; a list of numbers counts as one), and the source lines involved: where
 // each blocked goroutine waits, for a deadlock or a leak; where the failing
 // goroutine stopped, for the other kinds. Goroutine numbers and the steps
 // that led there do not count.
@@ -108,10 +108,14 @@ func (f *Finding) Key() string {
 		keys = append(keys, l)
 	}
 	sort.Strings(keys)
-	return f.Test + "\x00" + f.Kind + "\x00" + digits.ReplaceAllString(f.Message, "#") + "\x00" + strings.Join(keys, " ")
+	msg := numbers.ReplaceAllString(digits.ReplaceAllString(f.Message, "#"), "#")
+	return f.Test + "\x00" + f.Kind + "\x00" + msg + "\x00" + strings.Join(keys, " ")
 }
 
-var digits = regexp.MustCompile(`[0-9]+`)
+var (
+	digits  = regexp.MustCompile(`[0-9]+`)
+	numbers = regexp.MustCompile(`#([ ,]+#)+`) // a list of numbers of any length
+)
 
 // ID is a short name for the finding, the same for findings with the same
 // Key: the name of its file in a corpus.

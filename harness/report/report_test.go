@@ -27,6 +27,12 @@ func TestKeyIgnoresWhatVariesBetweenSchedulesOfOneBug(t *testing.T) {
 	if dl.ID() == dl3.ID() {
 		t.Errorf("deadlocks at different lines share an id")
 	}
+	list1, list2 := base, base
+	list1.Message = "Process returned 2 results for 3 jobs: [1 9]"
+	list2.Message = "Process returned 1 results for 3 jobs: [4]"
+	if list1.ID() != list2.ID() {
+		t.Errorf("messages that differ in a list of numbers have different ids")
+	}
 	if base.ID() == dl.ID() {
 		t.Errorf("an assertion and a deadlock share an id")
 	}
