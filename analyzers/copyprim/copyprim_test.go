@@ -5,9 +5,11 @@ import (
 
 	"golang.org/x/tools/go/analysis/analysistest"
 
+	"github.com/interleave-go/interleave/analyzers/internal/atest"
+
 	"github.com/interleave-go/interleave/analyzers/copyprim"
 )
 
 func TestCopyprim(t *testing.T) {
-	analysistest.Run(t, analysistest.TestData(), copyprim.Analyzer, "a")
+	analysistest.Run(t, atest.TestData(t), copyprim.Analyzer, "a")
 }

@@ -5,9 +5,11 @@ import (
 
 	"golang.org/x/tools/go/analysis/analysistest"
 
+	"github.com/interleave-go/interleave/analyzers/internal/atest"
+
 	"github.com/interleave-go/interleave/analyzers/holdblock"
 )
 
 func TestHoldblock(t *testing.T) {
-	analysistest.Run(t, analysistest.TestData(), holdblock.Analyzer, "a")
+	analysistest.Run(t, atest.TestData(t), holdblock.Analyzer, "a")
 }

@@ -5,9 +5,11 @@ import (
 
 	"golang.org/x/tools/go/analysis/analysistest"
 
+	"github.com/interleave-go/interleave/analyzers/internal/atest"
+
 	"github.com/interleave-go/interleave/analyzers/relock"
 )
 
 func TestRelock(t *testing.T) {
-	analysistest.Run(t, analysistest.TestData(), relock.Analyzer, "a")
+	analysistest.Run(t, atest.TestData(t), relock.Analyzer, "a")
 }
