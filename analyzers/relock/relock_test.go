@@ -6,7 +6,6 @@ import (
 	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/interleave-go/interleave/analyzers/internal/atest"
-
 	"github.com/interleave-go/interleave/analyzers/relock"
 )
 
