@@ -5,8 +5,8 @@ import (
 
 	"golang.org/x/tools/go/analysis/analysistest"
 
-	"github.com/interleave-go/interleave/analyzers/internal/atest"
 	"github.com/interleave-go/interleave/analyzers/condloop"
+	"github.com/interleave-go/interleave/analyzers/internal/atest"
 )
 
 func TestCondloop(t *testing.T) {

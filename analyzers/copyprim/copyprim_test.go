@@ -5,8 +5,8 @@ import (
 
 	"golang.org/x/tools/go/analysis/analysistest"
 
-	"github.com/interleave-go/interleave/analyzers/internal/atest"
 	"github.com/interleave-go/interleave/analyzers/copyprim"
+	"github.com/interleave-go/interleave/analyzers/internal/atest"
 )
 
 func TestCopyprim(t *testing.T) {
