@@ -93,9 +93,6 @@ func RunSchedule(t testing.TB, schedule []byte, body func(t *T), opts ...Option)
 	s.BeginRun(0)
 	params := engine.RunParams{Seed: e.runSeed(0), Epoch: e.epoch}
 	res := e.runT(s, params, t.Name(), body)
-	if res.Failure != nil && e.cfg.allowed[res.Failure.Kind] {
-		res.Failure = nil
-	}
 	out := Outcome{Steps: res.Steps}
 	if f := res.Failure; f != nil {
 		sched := token.Schedule{Test: token.TestHash(t.Name()), Seed: params.Seed, Epoch: params.Epoch.Unix(), Decisions: slices.Clone(res.Decisions)}

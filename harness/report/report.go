@@ -219,3 +219,27 @@ func sanitize(s string) string {
 	}
 	return b.String()
 }
+
+// RunPattern is the -run pattern that selects exactly the named test,
+// subtests included ("TestX/case" gives "^TestX$/^case$").
+func RunPattern(test string) string {
+	parts := strings.Split(test, "/")
+	for i, p := range parts {
+		parts[i] = "^" + regexp.QuoteMeta(p) + "$"
+	}
+	return strings.Join(parts, "/")
+}
+
+// WalkCorpus calls fn for each file of the corpus of the package in dir
+// (dir/testdata/interleave, every test's): with the finding it holds, or
+// with the error that makes it none.
+func WalkCorpus(dir string, fn func(path string, f *Finding, err error)) {
+	filepath.WalkDir(filepath.Join(dir, "testdata", "interleave"), func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), ".") {
+			return nil
+		}
+		f, err := ReadFile(path)
+		fn(path, f, err)
+		return nil
+	})
+}

@@ -76,7 +76,7 @@ func (r *Run) Select(h *Handle, hasDefault bool, cases []Case) int {
 		return -1
 	}
 	if r.x.cov != nil {
-		r.x.cov.access(h, descs[rep.cas].Ch, KSend)
+		r.x.cov.access(h, descs[rep.cas].Ch)
 	}
 	cases[rep.cas].exec()
 	if rep.acquire != nil {

@@ -31,7 +31,7 @@ func newCoverage() *coverage {
 // access records that goroutine h performed an operation on obj. It runs
 // on the goroutine, which holds the baton; the race detector must not see
 // the maps pass from goroutine to goroutine.
-func (c *coverage) access(h *Handle, obj unsafe.Pointer, _ Kind) {
+func (c *coverage) access(h *Handle, obj unsafe.Pointer) {
 	raceDisable()
 	defer raceEnable()
 	pc := c.userPC(h.pending)

@@ -242,7 +242,7 @@ func (r *Run) point(h *Handle, q *request) reply {
 	case rProceed:
 		r.noteStep(h, rep.step, "")
 		if r.x.cov != nil && q.obj != nil {
-			r.x.cov.access(h, q.obj, q.kind)
+			r.x.cov.access(h, q.obj)
 		}
 	}
 	return rep

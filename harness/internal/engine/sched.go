@@ -428,7 +428,7 @@ func (r *Run) caseReady(g *G, c CaseDesc, partners bool) (bool, int) {
 	if !partners {
 		return false, -1
 	}
-	if p, _ := r.indexedPartner(g, c); p != nil {
+	if p, _ := r.partner(g, c); p != nil {
 		return true, p.id
 	}
 	return false, -1
@@ -490,8 +490,13 @@ func (r *Run) indexWaiters() {
 // smallWaits is how many channel cases are scanned rather than mapped.
 const smallWaits = 16
 
-// indexedPartner is partner through the index of collect.
-func (r *Run) indexedPartner(g *G, c CaseDesc) (*G, int) {
+// partner finds the goroutine that completes an unbuffered channel
+// operation with g: a parked goroutine waiting on the other side of the
+// same channel in a receive, send or select without default, earliest
+// arrival first. It returns the partner and its case. It reads the index
+// of the step's collect (indexWaiters), which apply, right after it in the
+// same step, may use too.
+func (r *Run) partner(g *G, c CaseDesc) (*G, int) {
 	var best *G
 	bestCase := -1
 	var seen *G
@@ -574,34 +579,6 @@ func alone(c CaseDesc) bool {
 		return s.count < s.capacity || s.outsideRecv
 	}
 	return s.count > 0 || s.outsideSend
-}
-
-// partner finds the goroutine that completes an unbuffered channel
-// operation with g: a parked goroutine waiting on the other side of the
-// same channel in a receive, send or select without default, earliest
-// arrival first. It returns the partner and its case.
-func (r *Run) partner(g *G, c CaseDesc) (*G, int) {
-	var best *G
-	bestCase := -1
-	for _, p := range r.gs {
-		if p == g || p.state != gParked || p.op.hasDefault {
-			continue
-		}
-		switch p.op.kind {
-		case KSend, KRecv, KSelect:
-		default:
-			continue
-		}
-		for i, pc := range p.op.cases {
-			if pc.Ch == c.Ch && pc.Send != c.Send {
-				if best == nil || p.arrived < best.arrived {
-					best, bestCase = p, i
-				}
-				break
-			}
-		}
-	}
-	return best, bestCase
 }
 
 // apply performs alternative a on the model and returns the reply that

@@ -10,7 +10,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -313,24 +312,20 @@ func (fz *fuzzer) readStats(path string) {
 func (fz *fuzzer) scanCorpora(announce bool) {
 	dirs := map[string]bool{}
 	for _, t := range fz.targets {
-		dirs[filepath.Join(t.dir, "testdata", "interleave")] = true
+		dirs[t.dir] = true
 	}
 	for d := range dirs {
-		filepath.WalkDir(d, func(path string, de fs.DirEntry, err error) error {
-			if err != nil || de.IsDir() || strings.HasPrefix(de.Name(), ".") {
-				return nil
-			}
+		report.WalkCorpus(d, func(path string, fd *report.Finding, err error) {
 			fz.mu.Lock()
 			seen := fz.known[path]
 			fz.known[path] = true
 			fz.mu.Unlock()
 			if seen {
-				return nil
+				return
 			}
-			fd, err := report.ReadFile(path)
 			if err != nil {
 				fmt.Fprintf(fz.stderr, "interleave fuzz: skipping a corpus file: %v\n", err)
-				return nil
+				return
 			}
 			fz.mu.Lock()
 			fz.found = append(fz.found, fd)
@@ -342,7 +337,6 @@ func (fz *fuzzer) scanCorpora(announce bool) {
 				rel, _ := filepath.Rel(fz.cwd, path)
 				fmt.Fprintf(fz.stdout, "\rinterleave fuzz: new finding: %s: %s: %s\n    %s\n    replay: %s\n", fd.Test, fd.Kind, fd.Message, rel, fd.Replay)
 			}
-			return nil
 		})
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/interleave-go/interleave/harness"
@@ -74,7 +73,7 @@ func resolveFinding(args []string, run string) (*replayTarget, error) {
 		if len(pkgs) == 0 {
 			pkgs = []string{fd.Package}
 		}
-		return &replayTarget{token: fd.Token, pattern: testPattern(fd.Test), pkgs: pkgs, finding: fd}, nil
+		return &replayTarget{token: fd.Token, pattern: report.RunPattern(fd.Test), pkgs: pkgs, finding: fd}, nil
 	}
 	if _, err := harness.TokenOf(what, ""); err != nil {
 		return nil, fmt.Errorf("%q is neither a finding file nor a token: %v", what, err)
@@ -83,7 +82,7 @@ func resolveFinding(args []string, run string) (*replayTarget, error) {
 		pkgs = []string{"."}
 	}
 	if run != "" {
-		return &replayTarget{token: what, pattern: testPattern(run), pkgs: pkgs}, nil
+		return &replayTarget{token: what, pattern: report.RunPattern(run), pkgs: pkgs}, nil
 	}
 	names, err := listTests(pkgs)
 	if err != nil {
@@ -91,7 +90,7 @@ func resolveFinding(args []string, run string) (*replayTarget, error) {
 	}
 	for _, name := range names {
 		if ok, _ := harness.TokenOf(what, name); ok {
-			return &replayTarget{token: what, pattern: testPattern(name), pkgs: pkgs}, nil
+			return &replayTarget{token: what, pattern: report.RunPattern(name), pkgs: pkgs}, nil
 		}
 	}
 	return nil, fmt.Errorf("no test in %s recorded the token (a subtest's token needs -run with the subtest's full name)", strings.Join(pkgs, " "))
@@ -120,15 +119,6 @@ func listTests(pkgs []string) ([]string, error) {
 		}
 	}
 	return names, nil
-}
-
-// testPattern is the -run pattern that selects exactly the named test.
-func testPattern(name string) string {
-	parts := strings.Split(name, "/")
-	for i, p := range parts {
-		parts[i] = "^" + regexp.QuoteMeta(p) + "$"
-	}
-	return strings.Join(parts, "/")
 }
 
 // Report runs interleave report: a finding as an HTML page.
