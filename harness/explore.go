@@ -419,6 +419,9 @@ func noteError(text string) bool {
 	if r == nil {
 		return true
 	}
+	if h.Dying() {
+		return false // a goroutine being torn down: the program never gets here
+	}
 	r.NoteError(h, text)
 	return !r.Quiet()
 }

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"runtime"
 	"unsafe"
 )
 
@@ -47,6 +46,9 @@ func (c *RecvCase[T]) typeName() string { return fmt.Sprintf("%T", c.Ch) }
 // Select runs a select statement over cases, with a default case if
 // hasDefault. It returns the index of the case taken, -1 for default.
 func (r *Run) Select(h *Handle, hasDefault bool, cases []Case) int {
+	if h.dying {
+		teardown()
+	}
 	descs := h.caseBuf[:0]
 	for _, c := range cases {
 		descs = append(descs, c.desc())
@@ -64,8 +66,7 @@ func (r *Run) Select(h *Handle, hasDefault bool, cases []Case) int {
 	}
 	rep := r.submit(h, &q)
 	if rep.kind == rAbort {
-		h.stopped()
-		runtime.Goexit()
+		h.abort()
 	}
 	typ := ""
 	if r.trace && rep.cas >= 0 {
@@ -84,8 +85,7 @@ func (r *Run) Select(h *Handle, hasDefault bool, cases []Case) int {
 	}
 	if rep.kind == rRendezvous {
 		if r.wait(h).kind == rAbort {
-			h.stopped()
-			runtime.Goexit()
+			h.abort()
 		}
 	}
 	return rep.cas

@@ -2,7 +2,10 @@
 
 package engine
 
-import "unsafe"
+import (
+	"sync/atomic"
+	"unsafe"
+)
 
 const raceEnabled = false
 
@@ -11,3 +14,5 @@ func raceEnable()                     {}
 func raceReleaseMerge(unsafe.Pointer) {}
 func raceAcquire(unsafe.Pointer)      {}
 func raceErrors() int                 { return 0 }
+
+func loadGP(p *atomic.Uintptr) uintptr { return p.Load() }

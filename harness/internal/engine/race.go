@@ -4,6 +4,7 @@ package engine
 
 import (
 	"runtime"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -26,3 +27,15 @@ func raceAcquire(p unsafe.Pointer)      { runtime.RaceAcquire(p) }
 
 // raceErrors returns the number of reports the race detector has printed.
 func raceErrors() int { return runtime.RaceErrors() }
+
+// loadGP reads the baton holder's goroutine. Any goroutine may ask
+// whether it holds the baton, also one that has no happens-before edge
+// with the run's start (a parallel test calling Explore): the run is
+// published to it with the detector looking away (Explorer.Run), so the
+// read must look away too, or the detector reports the harness's own
+// bookkeeping as a race of the program. A word-sized aligned load is not
+// torn; a goroutine that does not hold the baton reads some other
+// goroutine's g, never its own.
+//
+//go:norace
+func loadGP(p *atomic.Uintptr) uintptr { return *(*uintptr)(unsafe.Pointer(p)) }

@@ -37,6 +37,10 @@ type Handle struct {
 	exit       exitKind
 	panicVal   any
 	panicStack []byte
+	// dying is set when the run ends the goroutine (rAbort): it then runs
+	// its deferred calls on a path the program never takes, so every call
+	// it makes into the runtime ABI is inert (see teardown).
+	dying bool
 }
 
 type stepLoc struct {
@@ -138,7 +142,7 @@ func Current() (*Run, *Handle) {
 }
 
 func (r *Run) self() (*Run, *Handle) {
-	if r.curGP.Load() != gid() {
+	if loadGP(&r.curGP) != gid() {
 		return nil, nil
 	}
 	return r, r.curH.Load()
@@ -155,8 +159,13 @@ func (r *Run) publish(h *Handle) {
 // submit hands a request to the engine and returns the goroutine's reply.
 // Without the race detector the engine runs right here, on the goroutine
 // holding the baton; with it, the explorer's goroutine runs the engine and
-// this goroutine only exchanges messages with it.
+// this goroutine only exchanges messages with it. A goroutine being torn
+// down submits nothing: its notes (a log line, a made channel, the end of
+// a Once) are dropped, and its scheduling points never get here.
 func (r *Run) submit(h *Handle, q *request) reply {
+	if h.dying {
+		return reply{} // engine state is not the goroutine's to read
+	}
 	if raceEnabled {
 		if k := lockOf(q); k != objOther {
 			q.lock = q.obj
@@ -231,14 +240,16 @@ func (r *Run) unhide() {
 // point is a scheduling point: the goroutine stops before the operation
 // described by q until the strategy lets it go on. On abort it exits.
 func (r *Run) point(h *Handle, q *request) reply {
+	if h.dying {
+		teardown()
+	}
 	if r.trace || r.x.cov != nil {
 		h.pending = callers(h.pending[:0])
 	}
 	rep := r.submit(h, q)
 	switch rep.kind {
 	case rAbort:
-		h.stopped()
-		runtime.Goexit()
+		h.abort()
 	case rProceed:
 		r.noteStep(h, rep.step, "")
 		if r.x.cov != nil && q.obj != nil {
@@ -317,6 +328,7 @@ func (r *Run) goMain(h *Handle, j job) (reusable bool) {
 	rep := r.wait(h)
 	if rep.kind == rAbort {
 		h.stopped()
+		h.dying = true
 		h.exit = exitGoexit
 		return r.exitNow(h)
 	}
@@ -368,6 +380,30 @@ func (h *Handle) stopped() {
 		h.final = append([]uintptr(nil), h.pending...)
 	}
 }
+
+// abort ends the goroutine because the run is over for it: it remembers
+// where it stopped and exits, running its deferred calls as a torn-down
+// goroutine.
+func (h *Handle) abort() {
+	h.stopped()
+	h.dying = true
+	runtime.Goexit()
+}
+
+// Dying reports whether the goroutine is being torn down: the run ended
+// while it was blocked or waiting for its turn, and it is running its
+// deferred calls on its way out.
+func (h *Handle) Dying() bool { return h.dying }
+
+// teardown is what every call into the runtime ABI does in a goroutine
+// being torn down. A blocked goroutine never runs its deferred calls in the
+// program; ended with runtime.Goexit, it does. Those calls must neither
+// touch real objects (a deferred Unlock of a mutex the goroutine gave up
+// before it blocked is a fatal error of the Go runtime) nor change the
+// run's report, so the first operation of each deferred call ends that
+// call: runtime.Goexit, called again, skips the rest of it and goes on to
+// the next deferred call.
+func teardown() { runtime.Goexit() }
 
 // Active reports whether an exploration is running in this process. The
 // runtime ABI checks it first, so that outside explorations instrumented

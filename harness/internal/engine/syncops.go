@@ -180,6 +180,9 @@ func (r *Run) MapOp(h *Handle, m *sync.Map, write bool) {
 // Errorf records a failed check of the test; fatal also ends the calling
 // goroutine, as testing.T.FailNow does.
 func (r *Run) Errorf(h *Handle, text string, fatal bool) {
+	if h.dying {
+		teardown()
+	}
 	h.msgs = append(h.msgs, Message{Step: h.step, G: h.id, Text: text, Error: true})
 	q := request{note: noteError}
 	if fatal {
@@ -194,6 +197,9 @@ func (r *Run) Errorf(h *Handle, text string, fatal bool) {
 // Invariant fails the run because a property of the program (a monitor's)
 // does not hold, and ends the calling goroutine: the run stops there.
 func (r *Run) Invariant(h *Handle, text string) {
+	if h.dying {
+		teardown()
+	}
 	h.msgs = append(h.msgs, Message{Step: h.step, G: h.id, Text: text, Error: true})
 	r.submit(h, &request{note: noteInvariant})
 	runtime.Goexit()
@@ -206,17 +212,26 @@ func (h *Handle) ID() int { return h.id }
 // NoteError records the message of a failed check that the test reports
 // itself (through testing.T): the run's report quotes it.
 func (r *Run) NoteError(h *Handle, text string) {
+	if h.dying {
+		return
+	}
 	h.msgs = append(h.msgs, Message{Step: h.step, G: h.id, Text: text, Error: true})
 }
 
 // Logf records a line of the test's log.
 func (r *Run) Logf(h *Handle, text string) {
+	if h.dying {
+		return
+	}
 	h.msgs = append(h.msgs, Message{Step: h.step, G: h.id, Text: text})
 }
 
 // Fatal ends the run with a fatal error of the Go runtime in the calling
 // goroutine, such as "all goroutines are asleep" would be.
 func (r *Run) Fatal(h *Handle, text string) {
+	if h.dying {
+		teardown()
+	}
 	h.msgs = append(h.msgs, Message{Step: h.step, G: h.id, Text: text, Error: true})
 	r.submit(h, &request{note: noteFailPanic})
 	runtime.Goexit()
