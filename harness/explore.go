@@ -32,7 +32,7 @@ func Explore(t testing.TB, body func(t *T), opts ...Option) {
 	if e == nil {
 		return
 	}
-	defer e.x.Close()
+	defer e.close()
 	e.runBody = func(s engine.Strategy, p engine.RunParams) *engine.Result {
 		return e.runT(s, p, t.Name(), body)
 	}
@@ -69,7 +69,7 @@ func ExploreTest(t *testing.T, body func(t *testing.T)) {
 	if e == nil {
 		return
 	}
-	defer e.x.Close()
+	defer e.close()
 	nested := false
 	e.runBody = func(s engine.Strategy, p engine.RunParams) *engine.Result {
 		failed := t.Failed()
@@ -149,12 +149,54 @@ func newExploration(t testing.TB, opts []Option) *exploration {
 			return nil
 		}
 	}
-	x, err := engine.NewExplorer(engine.Config{MaxSteps: cfg.maxSteps, Watchdog: cfg.watchdog, Latency: cfg.latency, Coverage: *flagStats != "", VisibleHandoff: cfg.visibleHandoff})
+	x, err := engine.NewExplorer(cfg.engine())
 	if err != nil {
 		t.Fatalf("%v", err)
 		return nil
 	}
 	return &exploration{t: t, cfg: cfg, x: x, pkg: callerPackage(), epoch: time.Now().Truncate(time.Second)}
+}
+
+// engine returns the engine's settings.
+func (c *config) engine() engine.Config {
+	return engine.Config{MaxSteps: c.maxSteps, ExploreSteps: c.window, Watchdog: c.watchdog, Latency: c.latency,
+		Coverage: *flagStats != "", VisibleHandoff: c.visibleHandoff}
+}
+
+func (e *exploration) close() { e.x.Close() }
+
+// schedule is what the token of a run of this exploration holds: its
+// decisions and every setting besides them that shapes the run.
+func (e *exploration) schedule(p engine.RunParams, decisions []engine.Decision) token.Schedule {
+	c := e.cfg.engine()
+	return token.Schedule{Test: token.TestHash(e.t.Name()), Seed: p.Seed, Epoch: p.Epoch.Unix(),
+		Latency: e.cfg.latency, MaxSteps: e.cfg.maxSteps, Window: c.Window(), Decisions: decisions}
+}
+
+// adopt makes the exploration's runs use the settings a token carries, so
+// that it replays as it was found whatever the flags and options now.
+func (e *exploration) adopt(s token.Schedule) error {
+	if !s.Params || s.MaxSteps <= 0 {
+		return nil // a version 1 token: the settings given
+	}
+	c := e.cfg
+	c.latency, c.maxSteps, c.window = s.Latency, s.MaxSteps, s.Window
+	return e.use(c)
+}
+
+// use makes the exploration run with settings c.
+func (e *exploration) use(c config) error {
+	if c.engine() == e.cfg.engine() {
+		e.cfg = c
+		return nil
+	}
+	x, err := engine.NewExplorer(c.engine())
+	if err != nil {
+		return err
+	}
+	e.x.Close()
+	e.cfg, e.x = c, x
+	return nil
 }
 
 type exploration struct {
@@ -261,29 +303,33 @@ func (e *exploration) report(res *engine.Result, params engine.RunParams, where 
 	// although the test as a whole has failed already.
 	e.quiet = e.sticky && hasError(res)
 	switch kind := res.Failure.Kind; {
-	case !*flagShrink, kind == engine.KindRace, kind == engine.KindWatchdog, kind == engine.KindAssertion && e.sticky && !e.quiet:
-		// Not shrunk: the race detector reports a race once a process, a
-		// stuck run takes the watchdog's time, and a testing.T that failed
-		// stays failed.
+	case !*flagShrink, kind == engine.KindWatchdog, kind == engine.KindAssertion && e.sticky && !e.quiet:
+		// Not shrunk: a stuck run takes the watchdog's time, and a
+		// testing.T that failed stays failed.
 	default:
-		if sh := e.shrink(decisions, params, kind); sh.runs > 0 && (sh.toPre < sh.fromPre || sh.toSteps < sh.fromSteps) {
+		if sh := e.shrink(decisions, params, res.Failure); sh.runs > 0 && (sh.toPre < sh.fromPre || sh.toSteps < sh.fromSteps) {
 			decisions = sh.decisions
 			where += fmt.Sprintf("; shrunk from %s, %s to %s, %s in %s",
 				plural(sh.fromSteps, "step"), plural(sh.fromPre, "preemption"),
 				plural(sh.toSteps, "step"), plural(sh.toPre, "preemption"), plural(sh.runs, "run"))
 		}
 	}
-	sched := token.Schedule{Test: token.TestHash(e.t.Name()), Seed: params.Seed, Epoch: params.Epoch.Unix(), Decisions: decisions}
+	sched := e.schedule(params, decisions)
 	rs := strategy.NewReplay(decisions)
 	rs.BeginRun(0)
 	params.Trace = true
 	traced := e.runBody(rs, params)
-	if res.Failure.Kind == engine.KindRace || res.Failure.Kind == engine.KindAssertion && e.sticky && !e.quiet {
-		// The replay shows the schedule; the first run holds the failure.
+	switch {
+	case res.Failure.Kind == engine.KindRace && sameFailure(res.Failure, traced.Failure):
+		// The replay showed the race again (interleave test -race has the
+		// detector report every race, not once a process).
+	case res.Failure.Kind == engine.KindRace, res.Failure.Kind == engine.KindAssertion && e.sticky && !e.quiet:
+		// The replay shows the schedule; the first run holds the failure:
+		// the detector reports a race once a process unless told
+		// otherwise, a testing.T that failed stays failed.
 		e.emit(res.Failure, traced, where, token.Encode(sched))
 		return
-	}
-	if traced.Failure == nil || traced.Failure.Kind != res.Failure.Kind {
+	case traced.Failure == nil || traced.Failure.Kind != res.Failure.Kind:
 		f := &engine.Failure{Kind: engine.KindNondeterminism, G: -1,
 			Message: fmt.Sprintf("a run failed (%s: %s), but replaying its schedule did not fail the same way: the test body depends on something besides the schedule (time, randomness, map order, goroutines outside the run)",
 				res.Failure.Kind, res.Failure.Message)}
@@ -310,6 +356,9 @@ func (e *exploration) replay(tok string) {
 	if sched.Test != token.TestHash(e.t.Name()) {
 		e.t.Fatalf("interleave: the replay token was recorded for another test, not %s", e.t.Name())
 	}
+	if err := e.adopt(sched); err != nil {
+		e.t.Fatalf("interleave: -interleave.replay: %v", err)
+	}
 	rs := strategy.NewReplay(sched.Decisions)
 	rs.BeginRun(0)
 	res := e.runBody(rs, engine.RunParams{Trace: true, Seed: sched.Seed, Epoch: time.Unix(sched.Epoch, 0)})
@@ -325,9 +374,15 @@ func (e *exploration) replay(tok string) {
 	e.t.Logf("interleave: replayed schedule passed (%d steps)", res.Steps)
 }
 
-// replayLine is the command that replays a failure.
+// replayLine is the command that replays a failure. It carries whatever
+// changed the run and the token does not: the race detector's build, and
+// the go test flags the interleave tool was given (-interleave.args).
 func (e *exploration) replayLine(tok string) string {
 	run := report.RunPattern(e.t.Name())
+	race := ""
+	if engine.RaceEnabled() {
+		race = " -race"
+	}
 	if *flagCommand != "" {
 		pkg := e.pkg
 		if *flagCwd != "" {
@@ -341,13 +396,17 @@ func (e *exploration) replayLine(tok string) string {
 				}
 			}
 		}
-		return fmt.Sprintf("%s -run '%s' -replay %s %s", *flagCommand, run, tok, pkg)
+		line := fmt.Sprintf("%s%s -run '%s' -replay %s %s", *flagCommand, race, run, tok, pkg)
+		if *flagArgs != "" {
+			line += " -- " + *flagArgs
+		}
+		return line
 	}
 	pkg := e.pkg
 	if pkg == "" {
 		pkg = "."
 	}
-	return fmt.Sprintf("go test %s -run '%s' -interleave.replay=%s", pkg, run, tok)
+	return fmt.Sprintf("go test%s %s -run '%s' -interleave.replay=%s", race, pkg, run, tok)
 }
 
 // callerPackage returns the import path of the package of Explore's

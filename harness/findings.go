@@ -83,6 +83,12 @@ func (e *exploration) replayCorpus() bool {
 		}
 	}
 	sort.Strings(names)
+	orig := e.cfg
+	defer func() {
+		if err := e.use(orig); err != nil {
+			e.t.Errorf("interleave: %v", err)
+		}
+	}()
 	for _, name := range names {
 		path := filepath.Join(dir, name)
 		fd, err := report.ReadFile(path)
@@ -99,6 +105,10 @@ func (e *exploration) replayCorpus() bool {
 		}
 		if err != nil {
 			e.t.Logf("interleave: skipping a corpus file: %v", err)
+			continue
+		}
+		if err := e.adopt(sched); err != nil {
+			e.t.Logf("interleave: skipping a corpus file: %s: %v", path, err)
 			continue
 		}
 		rs := strategy.NewReplay(sched.Decisions)

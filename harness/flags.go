@@ -28,6 +28,7 @@ var (
 	flagSave     = flag.Bool("interleave.save", false, "write each new finding into the package's corpus, testdata/interleave/<Test>/<id>")
 	flagCorpus   = flag.Bool("interleave.corpus", true, "replay the findings of testdata/interleave before exploring")
 	flagCwd      = flag.String("interleave.cwd", "", "the directory the interleave tool ran in, for replay lines")
+	flagArgs     = flag.String("interleave.args", "", "the go test flags the interleave tool was given, shell-quoted, for replay lines")
 )
 
 // envReplay is the one environment variable harness reads.

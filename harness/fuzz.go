@@ -44,7 +44,7 @@ func Fuzz(f *testing.F, body func(t *T), opts ...Option) {
 		if e == nil {
 			return
 		}
-		defer e.x.Close()
+		defer e.close()
 		e.epoch = fuzzEpoch // a saved input must replay the same run
 		e.runBody = func(s engine.Strategy, p engine.RunParams) *engine.Result {
 			return e.runT(s, p, t.Name(), body)
@@ -87,7 +87,7 @@ func RunSchedule(t testing.TB, schedule []byte, body func(t *T), opts ...Option)
 	if e == nil {
 		return Outcome{}
 	}
-	defer e.x.Close()
+	defer e.close()
 	e.epoch = fuzzEpoch
 	s := strategy.NewBytes(schedule)
 	s.BeginRun(0)
@@ -95,7 +95,7 @@ func RunSchedule(t testing.TB, schedule []byte, body func(t *T), opts ...Option)
 	res := e.runT(s, params, t.Name(), body)
 	out := Outcome{Steps: res.Steps}
 	if f := res.Failure; f != nil {
-		sched := token.Schedule{Test: token.TestHash(t.Name()), Seed: params.Seed, Epoch: params.Epoch.Unix(), Decisions: slices.Clone(res.Decisions)}
+		sched := e.schedule(params, slices.Clone(res.Decisions))
 		out.Failed, out.Kind, out.Message, out.Token = true, string(f.Kind), f.Message, token.Encode(sched)
 	}
 	return out

@@ -18,6 +18,7 @@ type config struct {
 	seed     uint64
 	strategy StrategySpec
 	maxSteps int
+	window   int // transitions of a run the strategy chooses; 0: the engine's default
 	watchdog time.Duration
 	latency  time.Duration
 	allowed  map[engine.FailKind]bool // kinds of failure the test expects

@@ -30,13 +30,14 @@ type shrinkResult struct {
 }
 
 // shrink minimizes the schedule of a failed run.
-func (e *exploration) shrink(decisions []engine.Decision, params engine.RunParams, kind engine.FailKind) (out shrinkResult) {
+func (e *exploration) shrink(decisions []engine.Decision, params engine.RunParams, orig *engine.Failure) (out shrinkResult) {
 	out = shrinkResult{decisions: decisions}
+	same := func(f *engine.Failure) bool { return sameFailure(orig, f) }
 	rec := strategy.NewRecorder(decisions)
 	rec.BeginRun(0)
 	res := e.runBody(rec, params)
 	out.runs++
-	if res.Failure == nil || res.Failure.Kind != kind {
+	if !same(res.Failure) {
 		return out // the failure does not replay: report it as found
 	}
 	best := slices.Clone(rec.Switches)
@@ -51,7 +52,7 @@ func (e *exploration) shrink(decisions []engine.Decision, params engine.RunParam
 		s.BeginRun(0)
 		r := e.runBody(s, params)
 		out.runs++
-		if r.Failure == nil || r.Failure.Kind != kind || len(r.Preempted) > out.toPre {
+		if !same(r.Failure) || len(r.Preempted) > out.toPre {
 			return false
 		}
 		best = cand
@@ -82,7 +83,7 @@ func (e *exploration) shrink(decisions []engine.Decision, params engine.RunParam
 		for !spent() && icb.BeginRun(0) {
 			r := e.runBody(icb, params)
 			out.runs++
-			if r.Failure != nil && r.Failure.Kind == kind && len(r.Preempted) < out.toPre {
+			if same(r.Failure) && len(r.Preempted) < out.toPre {
 				out.decisions = slices.Clone(r.Decisions)
 				out.toSteps, out.toPre = r.Steps, len(r.Preempted)
 				return
@@ -110,6 +111,21 @@ func (e *exploration) shrink(decisions []engine.Decision, params engine.RunParam
 		}
 	}
 	return out
+}
+
+// sameFailure reports whether f is the failure orig again: of its kind,
+// and for a data race, between the same two places (another race is
+// another bug).
+func sameFailure(orig, f *engine.Failure) bool {
+	if f == nil || f.Kind != orig.Kind {
+		return false
+	}
+	if orig.Kind == engine.KindRace {
+		if k := engine.RaceKey(orig.Details); k != "" {
+			return engine.RaceKey(f.Details) == k
+		}
+	}
+	return true
 }
 
 // chunks splits [0, n) into k ranges of (nearly) equal size.

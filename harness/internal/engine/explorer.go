@@ -69,6 +69,12 @@ type Config struct {
 	VisibleHandoff bool
 }
 
+// RaceEnabled reports whether the binary runs under the race detector.
+func RaceEnabled() bool { return raceEnabled }
+
+// Window returns how many transitions of a run the strategy chooses.
+func (c Config) Window() int { return c.exploreSteps() }
+
 func (c Config) exploreSteps() int {
 	if c.ExploreSteps > 0 && c.ExploreSteps <= c.MaxSteps {
 		return c.ExploreSteps

@@ -2,10 +2,12 @@
 // can paste into a command, versioned and checksummed so that a mistyped or
 // truncated token is an error rather than a different run.
 //
-// A version 1 token is the unpadded base64url encoding of
+// A version 2 token is the unpadded base64url encoding of
 //
 //	version (1 byte) | flags (1 byte) | body | crc32 (4 bytes)
-//	body: test (uvarint) | seed (uvarint) | epoch (uvarint) | n (uvarint) | n decisions
+//	body: test (uvarint) | seed (uvarint) | epoch (uvarint) |
+//	      latency (uvarint) | max steps (uvarint) | window (uvarint) |
+//	      n (uvarint) | n decisions
 //
 // with the body compressed with DEFLATE when flags has bit 0 set (when
 // that is shorter: long schedules repeat themselves),
@@ -13,7 +15,12 @@
 // seed, epoch the start of its virtual clock in Unix seconds, and a
 // decision is uvarint((g+1)<<2 | hasCase<<1 | repeated) (g is -1 for the
 // clock), then the case as a uvarint if hasCase, then the repeat count
-// minus 2 if repeated.
+// minus 2 if repeated. latency is the run's Latency in nanoseconds, max
+// steps its step limit and window the steps its strategy chose: what
+// besides the decisions shapes a run, so that a token replays as found
+// whatever the flags of the command that replays it. Version 1 tokens,
+// without them, still decode; Params is then false and the replay takes
+// the settings it is given.
 package token
 
 import (
@@ -26,18 +33,25 @@ import (
 	"hash/crc32"
 	"hash/fnv"
 	"io"
+	"time"
 
 	"github.com/interleave-go/interleave/harness/internal/engine"
 )
 
 // Version is the version of the tokens Encode writes.
-const Version = 1
+const Version = 2
 
 // A Schedule is what a token holds.
 type Schedule struct {
-	Test      uint32 // hash of the test name, see TestHash
-	Seed      uint64
-	Epoch     int64 // Unix seconds
+	Test  uint32 // hash of the test name, see TestHash
+	Seed  uint64
+	Epoch int64 // Unix seconds
+	// Params reports that the token carries the settings below (version
+	// 2); Encode writes them always.
+	Params    bool
+	Latency   time.Duration
+	MaxSteps  int
+	Window    int // transitions the strategy chose (engine.Config.ExploreSteps)
 	Decisions []engine.Decision
 }
 
@@ -48,8 +62,9 @@ func TestHash(name string) uint32 {
 	return h.Sum32()
 }
 
-// Encode returns the token of s.
+// Encode returns the token of s, a version 2 token whatever s.Params.
 func Encode(s Schedule) string {
+	s.Params = true
 	body := encodeBody(s)
 	b := []byte{Version, 0}
 	if z := deflate(body); len(z) < len(body) {
@@ -76,6 +91,9 @@ func encodeBody(s Schedule) []byte {
 	b = binary.AppendUvarint(b, uint64(s.Test))
 	b = binary.AppendUvarint(b, s.Seed)
 	b = binary.AppendUvarint(b, uint64(max(s.Epoch, 0)))
+	b = binary.AppendUvarint(b, uint64(max(s.Latency, 0)))
+	b = binary.AppendUvarint(b, uint64(max(s.MaxSteps, 0)))
+	b = binary.AppendUvarint(b, uint64(max(s.Window, 0)))
 	b = binary.AppendUvarint(b, uint64(len(s.Decisions)))
 	ds := s.Decisions
 	for i := 0; i < len(ds); {
@@ -123,8 +141,8 @@ func Decode(tok string) (Schedule, error) {
 	if len(b) < 2+4 {
 		return s, fmt.Errorf("%w: too short (%d bytes)", ErrMalformed, len(b))
 	}
-	if b[0] != Version {
-		return s, fmt.Errorf("%w: version %d, this interleave reads version %d", ErrMalformed, b[0], Version)
+	if b[0] != 1 && b[0] != Version {
+		return s, fmt.Errorf("%w: version %d, this interleave reads versions 1 and %d", ErrMalformed, b[0], Version)
 	}
 	body, sum := b[:len(b)-4], binary.BigEndian.Uint32(b[len(b)-4:])
 	if crc32.ChecksumIEEE(body) != sum {
@@ -145,6 +163,12 @@ func Decode(tok string) (Schedule, error) {
 	s.Test = uint32(d.uvarint(1<<32 - 1))
 	s.Seed = d.uvarint(1<<64 - 1)
 	s.Epoch = int64(d.uvarint(1 << 62))
+	if b[0] >= 2 {
+		s.Params = true
+		s.Latency = time.Duration(d.uvarint(1 << 62))
+		s.MaxSteps = int(d.uvarint(1 << 40))
+		s.Window = int(d.uvarint(1 << 40))
+	}
 	n := d.uvarint(limit)
 	if n > maxDecisions {
 		return s, fmt.Errorf("%w: claims %d decisions", ErrMalformed, n)

@@ -1,9 +1,13 @@
 package token_test
 
 import (
+	"encoding/base64"
+	"encoding/binary"
 	"errors"
+	"hash/crc32"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -15,6 +19,7 @@ func TestRoundTrip(t *testing.T) {
 	cases := []token.Schedule{
 		{},
 		{Test: token.TestHash("TestX"), Seed: 42},
+		{Test: 9, Seed: 5, Latency: 250 * time.Millisecond, MaxSteps: 5000, Window: 40},
 		{Test: 7, Seed: 1 << 40, Epoch: 1795000000, Decisions: []engine.Decision{{G: -1, Case: -1}, {G: 0, Case: -1}, {G: 1, Case: -1}, {G: 1, Case: -1}, {G: 1, Case: -1}, {G: 2, Case: 0}, {G: 2, Case: 3}, {G: 300, Case: -1}}},
 	}
 	long := token.Schedule{Seed: 3}
@@ -29,6 +34,7 @@ func TestRoundTrip(t *testing.T) {
 		if len(s.Decisions) == 0 {
 			s.Decisions = []engine.Decision{}
 		}
+		s.Params = true
 		require.Equal(t, s, got, "case %d: token %s", i, tok)
 	}
 }
@@ -53,8 +59,8 @@ func TestRepeatsAreCompact(t *testing.T) {
 	for range 500 {
 		s.Decisions = append(s.Decisions, engine.Decision{G: 1, Case: -1})
 	}
-	if tok := token.Encode(s); len(tok) > 20 {
-		t.Errorf("500 identical decisions: token %q has %d characters, want at most 20", tok, len(tok))
+	if tok := token.Encode(s); len(tok) > 24 {
+		t.Errorf("500 identical decisions: token %q has %d characters, want at most 24", tok, len(tok))
 	}
 }
 
@@ -68,7 +74,7 @@ func TestDecodeRejectsBadTokens(t *testing.T) {
 		"AQ":                    "too short",
 		good[:len(good)-2]:      "",
 		string(flipped):         "",
-		"Ag" + good[2:]:         "version 2",
+		"Aw" + good[2:]:         "version 3",
 		good + "A":              "",
 		strings.Repeat("A", 40): "",
 	}
@@ -85,6 +91,20 @@ func TestDecodeRejectsBadTokens(t *testing.T) {
 			t.Errorf("Decode(%q) = %v, want it to mention %q", tok, err, want)
 		}
 	}
+}
+
+// TestVersion1TokensStillDecode: a replay line printed by an older
+// interleave still replays, with the settings of the command.
+func TestVersion1TokensStillDecode(t *testing.T) {
+	body := []byte{1, 0}
+	for _, v := range []uint64{7, 42, 1795000000, 2, 1 << 2, 3<<2 | 2, 1} {
+		body = binary.AppendUvarint(body, v) // test, seed, epoch, 2 decisions: g0; g2 case 1
+	}
+	tok := base64.RawURLEncoding.EncodeToString(binary.BigEndian.AppendUint32(body, crc32.ChecksumIEEE(body)))
+	got, err := token.Decode(tok)
+	require.NoError(t, err)
+	require.Equal(t, token.Schedule{Test: 7, Seed: 42, Epoch: 1795000000,
+		Decisions: []engine.Decision{{G: 0, Case: -1}, {G: 2, Case: 1}}}, got)
 }
 
 func FuzzDecode(f *testing.F) {

@@ -268,6 +268,9 @@ func (fz *fuzzer) explore(ctx context.Context, n uint64) {
 		"-interleave.command=interleave test",
 		"-interleave.cwd=" + fz.cwd,
 	}
+	if a := replayArgs(fz.goArgs); a != "" {
+		args = append(args, "-interleave.args="+a)
+	}
 	if !hasTestFlag(fz.goArgs, "short") {
 		args = append(args, "-test.short")
 	}
@@ -275,8 +278,8 @@ func (fz *fuzzer) explore(ctx context.Context, n uint64) {
 	cmd := exec.CommandContext(ctx, t.bin, args...)
 	cmd.Dir = t.dir
 	cmd.Env = instrument.Env(nil)
-	if fz.f.race && os.Getenv("GORACE") == "" {
-		cmd.Env = append(cmd.Env, "GORACE=log_path="+filepath.Join(fz.tmp, fmt.Sprintf("race-%d", n)))
+	if fz.f.race {
+		cmd.Env = append(cmd.Env, "GORACE="+goRace(os.Getenv("GORACE"), filepath.Join(fz.tmp, fmt.Sprintf("race-%d", n))))
 	}
 	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
 	cmd.WaitDelay = 5 * time.Second

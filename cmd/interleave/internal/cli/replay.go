@@ -20,16 +20,17 @@ func Replay(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("interleave replay", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "usage: interleave replay [flags] <finding file | token> [packages]\n\n"+
+		fmt.Fprint(stderr, "usage: interleave replay [flags] <finding file | token> [packages] [-- go test flags]\n\n"+
 			"Runs the one schedule of a finding again, with its trace. A finding file\n"+
 			"(from a corpus, testdata/interleave/<Test>/<id>) names its test and package;\n"+
 			"for a bare token, -run names the test, or the packages' tests are searched\n"+
 			"for the one the token was recorded by.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	run := fs.String("run", "", "the `test` the token was recorded by")
+	run := fs.String("run", "", "the `test` the token was recorded by: its name, or the -run pattern of a replay line")
 	race := fs.Bool("race", false, "build with the race detector")
 	verbose := fs.Bool("v", false, "verbose, as go test -v")
+	args, goArgs := splitArgs(args)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -42,13 +43,17 @@ func Replay(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	testArgs := []string{"-run", target.pattern, "-replay", target.token}
-	if *race {
+	if *race || target.finding != nil && target.finding.Kind == "race" {
 		testArgs = append(testArgs, "-race")
 	}
 	if *verbose {
 		testArgs = append(testArgs, "-v")
 	}
-	return Test(append(testArgs, target.pkgs...), stdout, stderr)
+	testArgs = append(testArgs, target.pkgs...)
+	if len(goArgs) > 0 {
+		testArgs = append(append(testArgs, "--"), goArgs...)
+	}
+	return Test(testArgs, stdout, stderr)
 }
 
 // A replayTarget is what a replay runs: a token, the -run pattern of its
@@ -82,7 +87,7 @@ func resolveFinding(args []string, run string) (*replayTarget, error) {
 		pkgs = []string{"."}
 	}
 	if run != "" {
-		return &replayTarget{token: what, pattern: report.RunPattern(run), pkgs: pkgs}, nil
+		return &replayTarget{token: what, pattern: runPattern(run), pkgs: pkgs}, nil
 	}
 	names, err := listTests(pkgs)
 	if err != nil {
@@ -94,6 +99,16 @@ func resolveFinding(args []string, run string) (*replayTarget, error) {
 		}
 	}
 	return nil, fmt.Errorf("no test in %s recorded the token (a subtest's token needs -run with the subtest's full name)", strings.Join(pkgs, " "))
+}
+
+// runPattern is the go test -run pattern of what -run was given: a test's
+// name, or the pattern a replay line prints ('^TestX$', '^TestX$/^case$'),
+// which is taken as it is.
+func runPattern(run string) string {
+	if strings.ContainsAny(run, `^$\*+?()[]{}|`) {
+		return run
+	}
+	return report.RunPattern(run)
 }
 
 // listTests lists the top-level tests of packages, as go test -list does.
@@ -126,13 +141,15 @@ func Report(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("interleave report", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "usage: interleave report [-o file.html] <finding file | token> [packages]\n\n"+
+		fmt.Fprint(stderr, "usage: interleave report [-o file.html] [-race] <finding file | token> [packages] [-- go test flags]\n\n"+
 			"Writes a finding as a self-contained HTML page: a lane per goroutine, the\n"+
 			"failing step, the goroutines' final states. A token is replayed first.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	out := fs.String("o", "", "the HTML `file` to write (default interleave-<id>.html)")
-	run := fs.String("run", "", "the `test` the token was recorded by")
+	run := fs.String("run", "", "the `test` the token was recorded by: its name, or the -run pattern of a replay line")
+	race := fs.Bool("race", false, "build with the race detector (for a finding of kind race)")
+	args, goArgs := splitArgs(args)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -152,8 +169,13 @@ func Report(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 		defer os.RemoveAll(dir)
-		testArgs := append([]string{"-run", target.pattern, "-replay", target.token}, target.pkgs...)
-		testArgs = append(testArgs, "--", "-interleave.findings="+dir)
+		testArgs := []string{"-run", target.pattern, "-replay", target.token}
+		if *race {
+			testArgs = append(testArgs, "-race")
+		}
+		testArgs = append(testArgs, target.pkgs...)
+		testArgs = append(append(testArgs, "--"), goArgs...)
+		testArgs = append(testArgs, "-interleave.findings="+dir)
 		if code := Test(testArgs, io.Discard, stderr); code == 2 {
 			return 2
 		}

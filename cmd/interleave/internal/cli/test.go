@@ -32,6 +32,8 @@ type testFlags struct {
 	json     bool
 	keep     bool
 	shard    string
+	latency  time.Duration
+	maxSteps int
 }
 
 func (f *testFlags) register(fs *flag.FlagSet) {
@@ -46,6 +48,8 @@ func (f *testFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.json, "json", false, "print one JSON object per finding on stdout")
 	fs.BoolVar(&f.keep, "work", false, "keep the instrumented files and print where they are")
 	fs.StringVar(&f.shard, "shard", "", "explore only share `i/n` of each test's schedules (0 <= i < n)")
+	fs.DurationVar(&f.latency, "latency", -1, "how long, in virtual time, a ready goroutine may wait for its turn while timers fire (default 1s; 0: timers fire only when nothing can run)")
+	fs.IntVar(&f.maxSteps, "maxsteps", 0, "step limit per run (default 1000000)")
 }
 
 // Test runs interleave test.
@@ -79,8 +83,12 @@ func Test(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 	}
-	if f.runs < 0 || f.time < 0 {
-		fmt.Fprintln(stderr, "interleave test: -runs and -time must not be negative")
+	if f.runs < 0 || f.time < 0 || f.maxSteps < 0 {
+		fmt.Fprintln(stderr, "interleave test: -runs, -time and -maxsteps must not be negative")
+		return 2
+	}
+	if f.latency < -1 {
+		fmt.Fprintln(stderr, "interleave test: -latency must not be negative")
 		return 2
 	}
 	patterns := fs.Args()
@@ -137,6 +145,15 @@ func Test(args []string, stdout, stderr io.Writer) int {
 	goTest = append(goTest, patterns...)
 	goTest = append(goTest, goArgs...)
 	goTest = append(goTest, "-interleave.command=interleave test", "-interleave.cwd="+cwd)
+	if a := replayArgs(goArgs); a != "" {
+		goTest = append(goTest, "-interleave.args="+a)
+	}
+	if f.latency >= 0 {
+		goTest = append(goTest, "-interleave.latency="+f.latency.String())
+	}
+	if f.maxSteps > 0 {
+		goTest = append(goTest, "-interleave.maxsteps="+strconv.Itoa(f.maxSteps))
+	}
 	if f.strategy != "" {
 		goTest = append(goTest, "-interleave.strategy="+f.strategy)
 	}
@@ -174,13 +191,13 @@ func Test(args []string, stdout, stderr io.Writer) int {
 	cmd := exec.Command("go", goTest...)
 	cmd.Dir = dir
 	cmd.Env = instrument.Env(nil)
-	if f.race && os.Getenv("GORACE") == "" {
+	if f.race {
 		// The race detector's reports go to a file the harness quotes in
 		// its reports of kind race.
 		dir, err := os.MkdirTemp("", "interleave-race-")
 		if err == nil {
 			defer os.RemoveAll(dir)
-			cmd.Env = append(cmd.Env, "GORACE=log_path="+dir+"/race")
+			cmd.Env = append(cmd.Env, "GORACE="+goRace(os.Getenv("GORACE"), dir+"/race"))
 		}
 	}
 	cmd.Stdout, cmd.Stderr, cmd.Stdin = stdout, stderr, os.Stdin
@@ -195,6 +212,60 @@ func Test(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "interleave test: go test: %v\n", err)
 		return 2
 	}
+}
+
+// goRace returns the GORACE setting of an explored test binary: the
+// user's, with the reports going to logPath unless the user sent them
+// elsewhere, and every report printed, not only the first of each pair of
+// stacks: shrinking a race replays it, and each replay must show it again.
+func goRace(user, logPath string) string {
+	opts := strings.Fields(user)
+	has := func(name string) bool {
+		for _, o := range opts {
+			if strings.HasPrefix(o, name+"=") {
+				return true
+			}
+		}
+		return false
+	}
+	if !has("log_path") {
+		opts = append(opts, "log_path="+logPath)
+	}
+	for _, o := range []string{"suppress_equal_stacks", "suppress_equal_addresses"} {
+		if !has(o) {
+			opts = append(opts, o+"=0")
+		}
+	}
+	return strings.Join(opts, " ")
+}
+
+// replayArgs returns the go test flags a replay line must repeat,
+// shell-quoted: all of them but the ones the line sets itself (-run) or
+// that only change how results are printed.
+func replayArgs(goArgs []string) string {
+	var out []string
+	for i := 0; i < len(goArgs); i++ {
+		a := goArgs[i]
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		name = strings.TrimPrefix(name, "test.")
+		switch name {
+		case "run", "json", "v", "count", "o", "coverprofile", "outputdir":
+			if !hasValue && name != "json" && name != "v" && i+1 < len(goArgs) {
+				i++ // its value
+			}
+			continue
+		}
+		out = append(out, shellQuote(a))
+	}
+	return strings.Join(out, " ")
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=./:,+@%") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // splitArgs splits the command line at "--".
