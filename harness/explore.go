@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/interleave-go/interleave/harness/internal/engine"
+	"github.com/interleave-go/interleave/harness/internal/flight"
 	"github.com/interleave-go/interleave/harness/internal/strategy"
 	"github.com/interleave-go/interleave/harness/internal/token"
 	"github.com/interleave-go/interleave/harness/report"
@@ -160,7 +161,7 @@ func newExploration(t testing.TB, opts []Option) *exploration {
 // engine returns the engine's settings.
 func (c *config) engine() engine.Config {
 	return engine.Config{MaxSteps: c.maxSteps, ExploreSteps: c.window, Watchdog: c.watchdog, Latency: c.latency,
-		Coverage: *flagStats != "", VisibleHandoff: c.visibleHandoff}
+		Coverage: *flagStats != "", VisibleHandoff: c.visibleHandoff, Flight: flightRecorder()}
 }
 
 func (e *exploration) close() { e.x.Close() }
@@ -213,6 +214,9 @@ type exploration struct {
 
 func (e *exploration) start() {
 	e.t.Helper()
+	rec := flightRecorder()
+	rec.Explore(e.t.Name(), e.replayLine(flight.TokenMark))
+	defer rec.Done()
 	if tok := replayToken(e.cfg.replay); tok != "" {
 		e.replay(tok)
 		return
@@ -275,7 +279,7 @@ func (e *exploration) explore() {
 			break
 		}
 		sum.Runs++
-		params := engine.RunParams{Seed: e.runSeed(run), Epoch: e.epoch}
+		params := engine.RunParams{Seed: e.runSeed(run), Epoch: e.epoch, Index: run}
 		res := e.runBody(s, params)
 		if res.Failure != nil {
 			sum.Failed = true

@@ -4,6 +4,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"sync"
+
+	"github.com/interleave-go/interleave/harness/internal/flight"
 )
 
 // The test flags of interleave. They are registered when a test binary
@@ -28,8 +31,23 @@ var (
 	flagSave     = flag.Bool("interleave.save", false, "write each new finding into the package's corpus, testdata/interleave/<Test>/<id>")
 	flagCorpus   = flag.Bool("interleave.corpus", true, "replay the findings of testdata/interleave before exploring")
 	flagCwd      = flag.String("interleave.cwd", "", "the directory the interleave tool ran in, for replay lines")
+	flagFlight   = flag.String("interleave.flight", "", "keep the run in progress in a file in `dir`, for the interleave tool to report should the test binary die")
 	flagArgs     = flag.String("interleave.args", "", "the go test flags the interleave tool was given, shell-quoted, for replay lines")
 )
+
+// flightRecorder is the process's flight record (-interleave.flight), nil
+// without the flag. Explorations are serialized, so one suffices.
+var flightRecorder = sync.OnceValue(func() *flight.Recorder {
+	if *flagFlight == "" {
+		return nil
+	}
+	rec, err := flight.Open(*flagFlight)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "interleave: -interleave.flight: %v\n", err)
+		return nil
+	}
+	return rec
+})
 
 // envReplay is the one environment variable harness reads.
 const envReplay = "INTERLEAVE_REPLAY"

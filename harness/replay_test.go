@@ -4,6 +4,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/interleave-go/interleave/harness"
 	"github.com/interleave-go/interleave/harness/rt"
@@ -137,5 +138,32 @@ func TestNondeterministicBodyIsReported(t *testing.T) {
 	})
 	if !strings.HasPrefix(report, "interleave: nondeterminism: a run failed (assertion: only the first run fails), but replaying its schedule did not fail the same way") {
 		t.Fatalf("report:\n%s", report)
+	}
+}
+
+// TestTokenCarriesTheLatency: a leak that needs a timer to fire ahead of a
+// ready goroutine, found under Latency(15ms), still replays from its token
+// in an exploration set to Latency(0), under which the timer could never
+// fire first: the token, not the options of the replay, says how the run
+// went.
+func TestTokenCarriesTheLatency(t *testing.T) {
+	body := func(t *harness.T) {
+		ch := rt.MakeChan(make(chan int))
+		rt.Go(func() {
+			rt.Sleep(10 * time.Millisecond)
+			rt.Send(ch, 1) // blocked for good when the select timed out
+		})
+		rt.Select(false, rt.RecvCase(ch, nil, nil), rt.RecvCase(rt.After(20*time.Millisecond), nil, nil))
+	}
+	if report := explore(t, body, harness.Latency(0), harness.Runs(300)); report != "" {
+		t.Fatalf("under Latency(0) the program cannot leak, got:\n%s", report)
+	}
+	found := explore(t, body, harness.Latency(15*time.Millisecond), harness.Runs(300))
+	if !strings.HasPrefix(found, "interleave: leak: ") {
+		t.Fatalf("under Latency(15ms): got report\n%s\nwant a leak", found)
+	}
+	again := explore(t, body, harness.Latency(0), harness.Replay(replayToken(t, found)))
+	if firstLine(again) != firstLine(found) || traceOf(again) != traceOf(found) {
+		t.Fatalf("replayed under Latency(0): got\n%s\nwant\n%s", again, found)
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"time"
 	"unsafe"
+
+	"github.com/interleave-go/interleave/harness/internal/flight"
 )
 
 // FailKind names the kind of a failure, as printed after "interleave:".
@@ -67,6 +69,9 @@ type Config struct {
 	// which then order the goroutines of every run. Only for testing
 	// that hiding them matters.
 	VisibleHandoff bool
+	// Flight, if set, records each run's settings and decisions as they
+	// are made, for a report of a process that died during a run.
+	Flight *flight.Recorder
 }
 
 // RaceEnabled reports whether the binary runs under the race detector.
@@ -273,6 +278,7 @@ type Run struct {
 	timerSeq  int
 	nextT     *vtimer // the timer of the clock's alternative
 
+	flight    *flight.Recorder
 	pruned    bool                       // the strategy ended the run early
 	searching bool                       // the strategy compares alternatives across runs
 	observer  Observer                   // the strategy, if it watches every transition
@@ -387,6 +393,7 @@ type RunParams struct {
 	Trace bool      // record what a report needs
 	Seed  uint64    // seed of the program's own randomness in the run
 	Epoch time.Time // the virtual clock's start
+	Index int // the run's number in its exploration, for the flight record
 	// Quiet asks the test's own reports (testing.T's Errorf, which the
 	// instrumented test calls through the harness) to be kept for the run
 	// and not printed: the runs after a failure, replaying or shrinking
@@ -415,6 +422,8 @@ func (x *Explorer) Run(s Strategy, p RunParams, body func()) *Result {
 		r.oids = x.oids
 	}
 	r.obsLast = -1
+	r.flight = x.cfg.Flight
+	r.flight.BeginRun(p.Index, p.Seed, r.epoch.Unix(), x.cfg.Latency, x.cfg.MaxSteps, r.window)
 	x.pcg.Seed(p.Seed, p.Seed^0x5851f42d4c957f2d)
 	r.rnd = x.rnd
 	r.stuckG.Store(-1)
@@ -457,6 +466,7 @@ func (x *Explorer) Run(s Strategy, p RunParams, body func()) *Result {
 			return fmt.Sprintf("the race detector reported %s during this run", plural(n, "data race"))
 		}, Details: raceReport()}
 	}
+	r.flight.EndRun()
 	res := r.result()
 	s.EndRun(r.nsteps, res.Failure != nil)
 	for _, g := range r.gs {

@@ -217,6 +217,9 @@ func (r *Run) schedule() (int, reply) {
 		}
 		a, chosen = alts[i], i
 		r.decisions = append(r.decisions, Decision{G: a.G, Case: a.Case})
+		if r.flight != nil {
+			r.flight.Decision(len(r.decisions)-1, a.G, a.Case)
+		}
 		if a.G != r.last {
 			for _, b := range alts {
 				if b.G == r.last {

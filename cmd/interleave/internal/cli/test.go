@@ -188,6 +188,11 @@ func Test(args []string, stdout, stderr io.Writer) int {
 		defer printFindings(findings, stdout, stderr)
 		stdout = stderr
 	}
+	flightDir, err := os.MkdirTemp("", "interleave-flight-")
+	if err == nil {
+		defer os.RemoveAll(flightDir)
+		goTest = append(goTest, "-interleave.flight="+flightDir)
+	}
 	cmd := exec.Command("go", goTest...)
 	cmd.Dir = dir
 	cmd.Env = instrument.Env(nil)
@@ -202,6 +207,9 @@ func Test(args []string, stdout, stderr io.Writer) int {
 	}
 	cmd.Stdout, cmd.Stderr, cmd.Stdin = stdout, stderr, os.Stdin
 	err = cmd.Run()
+	if err != nil && flightDir != "" {
+		reportCrashes(flightDir, stderr)
+	}
 	var exit *exec.ExitError
 	switch {
 	case err == nil:
@@ -211,6 +219,22 @@ func Test(args []string, stdout, stderr io.Writer) int {
 	default:
 		fmt.Fprintf(stderr, "interleave test: go test: %v\n", err)
 		return 2
+	}
+}
+
+// reportCrashes says which explorations a test binary that died left
+// unfinished, with the replay line of the run in progress: a binary that
+// dies prints its stacks, but not what it was exploring.
+func reportCrashes(dir string, stderr io.Writer) {
+	for _, c := range report.Crashes(dir) {
+		if !c.InRun {
+			fmt.Fprintf(stderr, "interleave test: the test binary died while exploring %s, after run %d\n", c.Test, c.Run+1)
+			continue
+		}
+		fmt.Fprintf(stderr, "interleave test: the test binary died during run %d of %s; the schedule in progress replays with:\n    %s\n", c.Run+1, c.Test, c.Line)
+		if c.Cut {
+			fmt.Fprintln(stderr, "  (the run made more decisions than the record holds: the line replays its start, then goes on without preemption)")
+		}
 	}
 }
 
