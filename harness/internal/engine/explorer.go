@@ -393,7 +393,7 @@ type RunParams struct {
 	Trace bool      // record what a report needs
 	Seed  uint64    // seed of the program's own randomness in the run
 	Epoch time.Time // the virtual clock's start
-	Index int // the run's number in its exploration, for the flight record
+	Index int       // the run's number in its exploration, for the flight record
 	// Quiet asks the test's own reports (testing.T's Errorf, which the
 	// instrumented test calls through the harness) to be kept for the run
 	// and not printed: the runs after a failure, replaying or shrinking
