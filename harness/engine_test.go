@@ -98,7 +98,7 @@ func TestABBADeadlockIsFound(t *testing.T) {
 		for _, want := range []string{
 			`g1: blocked: Lock sync\.Mutex#[12] \(held by g2\) at engine_test\.go:\d+`,
 			`g2: blocked: Lock sync\.Mutex#[12] \(held by g1\) at engine_test\.go:\d+`,
-			`(?m)^replay: go test \S+ -run '\^TestABBADeadlockIsFound\$' -interleave\.replay=\S+$`,
+			`(?m)^replay: go test (-race )?\S+ -run '\^TestABBADeadlockIsFound\$' -interleave\.replay=\S+$`,
 		} {
 			if !regexp.MustCompile(want).MatchString(report) {
 				t.Fatalf("seed %d: report does not match %s:\n%s", seed, want, report)

@@ -252,9 +252,10 @@ func (e *exploration) explore() {
 		if dfs, ok := s.(interface{ Schedules() (int, int) }); ok {
 			sum.Schedules, sum.Pruned = dfs.Schedules()
 		}
-		if c, ok := s.(interface{ Complete() bool }); ok {
-			sum.Exhaustive = c.Complete()
+		if c, ok := s.(interface{ Complete() bool }); ok && c.Complete() {
+			sum.Exhaustive = sum.Sampled == 0 && sum.Unchosen == 0
 		}
+		e.t.Helper()
 		if e.cfg.summary != nil {
 			*e.cfg.summary = sum
 		}
@@ -262,13 +263,19 @@ func (e *exploration) explore() {
 		if sum.Failed {
 			return
 		}
+		took := time.Since(start).Round(time.Millisecond)
 		switch {
+		case sum.Exhaustive && sum.Held > 0:
+			e.t.Logf("interleave: exhaustive within a latency of %v: %s, no failure (%s, %s); schedules in which a ready goroutine waits longer for its turn while timers fire were not explored (-interleave.latency)",
+				e.cfg.latency, plural(sum.Schedules, "schedule"), s.Name(), took)
 		case sum.Exhaustive:
-			e.t.Logf("interleave: exhaustive: %s, no failure (%s, %s)", plural(sum.Schedules, "schedule"), s.Name(), time.Since(start).Round(time.Millisecond))
+			e.t.Logf("interleave: exhaustive: %s, no failure (%s, %s)", plural(sum.Schedules, "schedule"), s.Name(), took)
+		case sum.Schedules > 0 && (sum.Sampled > 0 || sum.Unchosen > 0):
+			e.t.Logf("interleave: %s, no failure, but not exhaustive: %s (%s)", plural(sum.Schedules, "schedule"), unexplored(sum), s.Name())
 		case sum.Schedules > 0:
 			e.t.Logf("interleave: %s, no failure; stopped by the budget before covering every schedule (%s)", plural(sum.Schedules, "schedule"), s.Name())
 		case e.cfg.verbose:
-			e.t.Logf("interleave: %s in %v, no failure (%s)", plural(sum.Runs, "run"), time.Since(start).Round(time.Millisecond), s.Name())
+			e.t.Logf("interleave: %s in %v, no failure (%s)", plural(sum.Runs, "run"), took, s.Name())
 		}
 	}()
 	for run := e.cfg.shard % step; run < e.cfg.runs; run += step {
@@ -281,6 +288,9 @@ func (e *exploration) explore() {
 		sum.Runs++
 		params := engine.RunParams{Seed: e.runSeed(run), Epoch: e.epoch, Index: run}
 		res := e.runBody(s, params)
+		sum.Sampled += res.Sampled
+		sum.Unchosen += res.Unchosen
+		sum.Held += res.Held
 		if res.Failure != nil {
 			sum.Failed = true
 			e.report(res, params, fmt.Sprintf("run %d of %d, %s", run+1, e.cfg.runs, s.Name()))
@@ -289,12 +299,25 @@ func (e *exploration) explore() {
 		if e.stop != nil && e.stop() {
 			return
 		}
-		if res.Choices == 0 && !res.Pruned {
-			// No choice was made: every run would be this one.
+		if res.Choices == 0 && !res.Pruned && res.Sampled == 0 && res.Unchosen == 0 {
+			// No choice was made, none left to chance: every run would be
+			// this one.
 			sum.Exhaustive, sum.Schedules = true, 1
 			return
 		}
 	}
+}
+
+// unexplored says what an exploration left to chance.
+func unexplored(sum Summary) string {
+	var parts []string
+	if sum.Sampled > 0 {
+		parts = append(parts, fmt.Sprintf("%s of math/rand sampled, not enumerated (only rand.Intn(n) and the like with n <= %d are)", plural(sum.Sampled, "draw"), engine.DrawLimit))
+	}
+	if sum.Unchosen > 0 {
+		parts = append(parts, fmt.Sprintf("%s past the explored window scheduled fairly, not explored (raise -interleave.maxsteps: the window is a tenth of it)", plural(sum.Unchosen, "choice")))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // report shrinks a failed run's schedule, replays it with tracing and
@@ -311,11 +334,14 @@ func (e *exploration) report(res *engine.Result, params engine.RunParams, where 
 		// Not shrunk: a stuck run takes the watchdog's time, and a
 		// testing.T that failed stays failed.
 	default:
-		if sh := e.shrink(decisions, params, res.Failure); sh.runs > 0 && (sh.toPre < sh.fromPre || sh.toSteps < sh.fromSteps) {
+		if sh := e.shrink(decisions, params, res.Failure); sh.runs > 0 && (sh.toPre < sh.fromPre || sh.toSteps < sh.fromSteps || sh.toDraws < sh.fromDraws) {
 			decisions = sh.decisions
 			where += fmt.Sprintf("; shrunk from %s, %s to %s, %s in %s",
 				plural(sh.fromSteps, "step"), plural(sh.fromPre, "preemption"),
 				plural(sh.toSteps, "step"), plural(sh.toPre, "preemption"), plural(sh.runs, "run"))
+			if sh.toDraws < sh.fromDraws {
+				where += fmt.Sprintf(", the values drawn from math/rand lowered from a total of %d to %d", sh.fromDraws, sh.toDraws)
+			}
 		}
 	}
 	sched := e.schedule(params, decisions)

@@ -359,8 +359,19 @@ type Summary struct {
 	Runs       int    // runs made
 	Schedules  int    // distinct schedules explored (for exhaustive search)
 	Pruned     int    // runs ended early as repeats (exhaustive search)
-	Exhaustive bool   // every schedule the strategy covers was explored
-	Failed     bool   // a run failed
+	// Exhaustive reports that every schedule was explored: the search
+	// covered its tree, and no run left a choice to chance (Sampled,
+	// Unchosen). Schedules that need a ready goroutine held back longer
+	// than the latency (Held) are outside every exploration.
+	Exhaustive bool
+	Failed     bool // a run failed
+	// Sampled counts draws of math/rand taken from the run's source rather
+	// than chosen (rand.Float64, rand.Intn(n) for n > 16), Unchosen the
+	// choices made by the fair scheduler past the explored window
+	// (MaxSteps/10), Held the points at which a timer could have fired had
+	// a ready goroutine been held back longer than the latency; over all
+	// runs.
+	Sampled, Unchosen, Held int
 }
 
 // Summarize fills *s when the exploration ends.

@@ -23,10 +23,10 @@ const (
 )
 
 type shrinkResult struct {
-	decisions          []engine.Decision
-	fromSteps, fromPre int
-	toSteps, toPre     int
-	runs               int
+	decisions                     []engine.Decision
+	fromSteps, fromPre, fromDraws int
+	toSteps, toPre, toDraws       int
+	runs                          int
 }
 
 // shrink minimizes the schedule of a failed run.
@@ -41,8 +41,8 @@ func (e *exploration) shrink(decisions []engine.Decision, params engine.RunParam
 		return out // the failure does not replay: report it as found
 	}
 	best := slices.Clone(rec.Switches)
-	out.fromSteps, out.fromPre = res.Steps, len(res.Preempted)
-	out.toSteps, out.toPre = out.fromSteps, out.fromPre
+	out.fromSteps, out.fromPre, out.fromDraws = res.Steps, len(res.Preempted), drawTotal(best)
+	out.toSteps, out.toPre, out.toDraws = out.fromSteps, out.fromPre, out.fromDraws
 	deadline := time.Now().Add(shrinkTime)
 	spent := func() bool { return out.runs >= shrinkRuns || time.Now().After(deadline) }
 	// try runs a candidate and keeps it if it fails the same way with no
@@ -60,25 +60,12 @@ func (e *exploration) shrink(decisions []engine.Decision, params engine.RunParam
 		out.toSteps, out.toPre = r.Steps, len(r.Preempted)
 		return true
 	}
-	// Most bugs need one preemption: try each alone first.
-	for _, i := range removalOrder(best) {
-		if spent() || !best[i].Preempt {
-			break
-		}
-		if try([]strategy.Switch{best[i]}) {
-			return out
-		}
-	}
-	// Then delta debugging (Zeller's ddmin): drop ever smaller chunks of
-	// switches while the failure stays.
-	defer func() {
+	e.dropSwitches(&best, try, spent)
+	if out.toPre > 1 {
 		// Removing switches cannot make a preemption the schedule never
 		// had. Search for one directly: every schedule with fewer
 		// preemptions, fewest first (iterative context bounding), within
 		// what is left of the budget.
-		if out.toPre <= 1 {
-			return
-		}
 		icb := strategy.NewDFS(false, out.toPre-1)
 		for !spent() && icb.BeginRun(0) {
 			r := e.runBody(icb, params)
@@ -86,15 +73,73 @@ func (e *exploration) shrink(decisions []engine.Decision, params engine.RunParam
 			if same(r.Failure) && len(r.Preempted) < out.toPre {
 				out.decisions = slices.Clone(r.Decisions)
 				out.toSteps, out.toPre = r.Steps, len(r.Preempted)
-				return
+				rec := strategy.NewRecorder(out.decisions)
+				rec.BeginRun(0)
+				e.runBody(rec, params)
+				out.runs++
+				best = slices.Clone(rec.Switches)
+				break
 			}
 		}
-	}()
-	for n := 2; len(best) > 0 && !spent(); {
-		n = min(n, len(best))
+	}
+	// Draws of math/rand: the smallest value of each that still fails, as
+	// a property-based test shrinks a number towards zero.
+	for i := range best {
+		if !best[i].Draw {
+			continue
+		}
+		for v := 0; v < best[i].To.Case && !spent(); v++ {
+			cand := slices.Clone(best)
+			cand[i].To.Case = v
+			if v == 0 {
+				cand = slices.Delete(cand, i, i+1) // 0 is where a run goes by itself
+			}
+			if try(cand) {
+				if v == 0 {
+					return e.lowered(out, best)
+				}
+				break
+			}
+		}
+	}
+	return e.lowered(out, best)
+}
+
+// lowered records the draws of the shrunk schedule.
+func (e *exploration) lowered(out shrinkResult, best []strategy.Switch) shrinkResult {
+	out.toDraws = drawTotal(best)
+	return out
+}
+
+// drawTotal adds up the values the switches draw.
+func drawTotal(sw []strategy.Switch) int {
+	n := 0
+	for _, w := range sw {
+		if w.Draw {
+			n += w.To.Case
+		}
+	}
+	return n
+}
+
+// dropSwitches removes the switches the failure does not need: most bugs
+// need one preemption, so each alone is tried first; then delta debugging
+// (Zeller's ddmin) drops ever smaller chunks of switches while the
+// failure stays.
+func (e *exploration) dropSwitches(best *[]strategy.Switch, try func([]strategy.Switch) bool, spent func() bool) {
+	for _, i := range removalOrder(*best) {
+		if spent() || !(*best)[i].Preempt {
+			break
+		}
+		if try([]strategy.Switch{(*best)[i]}) {
+			return
+		}
+	}
+	for n := 2; len(*best) > 0 && !spent(); {
+		n = min(n, len(*best))
 		reduced := false
-		for _, c := range chunks(len(best), n) {
-			cand := slices.Concat(best[:c[0]], best[c[1]:])
+		for _, c := range chunks(len(*best), n) {
+			cand := slices.Concat((*best)[:c[0]], (*best)[c[1]:])
 			if try(cand) {
 				n, reduced = max(n-1, 2), true
 				break
@@ -104,13 +149,12 @@ func (e *exploration) shrink(decisions []engine.Decision, params engine.RunParam
 			}
 		}
 		if !reduced {
-			if n >= len(best) {
+			if n >= len(*best) {
 				break
 			}
-			n = min(2*n, len(best))
+			n = min(2*n, len(*best))
 		}
 	}
-	return out
 }
 
 // sameFailure reports whether f is the failure orig again: of its kind,

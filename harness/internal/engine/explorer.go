@@ -279,6 +279,9 @@ type Run struct {
 	nextT     *vtimer // the timer of the clock's alternative
 
 	flight    *flight.Recorder
+	sampled   int                        // draws of the program's randomness no strategy chose
+	unchosen  int                        // points past the window, where the fair scheduler chose
+	held      int                        // points where a timer did not fire because of the latency
 	pruned    bool                       // the strategy ended the run early
 	searching bool                       // the strategy compares alternatives across runs
 	observer  Observer                   // the strategy, if it watches every transition
@@ -309,6 +312,7 @@ type row struct {
 	n       int64  // the operation's argument (WaitGroup.Add's delta)
 	clock   int64  // virtual time after the step
 	timer   vtimer // the timer that fired, for KTimer
+	drawn   int    // the value drawn, for KRand
 }
 
 // blockedG is a live goroutine at the end of a run and what it waits for.
@@ -385,6 +389,13 @@ type Result struct {
 	Messages  []Message
 	Trace     *Trace // when the run was traced
 	Pruned    bool   // the strategy ended the run early
+	// What the run left unexplored: the strategy explores every run
+	// alike only if all three are 0. Sampled counts the draws of the
+	// program's randomness taken from the run's source (rand.Float64,
+	// rand.Intn(n) for n > DrawLimit); Unchosen the points with a choice
+	// past the explored window, where a fair scheduler chose; Held the
+	// points where a timer could have fired but for the latency bound.
+	Sampled, Unchosen, Held int
 }
 
 // RunParams are what makes one run differ from another besides its

@@ -40,6 +40,7 @@ const (
 	KTimerStop                 // Timer.Stop, Ticker.Stop
 	KTimerReset                // Timer.Reset, Ticker.Reset
 	KTimer                     // a timer fires (no goroutine: the clock's own transition)
+	KRand                      // a draw of math/rand among few values: a decision like a schedule's
 	numKinds
 )
 
@@ -78,6 +79,7 @@ var kindNames = [numKinds]string{
 	KTimerStop:     "Stop",
 	KTimerReset:    "Reset",
 	KTimer:         "timer fires",
+	KRand:          "rand",
 }
 
 func (k Kind) String() string {
@@ -91,7 +93,7 @@ func (k Kind) String() string {
 // two operations on one object conflict unless neither writes.
 func (k Kind) Writes() bool {
 	switch k {
-	case KAtomicLoad, KMapRead, KChanLen, KStart, KResume, KYield, KSleep:
+	case KAtomicLoad, KMapRead, KChanLen, KStart, KResume, KYield, KSleep, KRand:
 		return false
 	}
 	return true

@@ -98,6 +98,7 @@ const (
 	noteMade                      // the goroutine made a channel
 	noteNow                       // time.Now
 	noteRand                      // a random number from the run's source
+	noteDraw                      // a random number below n: a decision if n is small
 )
 
 type replyKind uint8

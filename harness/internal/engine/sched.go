@@ -154,7 +154,10 @@ func (r *Run) handle(id int, h *Handle, q *request) (int, reply) {
 	case noteNow:
 		return id, reply{step: r.nsteps, n: r.clock}
 	case noteRand:
+		r.sampled++
 		return id, reply{step: r.nsteps, n: int64(r.rnd.Uint64())}
+	case noteDraw:
+		return r.draw(g, uint64(q.n))
 	case noteOnceDone:
 		r.object(q.obj, objOnce).running = free
 		return id, reply{step: r.nsteps}
@@ -181,6 +184,61 @@ func (r *Run) handle(id int, h *Handle, q *request) (int, reply) {
 	return r.schedule()
 }
 
+// DrawLimit is the largest n for which a draw below n (rand.Intn(n)) is a
+// decision the strategy makes: exhaustive search enumerates its values,
+// the others choose among them as among goroutines, a token records the
+// choice and shrinking prefers 0. A larger draw (jitter of a backoff) is
+// sampled from the run's source.
+const DrawLimit = 16
+
+// draw is goroutine g's draw of a number below n.
+func (r *Run) draw(g *G, n uint64) (int, reply) {
+	if n <= 1 {
+		return g.id, reply{step: r.nsteps}
+	}
+	if n > DrawLimit || r.nsteps >= r.window || r.aborting || r.stopping {
+		r.sampled++
+		return g.id, reply{step: r.nsteps, n: int64(r.rnd.Uint64N(n))}
+	}
+	if r.nsteps >= r.maxSteps {
+		r.stepLimit()
+		g.state, g.op = gParked, pending{kind: KRand, n: int64(n), cases: g.op.cases[:0]}
+		return r.end()
+	}
+	alts := r.alts[:0]
+	for v := range int(n) {
+		alts = append(alts, Alt{G: g.id, Case: v, Kind: KRand, N: int64(n), Partner: -1})
+	}
+	r.alts = alts
+	if r.searching {
+		r.pt.Blocked = r.pt.Blocked[:0]
+	}
+	r.pt = Point{Step: r.nsteps, Last: r.last, Alts: alts, Blocked: r.pt.Blocked}
+	i := r.strategy.Choose(&r.pt)
+	if i == Prune || i < 0 || i >= len(alts) {
+		if i == Prune {
+			r.pruned = true
+		} else {
+			r.diverged(alts)
+		}
+		// The goroutine waits where it drew until the run's end aborts it.
+		g.state, g.op = gParked, pending{kind: KRand, n: int64(n), cases: g.op.cases[:0]}
+		return r.end()
+	}
+	r.decisions = append(r.decisions, Decision{G: g.id, Case: i})
+	if r.flight != nil {
+		r.flight.Decision(len(r.decisions)-1, g.id, i)
+	}
+	r.nsteps++
+	r.steps.Store(int64(r.nsteps))
+	if r.trace && !r.aborting && !r.stopping {
+		r.rows = append(r.rows, row{step: r.nsteps, g: g.id, kind: KRand, partner: -1, clock: r.clock, n: int64(n), drawn: i})
+	}
+	r.created = -1
+	r.observe(alts, i)
+	return g.id, reply{step: r.nsteps, n: int64(i), ok: true} // ok: a decision, a step of g
+}
+
 // schedule makes one transition: it collects the alternatives, asks the
 // strategy for one if there is a choice, and applies it.
 func (r *Run) schedule() (int, reply) {
@@ -203,6 +261,7 @@ func (r *Run) schedule() (int, reply) {
 	default:
 		if r.nsteps >= r.window {
 			a = alts[r.fairChoice(alts)]
+			r.unchosen++
 			break
 		}
 		r.pt = Point{Step: r.nsteps, Last: r.last, Alts: alts}
@@ -360,9 +419,13 @@ func (r *Run) collect() []Alt {
 		// A timer fires ahead of a goroutine that can run only within
 		// the latency of when that goroutine became ready: a goroutine
 		// waits for its turn, but not for an hour.
-		if t := r.nextTimer(); t != nil && (t.when <= r.clock || ready == math.MaxInt64 || t.when-ready < r.latency) {
-			r.nextT = t
-			alts = append(alts, Alt{G: TimerG, Case: -1, Kind: KTimer, Obj: uintptr(unsafe.Pointer(t)), Partner: -1})
+		if t := r.nextTimer(); t != nil {
+			if t.when <= r.clock || ready == math.MaxInt64 || t.when-ready < r.latency {
+				r.nextT = t
+				alts = append(alts, Alt{G: TimerG, Case: -1, Kind: KTimer, Obj: uintptr(unsafe.Pointer(t)), Partner: -1})
+			} else if r.nsteps < r.window {
+				r.held++ // the timer could fire here, were a ready goroutine held back longer
+			}
 		}
 	}
 	r.alts = alts

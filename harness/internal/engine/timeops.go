@@ -54,3 +54,26 @@ func (r *Run) ResetTimer(h *Handle, key unsafe.Pointer, d time.Duration) bool {
 func (r *Run) Rand(h *Handle) uint64 {
 	return uint64(r.submit(h, &request{note: noteRand}).n)
 }
+
+// Draw returns a number in [0, n), n > 0: for n up to DrawLimit, a
+// decision of the run's strategy (rand.Intn(4) == 3 is explored like an
+// interleaving), for larger n a number from the run's own source.
+func (r *Run) Draw(h *Handle, n uint64) uint64 {
+	if n <= 1 {
+		return 0
+	}
+	if h.dying {
+		return 0
+	}
+	if n <= DrawLimit && (r.trace || r.x.cov != nil) {
+		h.pending = callers(h.pending[:0])
+	}
+	rep := r.submit(h, &request{note: noteDraw, n: int64(n)})
+	if rep.kind == rAbort {
+		h.abort()
+	}
+	if rep.ok {
+		r.noteStep(h, rep.step, "")
+	}
+	return uint64(rep.n)
+}

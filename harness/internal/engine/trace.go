@@ -65,7 +65,8 @@ func (t *Trace) PreemptionSteps() []int {
 // result builds the run's Result; the run's goroutines have all exited or
 // been abandoned, so their handles may be read.
 func (r *Run) result() *Result {
-	res := &Result{Failure: r.failure, Steps: r.nsteps, Choices: len(r.decisions), Decisions: r.decisions, Preempted: r.preempted, Pruned: r.pruned}
+	res := &Result{Failure: r.failure, Steps: r.nsteps, Choices: len(r.decisions), Decisions: r.decisions, Preempted: r.preempted, Pruned: r.pruned,
+		Sampled: r.sampled, Unchosen: r.unchosen, Held: r.held}
 	for _, g := range r.gs {
 		if g.state != gStuck && g.h != nil {
 			res.Messages = append(res.Messages, g.h.msgs...)
@@ -130,6 +131,8 @@ func (r *Run) buildTrace() *Trace {
 			}
 		case KGo:
 			s.Object = fmt.Sprintf("g%d", rw.child)
+		case KRand:
+			s.Object = fmt.Sprintf("drew %d of 0..%d", rw.drawn, rw.n-1)
 		case KTimer:
 			if rw.timer.kind == tSleep {
 				s.Object = fmt.Sprintf("sleep of g%d", rw.timer.g)

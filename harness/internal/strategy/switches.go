@@ -14,6 +14,7 @@ type Switch struct {
 	Count   int
 	To      engine.Decision
 	Preempt bool // After could have gone on: the switch is a preemption
+	Draw    bool // a draw of math/rand: To.Case is the value drawn
 }
 
 type switchKey struct{ g, n int }
@@ -94,7 +95,7 @@ func (s *Recorder) Choose(p *engine.Point) int {
 			canGoOn = canGoOn || b.G == p.Last && p.Last != engine.TimerG
 		}
 		s.Switches = append(s.Switches, Switch{After: p.Last, Count: s.count[p.Last],
-			To: engine.Decision{G: a.G, Case: a.Case}, Preempt: canGoOn && a.G != p.Last})
+			To: engine.Decision{G: a.G, Case: a.Case}, Preempt: canGoOn && a.G != p.Last, Draw: a.Kind == engine.KRand})
 	}
 	return i
 }
