@@ -355,10 +355,10 @@ func parseShard(s string) (int, int, error) {
 
 // A Summary describes an exploration once it is over; see Summarize.
 type Summary struct {
-	Strategy   string // the strategy and its parameters
-	Runs       int    // runs made
-	Schedules  int    // distinct schedules explored (for exhaustive search)
-	Pruned     int    // runs ended early as repeats (exhaustive search)
+	Strategy  string // the strategy and its parameters
+	Runs      int    // runs made
+	Schedules int    // distinct schedules explored (for exhaustive search)
+	Pruned    int    // runs ended early as repeats (exhaustive search)
 	// Exhaustive reports that every schedule was explored: the search
 	// covered its tree, and no run left a choice to chance (Sampled,
 	// Unchosen). Schedules that need a ready goroutine held back longer
