@@ -100,6 +100,22 @@ func ExploreTest(t *testing.T, body func(t *testing.T)) {
 	}
 }
 
+// TestRun is t.Run(name, f) in a test that `interleave test` rewrites,
+// where f is Explored(...) or ExploredParallel(...). Called from a test's
+// own goroutine it is t.Run. Called from inside a run (the body of an
+// explored test calls a helper that runs subtests), it must not run the
+// subtest: t.Run would wait for testing's goroutine, which the run does
+// not control, and the subtest would explore while its parent's run
+// holds the harness. It then ends the run as a nested exploration does:
+// the parent's body runs once, unexplored, and its subtests explore.
+func TestRun(t *testing.T, name string, f func(t *testing.T)) bool {
+	t.Helper()
+	if r, _ := engine.Current(); r != nil {
+		panic(errNestedExplore)
+	}
+	return t.Run(name, f)
+}
+
 // Explored returns a subtest function that explores f: t.Run(name, f)
 // becomes t.Run(name, harness.Explored(f)) in tests that `interleave
 // test` rewrites.

@@ -366,3 +366,22 @@ func TestVerifyRunsAfterTheRun(t *testing.T) {
 		t.Fatalf("replay: %q", got)
 	}
 }
+
+// TestLongTracesAreCut: the report of a run of 100,000 steps shows its
+// start and its end, not every step.
+func TestLongTracesAreCut(t *testing.T) {
+	report := explore(t, func(t *harness.T) {
+		var flag atomic.Bool
+		for !rt.BoolLoad(&flag) {
+		}
+	}, harness.MaxSteps(100_000))
+	if !strings.HasPrefix(report, "interleave: step-limit: run exceeded 100000 steps") {
+		t.Fatalf("got report\n%s", firstLine(report))
+	}
+	if n := strings.Count(report, "\n"); n > 300 {
+		t.Errorf("the report of a 100,000-step run has %d lines, want at most 300", n)
+	}
+	if !strings.Contains(report, "trace (100000 steps") || !regexp.MustCompile(`\.\.\. \d+ steps not shown`).MatchString(report) {
+		t.Errorf("the report does not say it cut its trace:\n%s", report)
+	}
+}

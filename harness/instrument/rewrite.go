@@ -278,10 +278,17 @@ func (r *fileRewriter) call(c *ast.CallExpr) {
 		form.fun = r.node(c.Fun)
 	}
 	if !rewritten && r.isTestingRun(c) {
-		// t.Run(name, f) in an explored test: explore the subtest instead.
-		form.args[1] = harnessName + "." + explored + "(" + form.args[1] + ")"
-		r.usesH = true
-		rewritten = true
+		// t.Run(name, f) in an explored test: explore the subtest instead,
+		// through harness.TestRun, which knows whether it is called from
+		// inside a run (a helper that runs subtests, called by the body).
+		if sel, ok := fun.(*ast.SelectorExpr); ok {
+			form.args[1] = harnessName + "." + explored + "(" + form.args[1] + ")"
+			form.fun = harnessName + ".TestRun"
+			form.args = append([]string{r.node(sel.X)}, form.args...)
+			form.untyped = append([]bool{false}, form.untyped...)
+			r.usesH = true
+			rewritten = true
+		}
 	}
 	r.forms[c] = form
 	if rewritten && !r.inGo[c] {

@@ -258,7 +258,10 @@ type Run struct {
 	nsteps      int
 	abortSteps  int
 	decisions   []Decision
-	rows        []row
+	rows        []row // the first steps of a traced run
+	tail        []row // its last steps, a ring from tailAt
+	tailAt      int
+	omitted     int // steps between the two, not kept
 	blocked     []blockedG
 	failure     *Failure
 	preempt     bool  // the transition being applied preempts the last goroutine

@@ -232,7 +232,7 @@ func (r *Run) draw(g *G, n uint64) (int, reply) {
 	r.nsteps++
 	r.steps.Store(int64(r.nsteps))
 	if r.trace && !r.aborting && !r.stopping {
-		r.rows = append(r.rows, row{step: r.nsteps, g: g.id, kind: KRand, partner: -1, clock: r.clock, n: int64(n), drawn: i})
+		r.addRow(row{step: r.nsteps, g: g.id, kind: KRand, partner: -1, clock: r.clock, n: int64(n), drawn: i})
 	}
 	r.created = -1
 	r.observe(alts, i)
@@ -372,7 +372,7 @@ func (r *Run) fireAlt(a Alt) {
 	r.steps.Store(int64(r.nsteps))
 	r.fire(t)
 	if r.trace {
-		r.rows = append(r.rows, row{step: r.nsteps, g: TimerG, kind: KTimer, obj: t.key, timer: *t, clock: r.clock, preempt: r.preempt, partner: -1})
+		r.addRow(row{step: r.nsteps, g: TimerG, kind: KTimer, obj: t.key, timer: *t, clock: r.clock, preempt: r.preempt, partner: -1})
 	}
 	r.preempt = false
 	r.last = TimerG
@@ -751,7 +751,7 @@ func (r *Run) apply(a Alt) (rep reply, fatal bool) {
 		r.object(op.obj, objKindOf(op.kind))
 	}
 	if r.trace && !r.aborting && !r.stopping {
-		r.rows = append(r.rows, row{step: r.nsteps, g: g.id, kind: a.Kind, obj: objOf(a, op), partner: partner,
+		r.addRow(row{step: r.nsteps, g: g.id, kind: a.Kind, obj: objOf(a, op), partner: partner,
 			child: rep.child, ok: rep.ok, preempt: r.preempt, clock: r.clock, n: op.n})
 	}
 	r.preempt = false

@@ -15,6 +15,9 @@ import (
 type Trace struct {
 	Steps      []Step
 	Goroutines []GState
+	// Omitted steps of a long run are not kept: they came after the
+	// first OmittedAfter steps of Steps.
+	Omitted, OmittedAfter int
 }
 
 // A Step is one transition of a traced run.
@@ -121,8 +124,8 @@ func (r *Run) buildTrace() *Trace {
 			}
 		}
 	}
-	t := &Trace{}
-	for _, rw := range r.rows {
+	t := &Trace{Omitted: r.omitted, OmittedAfter: len(r.rows)}
+	for _, rw := range r.keptRows() {
 		s := Step{Step: rw.step, G: rw.g, Op: rw.kind.String(), Object: names[rw.obj], Partner: rw.partner}
 		switch rw.kind {
 		case KWGAdd:
@@ -269,10 +272,42 @@ func holderText(h int) string {
 	return fmt.Sprintf("held by g%d", h)
 }
 
+// A traced run keeps its first headRows and its last tailRows steps: a
+// report of a run of a million steps shows how it began and how it ended,
+// not a million rows.
+const (
+	headRows = 2000
+	tailRows = 3000
+)
+
+// addRow records a step of a traced run.
+func (r *Run) addRow(rw row) {
+	if len(r.rows) < headRows {
+		r.rows = append(r.rows, rw)
+		return
+	}
+	if len(r.tail) < tailRows {
+		r.tail = append(r.tail, rw)
+		return
+	}
+	r.tail[r.tailAt] = rw
+	r.tailAt = (r.tailAt + 1) % tailRows
+	r.omitted++
+}
+
+// keptRows returns the steps kept, in order.
+func (r *Run) keptRows() []row {
+	if len(r.tail) == 0 {
+		return r.rows
+	}
+	out := append(slices.Clone(r.rows), r.tail[r.tailAt:]...)
+	return append(out, r.tail[:r.tailAt]...)
+}
+
 // objectNames names the objects of the run by kind and order of first use.
 func (r *Run) objectNames() map[unsafe.Pointer]string {
 	names := make(map[unsafe.Pointer]string)
-	for _, rw := range r.rows {
+	for _, rw := range r.keptRows() {
 		if rw.obj == nil || names[rw.obj] != "" {
 			continue
 		}
@@ -351,7 +386,7 @@ func formatFrames(fs []runtime.Frame) string {
 
 // Format writes the trace as the rows of a report.
 func (t *Trace) Format(b *strings.Builder) {
-	fmt.Fprintf(b, "trace (%s, %s):\n", plural(len(t.Steps), "step"), plural(t.Preemptions(), "preemption"))
+	fmt.Fprintf(b, "trace (%s, %s):\n", plural(len(t.Steps)+t.Omitted, "step"), plural(t.Preemptions(), "preemption"))
 	timed := false
 	for _, s := range t.Steps {
 		timed = timed || s.Clock != 0
@@ -367,7 +402,16 @@ func (t *Trace) Format(b *strings.Builder) {
 	} else {
 		fmt.Fprintf(b, "  %5s  %-5s %-22s %-22s %s\n", "step", "g", "operation", "object", "location")
 	}
-	for _, s := range t.Steps {
+	// A long trace shows its start and its end, where runs fail.
+	const head, tail = 40, 120
+	for i, s := range t.Steps {
+		if len(t.Steps) > head+tail && i >= head && i < len(t.Steps)-tail {
+			if i == head {
+				fmt.Fprintf(b, "  ... %s not shown (interleave report draws the first %d and last %d) ...\n",
+					plural(len(t.Steps)-head-tail+t.Omitted, "step"), headRows, tailRows)
+			}
+			continue
+		}
 		obj := s.Object
 		if s.Partner >= 0 {
 			obj += fmt.Sprintf(" (with g%d)", s.Partner)
