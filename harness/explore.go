@@ -3,6 +3,7 @@ package harness
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -29,6 +30,10 @@ import (
 // replays will not reproduce failures.
 func Explore(t testing.TB, body func(t *T), opts ...Option) {
 	t.Helper()
+	if subprocess() {
+		once(t, body)
+		return
+	}
 	e := newExploration(t, opts)
 	if e == nil {
 		return
@@ -38,6 +43,32 @@ func Explore(t testing.TB, body func(t *T), opts ...Option) {
 		return e.runT(s, p, t.Name(), body)
 	}
 	e.start()
+}
+
+// once runs body a single time, unexplored, in the calling goroutine, and
+// reports what it reported through t: an exploration in a test binary
+// that an explored test started (see subprocess).
+func once(t testing.TB, body func(*T)) {
+	t.Helper()
+	tt := &T{name: t.Name()}
+	done := make(chan struct{})
+	go func() { // T's Fatal ends the goroutine, as testing.T's does
+		defer close(done)
+		body(tt)
+	}()
+	<-done
+	res := &engine.Result{}
+	tt.collect(res)
+	for _, m := range res.Messages {
+		if m.Error {
+			t.Error(m.Text)
+		} else {
+			t.Log(m.Text)
+		}
+	}
+	if err := tt.verify(); err != nil {
+		t.Error(err)
+	}
 }
 
 // runT runs body once with a fresh T, then the checks it registered.
@@ -66,6 +97,10 @@ func (e *exploration) runT(s engine.Strategy, p engine.RunParams, name string, b
 // as it says.
 func ExploreTest(t *testing.T, body func(t *testing.T)) {
 	t.Helper()
+	if subprocess() {
+		body(t) // a test binary started by an explored test: go test's run
+		return
+	}
 	e := newExploration(t, nil)
 	if e == nil {
 		return
@@ -98,6 +133,19 @@ func ExploreTest(t *testing.T, body func(t *testing.T)) {
 	if nested {
 		body(t)
 	}
+}
+
+// TestParallel is t.Parallel() in a test that `interleave test`
+// rewrites. Outside a run it is t.Parallel. Inside one (a t.Parallel that
+// is not the first statement of a test, which the tool moves out of the
+// explored body) it does nothing: t.Parallel waits for the parent test to
+// finish its sequential part, which would hold the run for ever; the test
+// runs sequentially instead.
+func TestParallel(t interface{ Parallel() }) {
+	if r, _ := engine.Current(); r != nil {
+		return
+	}
+	t.Parallel()
 }
 
 // TestRun is t.Run(name, f) in a test that `interleave test` rewrites,
@@ -264,6 +312,7 @@ func (e *exploration) explore() {
 	}
 	start := time.Now()
 	sum := Summary{Strategy: s.Name()}
+	stopped := false // by a failure that is the test's, said already
 	defer func() {
 		if dfs, ok := s.(interface{ Schedules() (int, int) }); ok {
 			sum.Schedules, sum.Pruned = dfs.Schedules()
@@ -276,7 +325,7 @@ func (e *exploration) explore() {
 			*e.cfg.summary = sum
 		}
 		e.writeStats(sum.Runs)
-		if sum.Failed {
+		if sum.Failed || stopped {
 			return
 		}
 		took := time.Since(start).Round(time.Millisecond)
@@ -308,8 +357,14 @@ func (e *exploration) explore() {
 		sum.Unchosen += res.Unchosen
 		sum.Held += res.Held
 		if res.Failure != nil {
+			switch e.report(res, params, fmt.Sprintf("run %d of %d, %s", run+1, e.cfg.runs, s.Name())) {
+			case transient:
+				continue
+			case rerun:
+				stopped = true
+				return
+			}
 			sum.Failed = true
-			e.report(res, params, fmt.Sprintf("run %d of %d, %s", run+1, e.cfg.runs, s.Name()))
 			return
 		}
 		if e.stop != nil && e.stop() {
@@ -336,9 +391,18 @@ func unexplored(sum Summary) string {
 	return strings.Join(parts, "; ")
 }
 
+// An outcome is what became of a failed run.
+type outcome uint8
+
+const (
+	reported  outcome = iota // reported through the test
+	transient                // not a finding (a watchdog firing that does not replay): explore on
+	rerun                    // the failure comes from earlier runs in this process: stop, quietly
+)
+
 // report shrinks a failed run's schedule, replays it with tracing and
 // reports it.
-func (e *exploration) report(res *engine.Result, params engine.RunParams, where string) {
+func (e *exploration) report(res *engine.Result, params engine.RunParams, where string) outcome {
 	e.t.Helper()
 	decisions := slices.Clone(res.Decisions) // the runs below reuse the buffer
 	// The runs below replay the failure: with the test's own messages
@@ -361,11 +425,17 @@ func (e *exploration) report(res *engine.Result, params engine.RunParams, where 
 		}
 	}
 	sched := e.schedule(params, decisions)
+	tok := token.Encode(sched)
 	rs := strategy.NewReplay(decisions)
 	rs.BeginRun(0)
 	params.Trace = true
 	traced := e.runBody(rs, params)
 	switch {
+	case res.Failure.Kind == engine.KindWatchdog && (traced.Failure == nil || traced.Failure.Kind != engine.KindWatchdog):
+		// The watchdog's mistake, not the test's: what it waited for
+		// ended (a busy machine, a slow wait outside the run).
+		e.t.Logf("interleave: in %s the watchdog fired (%s), but the replay of its schedule did not get stuck: not a finding", where, res.Failure.Message)
+		return transient
 	case res.Failure.Kind == engine.KindRace && sameFailure(res.Failure, traced.Failure):
 		// The replay showed the race again (interleave test -race has the
 		// detector report every race, not once a process).
@@ -373,16 +443,86 @@ func (e *exploration) report(res *engine.Result, params engine.RunParams, where 
 		// The replay shows the schedule; the first run holds the failure:
 		// the detector reports a race once a process unless told
 		// otherwise, a testing.T that failed stays failed.
-		e.emit(res.Failure, traced, where, token.Encode(sched))
-		return
+		e.emit(res.Failure, traced, where, tok)
+		return reported
 	case traced.Failure == nil || traced.Failure.Kind != res.Failure.Kind:
+		if e.sticky && !e.freshFails(tok, res.Failure.Kind) {
+			e.notRerunnable(res.Failure, where)
+			return rerun
+		}
 		f := &engine.Failure{Kind: engine.KindNondeterminism, G: -1,
-			Message: fmt.Sprintf("a run failed (%s: %s), but replaying its schedule did not fail the same way: the test body depends on something besides the schedule (time, randomness, map order, goroutines outside the run)",
-				res.Failure.Kind, res.Failure.Message)}
-		e.emit(f, res, where, token.Encode(sched))
-		return
+			Message: fmt.Sprintf("a run failed at step %d (%s: %s), but its schedule replayed %s: the test body depends on something besides the schedule (time, randomness, map order, goroutines outside the run)",
+				res.Failure.Step, res.Failure.Kind, res.Failure.Message, replayOutcome(traced, rs))}
+		e.emit(f, res, where, tok)
+		return reported
 	}
-	e.emit(traced.Failure, traced, where, token.Encode(sched))
+	if e.sticky && !e.freshFails(tok, res.Failure.Kind) {
+		e.notRerunnable(res.Failure, where)
+		return rerun
+	}
+	e.emit(traced.Failure, traced, where, tok)
+	return reported
+}
+
+// replayOutcome says how a replay that did not fail as its run did went:
+// the evidence of nondeterminism.
+func replayOutcome(res *engine.Result, rs *strategy.Replay) string {
+	switch f := res.Failure; {
+	case f != nil && f.Kind == engine.KindNondeterminism:
+		return "differently: " + f.Message
+	case f != nil:
+		return fmt.Sprintf("to another failure at step %d (%s: %s)", f.Step, f.Kind, f.Message)
+	}
+	return fmt.Sprintf("and passed (%s, following %d of its decisions)", plural(res.Steps, "step"), rs.Consumed())
+}
+
+// notRerunnable says why a test's failure is not reported.
+func (e *exploration) notRerunnable(f *engine.Failure, where string) {
+	e.t.Helper()
+	e.t.Logf("interleave: in %s the test failed (%s: %s), but the same schedule passes in a fresh process: "+
+		"the failure comes from what earlier runs of the test left behind in this one (package state: a registry, "+
+		"a global set once), as go test -count=2 would show; interleave runs a test many times in one process, "+
+		"so this test is explored no further", where, f.Kind, f.Message)
+}
+
+// freshFails replays tok in a new process of this test binary and reports
+// whether the failure shows there too: a failure that needs the state
+// earlier runs left in this process (a second registration of a name, a
+// sync.Once done) is the test's, not the schedule's. It answers true
+// when it cannot tell (the binary cannot be run again).
+func (e *exploration) freshFails(tok string, kind engine.FailKind) bool {
+	if *flagFresh {
+		return true // this is the fresh process
+	}
+	dir, err := os.MkdirTemp("", "interleave-fresh-")
+	if err != nil {
+		return true
+	}
+	defer os.RemoveAll(dir)
+	args := []string{"-test.run=" + report.RunPattern(e.t.Name()), "-interleave.replay=" + tok,
+		"-interleave.findings=" + dir, "-interleave.fresh", "-interleave.corpus=false"}
+	for _, a := range os.Args[1:] {
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		switch name {
+		case "test.run", "test.v", "test.testlogfile", "test.count", "test.failfast", "test.json",
+			"interleave.replay", "interleave.findings", "interleave.save", "interleave.flight", "interleave.stats", "interleave.corpus":
+			continue
+		}
+		args = append(args, a)
+	}
+	cmd := exec.Command(os.Args[0], args...)
+	if err := cmd.Run(); err == nil {
+		return false
+	} else if _, ok := err.(*exec.ExitError); !ok {
+		return true
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	for _, path := range files {
+		if f, err := report.ReadFile(path); err == nil && f.Kind == string(kind) {
+			return true
+		}
+	}
+	return false
 }
 
 func plural(n int, s string) string {

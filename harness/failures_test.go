@@ -180,6 +180,20 @@ func TestWatchdogReportsBlockingOutsideTheHarness(t *testing.T) {
 			t.Fatalf("watchdog took %v", d)
 		}
 	})
+	t.Run("spinning without a scheduling point", func(t *testing.T) {
+		stop := time.Now().Add(5 * time.Second)
+		start := time.Now()
+		report := explore(t, func(t *harness.T) {
+			for time.Now().Before(stop) { // not instrumented: never yields the baton
+			}
+		}, harness.Watchdog(100*time.Millisecond), harness.Runs(1))
+		if !strings.HasPrefix(report, "interleave: watchdog: g0 ran 100ms") {
+			t.Fatalf("report:\n%s", report)
+		}
+		if d := time.Since(start); d > 4*time.Second {
+			t.Fatalf("watchdog took %v", d)
+		}
+	})
 	t.Run("read of a TCP connection", func(t *testing.T) {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {

@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/interleave-go/interleave/harness/internal/flight"
@@ -32,6 +34,7 @@ var (
 	flagCorpus   = flag.Bool("interleave.corpus", true, "replay the findings of testdata/interleave before exploring")
 	flagCwd      = flag.String("interleave.cwd", "", "the directory the interleave tool ran in, for replay lines")
 	flagFlight   = flag.String("interleave.flight", "", "keep the run in progress in a file in `dir`, for the interleave tool to report should the test binary die")
+	flagFresh    = flag.Bool("interleave.fresh", false, "this binary replays a finding for its parent in a fresh process (internal)")
 	flagArgs     = flag.String("interleave.args", "", "the go test flags the interleave tool was given, shell-quoted, for replay lines")
 )
 
@@ -49,8 +52,33 @@ var flightRecorder = sync.OnceValue(func() *flight.Recorder {
 	return rec
 })
 
-// envReplay is the one environment variable harness reads.
-const envReplay = "INTERLEAVE_REPLAY"
+// The environment variables harness reads: envReplay, a token to replay;
+// envExplorer, set by an exploring test binary for the processes it starts.
+const (
+	envReplay   = "INTERLEAVE_REPLAY"
+	envExplorer = "INTERLEAVE_EXPLORER_PID"
+)
+
+// subprocess reports whether this test binary was started by a test of
+// an exploring run of the same binary (a test that runs its own binary
+// again, as tests of crashes do): its tests then run once, unexplored, as
+// under go test, unless the interleave tool itself started it. An
+// exploring binary names itself in the environment of what it starts;
+// another test binary (a go test that a test runs) explores as usual.
+var subprocess = sync.OnceValue(func() bool {
+	self, err := os.Executable()
+	if err != nil {
+		return false
+	}
+	mark := strconv.Itoa(os.Getpid()) + ":" + self
+	if parent := os.Getenv(envExplorer); parent != "" && parent != mark && *flagCommand == "" && replayToken("") == "" {
+		if _, exe, _ := strings.Cut(parent, ":"); exe == self {
+			return true
+		}
+	}
+	os.Setenv(envExplorer, mark)
+	return false
+})
 
 // fromFlags applies the command line to c.
 func (c *config) fromFlags() error {

@@ -136,7 +136,7 @@ func TestNondeterministicBodyIsReported(t *testing.T) {
 			t.Errorf("only the first run fails")
 		}
 	})
-	if !strings.HasPrefix(report, "interleave: nondeterminism: a run failed (assertion: only the first run fails), but replaying its schedule did not fail the same way") {
+	if !strings.HasPrefix(report, "interleave: nondeterminism: a run failed at step 1 (assertion: only the first run fails), but its schedule replayed and passed (1 step") {
 		t.Fatalf("report:\n%s", report)
 	}
 }

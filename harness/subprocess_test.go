@@ -1,12 +1,15 @@
 package harness_test
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/interleave-go/interleave/harness"
 )
 
 // raceTest runs tests of testdata/race under the race detector in a go
@@ -134,5 +137,24 @@ func TestFuzzFindsTheBugAndItsInputReplays(t *testing.T) {
 	out = gotest("-run", "^FuzzLostUpdate/"+filepath.Base(saved[0])+"$", ".")
 	if !strings.Contains(out, "interleave: assertion: n = 1, want 2") || !strings.Contains(out, "FAIL") {
 		t.Fatalf("the saved input does not replay the failure:\n%s", out)
+	}
+}
+
+// TestTheBinaryRunAgainByATestRunsOnce: a test that runs its own binary
+// again (tests of crashes do) gets, in the child, the test as go test
+// runs it, once, not a second exploration inside a run of the first.
+func TestTheBinaryRunAgainByATestRunsOnce(t *testing.T) {
+	if os.Getenv("INTERLEAVE_TEST_CHILD") != "" {
+		runs := 0
+		harness.Explore(t, func(*harness.T) { runs++ }, harness.Runs(50))
+		fmt.Printf("child runs=%d\n", runs)
+		return
+	}
+	explore(t, func(*harness.T) {}, harness.Runs(1)) // this binary explores
+	cmd := exec.Command(os.Args[0], "-test.run=^TestTheBinaryRunAgainByATestRunsOnce$", "-test.v")
+	cmd.Env = append(os.Environ(), "INTERLEAVE_TEST_CHILD=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "child runs=1\n") {
+		t.Fatalf("child: %v\n%s", err, out)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -165,7 +164,8 @@ func (x *Explorer) Close() {
 	x.idle = nil
 }
 
-// watchdog reports a run that makes no progress for cfg.Watchdog.
+// watchdog reports a run that makes no progress for cfg.Watchdog (see
+// watch.stuck).
 func (x *Explorer) watchdog() {
 	period := x.cfg.Watchdog / 4
 	if period < time.Millisecond {
@@ -173,9 +173,7 @@ func (x *Explorer) watchdog() {
 	}
 	t := time.NewTicker(period)
 	defer t.Stop()
-	var lastRun *Run
-	var lastSteps int64
-	var since time.Time
+	var w watch
 	for {
 		select {
 		case <-x.stop:
@@ -183,28 +181,15 @@ func (x *Explorer) watchdog() {
 		case now := <-t.C:
 			r := x.cur.Load()
 			if r == nil {
-				lastRun = nil
+				w = watch{}
 				continue
 			}
-			if s := r.steps.Load() + r.heartbeat.Load(); r != lastRun || s != lastSteps {
-				lastRun, lastSteps, since = r, s, now
-				continue
-			}
-			if now.Sub(since) >= x.cfg.Watchdog {
-				if inSyscall(goroutineStack(r.curGoid.Load())) {
-					// A blocking system call (waiting for a
-					// subprocess, reading a file) returns of its own
-					// accord: it is slow, not stuck. A network read
-					// waits in the poller and is reported: it may
-					// wait for a goroutine of the run.
-					since = now
-					continue
-				}
+			if w.stuck(r, now, x.cfg.Watchdog) {
 				select {
 				case x.stuck <- struct{}{}:
 				default:
 				}
-				since = now
+				w = watch{}
 			}
 		}
 	}
@@ -539,13 +524,6 @@ func (r *Run) abortAll() {
 }
 
 // goroutineStack returns the stack of the goroutine with the given id.
-// inSyscall reports whether a goroutine's stack shows it in a blocking
-// system call.
-func inSyscall(stack string) bool {
-	status, _, _ := strings.Cut(stack, "\n")
-	return strings.Contains(status, "[syscall")
-}
-
 func goroutineStack(id uint64) string {
 	buf := make([]byte, 1<<20)
 	buf = buf[:runtime.Stack(buf, true)]

@@ -178,3 +178,54 @@ func TestDies(t *testing.T) {
 		t.Fatalf("the replay line %s printed:\n%s\nwant the same death", m[1], again)
 	}
 }
+
+// TestStateLeftByEarlierRunsIsNotAFinding: a test that registers a name
+// in a package registry fails on its second run in one process, as under
+// go test -count=2; that is the test's, not a schedule's: the failure,
+// replayed in a fresh process, passes, and interleave says so instead of
+// failing the test. A real bug beside it is still found.
+func TestStateLeftByEarlierRunsIsNotAFinding(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"go.mod": "module example.com/registry\n\ngo 1.22\n",
+		"registry_test.go": `package registry
+
+import (
+	"sync"
+	"testing"
+)
+
+var names = map[string]bool{}
+
+func register(name string) {
+	if names[name] {
+		panic("duplicate registration of " + name)
+	}
+	names[name] = true
+}
+
+func TestRegisters(t *testing.T) {
+	done := make(chan bool)
+	go func() { done <- true }()
+	<-done
+	register("x")
+}
+
+func TestLeaks(t *testing.T) {
+	var mu sync.Mutex
+	go func() { mu.Lock(); mu.Lock() }()
+}
+`}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out := run(t, dir, "test", "-v", ".")
+	if code != 1 || !regexp.MustCompile(`interleave: leak: (?s:.*)--- FAIL: TestLeaks`).MatchString(out) {
+		t.Fatalf("interleave test = exit %d, want TestLeaks's leak:\n%s", code, out)
+	}
+	if !strings.Contains(out, "--- PASS: TestRegisters") || !strings.Contains(out, "the same schedule passes in a fresh process") {
+		t.Fatalf("TestRegisters: want a pass that says why its second run failed:\n%s", out)
+	}
+}
