@@ -460,8 +460,40 @@ func (e *exploration) report(res *engine.Result, params engine.RunParams, where 
 		e.notRerunnable(res.Failure, where)
 		return rerun
 	}
+	if traced.Hold != nil && e.cfg.latency > 0 && !*flagFresh {
+		// The schedule holds a goroutine that could go on while the clock
+		// moves. If the failure shows without any such wait, that run is
+		// the one to report: a logic bug, not a timing assumption.
+		if again, p, ok := e.findWithoutHolds(res.Failure); ok {
+			return e.report(again, p, where+"; found again with -latency=0, in which no goroutine that can go on waits while a timer fires")
+		}
+	}
 	e.emit(traced.Failure, traced, where, tok)
 	return reported
+}
+
+// findWithoutHolds explores for a while with a latency of 0 and returns a
+// run that fails as orig did, if it finds one. The exploration's settings
+// are those of before on return, but for the latency, which a run it
+// returns needs.
+func (e *exploration) findWithoutHolds(orig *engine.Failure) (*engine.Result, engine.RunParams, bool) {
+	before := e.cfg
+	c := e.cfg
+	c.latency = 0
+	if err := e.use(c); err != nil {
+		return nil, engine.RunParams{}, false
+	}
+	s := e.cfg.strategy.newStrategy(e.cfg.seed ^ 0x6c6174656e6379)
+	deadline := time.Now().Add(2 * time.Second)
+	for run := 0; run < 300 && time.Now().Before(deadline) && s.BeginRun(run); run++ {
+		p := engine.RunParams{Seed: e.runSeed(run), Epoch: e.epoch, Index: run}
+		res := e.runBody(s, p)
+		if sameFailure(orig, res.Failure) {
+			return res, p, true
+		}
+	}
+	e.use(before)
+	return nil, engine.RunParams{}, false
 }
 
 // replayOutcome says how a replay that did not fail as its run did went:

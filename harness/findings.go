@@ -19,11 +19,14 @@ import (
 func (e *exploration) emit(f *engine.Failure, res *engine.Result, where, tok string) {
 	e.t.Helper()
 	line := e.replayLine(tok)
-	e.t.Error(formatReport(f, res, where, line))
+	e.t.Error(formatReport(f, res, where, line, e.cfg.latency))
 	if *flagFindings == "" && !*flagSave {
 		return
 	}
 	fd := finding(f, res, e.t.Name(), e.pkg, where, tok, line)
+	if res.Hold != nil {
+		fd.Timing = timing(res.Hold, e.cfg.latency)
+	}
 	if *flagFindings != "" {
 		if err := fd.WriteFile(filepath.Join(*flagFindings, fd.ID()+".json")); err != nil {
 			e.t.Errorf("interleave: writing the finding: %v", err)

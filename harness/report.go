@@ -3,16 +3,33 @@ package harness
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/interleave-go/interleave/harness/internal/engine"
 )
 
+// timing says what a failing schedule assumes of the scheduler: a
+// goroutine that could go on waited for its turn while the clock moved.
+func timing(h *engine.Hold, latency time.Duration) string {
+	at := ""
+	if h.Where != "" {
+		at = " at " + h.Where
+	}
+	return fmt.Sprintf("timing: needs g%d, able to go on%s from +%v, to wait %v for its turn while %s fired (step %d); "+
+		"no run takes this schedule with -latency=%v or less (this one: %v). "+
+		"Code that may assume a runnable goroutine runs within %v has a timing assumption here, not a logic bug",
+		h.G, at, h.Since, h.Wait, h.Timer, h.Step, h.Wait, latency, h.Wait)
+}
+
 // formatReport renders a failure: what broke in one line, then where the
 // run was found, the trace, the goroutines, the test's log, and the line
 // that replays it.
-func formatReport(f *engine.Failure, res *engine.Result, where, replay string) string {
+func formatReport(f *engine.Failure, res *engine.Result, where, replay string, latency time.Duration) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "interleave: %s: %s\n", f.Kind, f.Message)
+	if h := res.Hold; h != nil {
+		fmt.Fprintf(&b, "%s\n", timing(h, latency))
+	}
 	fmt.Fprintf(&b, "found in %s\n", where)
 	if f.Details != "" {
 		b.WriteString("\n")

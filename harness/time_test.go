@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -231,6 +234,52 @@ func TestLatencyBoundsHowLongAReadyGoroutineWaits(t *testing.T) {
 		got := keys(outcomes(t, func(t *harness.T) string { return safetyTimeout(c.timeout) }, opts...))
 		if fmt.Sprint(got) != fmt.Sprint(c.want) {
 			t.Errorf("timeout %v, options %v: outcomes %q, want %q", c.timeout, c.opts, got, c.want)
+		}
+	}
+}
+
+// TestTimingAssumptionsSaySo: a failure that needs a goroutine able to go
+// on to wait for its turn while a timer fires says so in its first lines,
+// with the goroutine, where it waited, for how long and the latency under
+// which it would not happen; a failure that shows without such a wait is
+// reported from a run without one.
+func TestTimingAssumptionsSaySo(t *testing.T) {
+	report := explore(t, func(t *harness.T) {
+		done := rt.MakeChan(make(chan bool, 1))
+		rt.Go(func() { rt.Send(done, true) }) // runs at once, unless held back
+		switch rt.Select(false, rt.RecvCase(done, nil, nil), rt.RecvCase(rt.After(10*time.Millisecond), nil, nil)) {
+		case 1:
+			t.Errorf("timed out")
+		}
+	}, harness.Runs(500))
+	lines := strings.SplitN(report, "\n", 3)
+	if len(lines) < 3 || lines[0] != "interleave: assertion: timed out" ||
+		!regexp.MustCompile(`^timing: needs g1, able to go on at time_test\.go:\d+ from \+0s, to wait 10ms for its turn while a timer started at time_test\.go:\d+ fired \(step \d+\); no run takes this schedule with -latency=10ms or less \(this one: 1s\)`).MatchString(lines[1]) {
+		t.Fatalf("got report:\n%s", report)
+	}
+
+	// A lost update beside a sleeper: schedules that hold the sleeper
+	// back show it, but so do schedules that hold nobody back.
+	for seed := range uint64(5) {
+		report = explore(t, func(t *harness.T) {
+			var wg sync.WaitGroup
+			var n atomic.Int32
+			rt.WaitGroupAdd(&wg, 3)
+			rt.Go(func() { defer rt.WaitGroupDone(&wg); rt.Sleep(time.Millisecond) })
+			for range 2 {
+				rt.Go(func() {
+					defer rt.WaitGroupDone(&wg)
+					v := rt.Int32Load(&n)
+					rt.Int32Store(&n, v+1)
+				})
+			}
+			rt.WaitGroupWait(&wg)
+			if rt.Int32Load(&n) != 2 {
+				t.Errorf("lost update")
+			}
+		}, harness.Strategy(harness.Random()), harness.Seed(seed))
+		if !strings.HasPrefix(report, "interleave: assertion: lost update\nfound in") {
+			t.Fatalf("seed %d: got report:\n%s", seed, report)
 		}
 	}
 }

@@ -36,6 +36,10 @@ type Finding struct {
 	Replay  string `json:"replay"`            // the command line that replays it
 	Found   string `json:"found"`             // "run 4 of 1000, portfolio(...); shrunk from ..."
 	Details string `json:"details,omitempty"` // a panic's stack, a race report...
+	// Timing, when set, says what the schedule assumes of the scheduler:
+	// a goroutine that could go on waited for its turn while a timer
+	// fired (the "timing:" line of the text report).
+	Timing string `json:"timing,omitempty"`
 
 	// FailG is the goroutine the failure is charged to (-1: none, as for
 	// a deadlock), and FailStep the step at which it happened.

@@ -245,6 +245,7 @@ type Run struct {
 	decisions   []Decision
 	rows        []row // the first steps of a traced run
 	tail        []row // its last steps, a ring from tailAt
+	hold        hold  // traced: the longest wait of a goroutine that could go on while a timer fired
 	tailAt      int
 	omitted     int // steps between the two, not kept
 	blocked     []blockedG
@@ -376,6 +377,7 @@ type Result struct {
 	Preempted []int
 	Messages  []Message
 	Trace     *Trace // when the run was traced
+	Hold      *Hold  // traced: a goroutine that could go on waited while a timer fired
 	Pruned    bool   // the strategy ended the run early
 	// What the run left unexplored: the strategy explores every run
 	// alike only if all three are 0. Sampled counts the draws of the

@@ -19,7 +19,7 @@ type G struct {
 	// operation; among goroutines waiting on one channel the earliest
 	// arrival is served first, as in the runtime's wait queues.
 	arrived   int
-	readyAt   int64 // the clock at arrival (a sleep's deadline): when it may have become ready
+	readyAt   int64 // the clock when it could last go on (found enabled), -1 while it cannot
 	announced bool  // RWMutex.Lock: waiting for readers to leave
 	signaled  bool  // Cond.Wait: woken by Signal or Broadcast
 	h         *Handle
@@ -91,7 +91,7 @@ func (r *Run) newG() (g *G, fresh bool) {
 	g.id = len(r.gs)
 	g.state = gParked
 	g.op = pending{kind: KStart, cases: g.op.cases[:0]}
-	g.arrived, g.readyAt = r.nsteps, r.clock
+	g.arrived, g.readyAt = r.nsteps, -1
 	g.announced, g.signaled, g.h = false, false, nil
 	r.gs = append(r.gs, g)
 	r.live = append(r.live, g)
@@ -171,11 +171,10 @@ func (r *Run) handle(id int, h *Handle, q *request) (int, reply) {
 	g.state = gParked
 	g.op = pending{kind: q.kind, obj: q.obj, aux: q.aux, auxKind: q.auxKind, n: q.n,
 		cases: copyCases(g.op.cases, q.cases), hasDefault: q.hasDefault, period: q.period, tkind: q.tkind, f: q.f}
-	g.arrived, g.readyAt = r.nsteps, r.clock
+	g.arrived, g.readyAt = r.nsteps, -1
 	if q.kind == KSleep {
 		// The goroutine sleeps until the clock reaches its deadline.
 		g.op.n = r.clock + q.n
-		g.readyAt = g.op.n
 		r.addTimer(&vtimer{kind: tSleep, when: g.op.n, g: id})
 	}
 	if r.aborting || r.stopping {
@@ -370,6 +369,18 @@ func (r *Run) fireAlt(a Alt) {
 	t := r.nextT
 	r.nsteps++
 	r.steps.Store(int64(r.nsteps))
+	if r.trace {
+		// Which goroutine that could go on waited longest while the
+		// clock moved: what the schedule assumes of the scheduler.
+		for _, b := range r.alts {
+			if b.G < 0 {
+				continue
+			}
+			if w := t.when - r.gs[b.G].readyAt; w > r.hold.wait {
+				r.hold = hold{g: b.G, wait: w, since: r.gs[b.G].readyAt, step: r.nsteps, timer: *t}
+			}
+		}
+	}
 	r.fire(t)
 	if r.trace {
 		r.addRow(row{step: r.nsteps, g: TimerG, kind: KTimer, obj: t.key, timer: *t, clock: r.clock, preempt: r.preempt, partner: -1})
@@ -410,7 +421,12 @@ func (r *Run) collect() []Alt {
 				r.pt.Blocked = r.blockedOf(r.pt.Blocked, g)
 			}
 			if len(alts) > n {
+				if g.readyAt < 0 {
+					g.readyAt = r.clock
+				}
 				ready = min(ready, g.readyAt)
+			} else {
+				g.readyAt = -1
 			}
 		}
 		live = live || g.state != gDone
@@ -742,7 +758,7 @@ func (r *Run) apply(a Alt) (rep reply, fatal bool) {
 				partner = p.id
 				p.state = gParked
 				p.op = pending{kind: KResume, cases: p.op.cases[:0]}
-				p.arrived, p.readyAt = r.nsteps, r.clock
+				p.arrived, p.readyAt = r.nsteps, -1
 				p.wake <- reply{kind: rRendezvous, cas: pc, step: r.nsteps}
 			}
 		}

@@ -34,6 +34,27 @@ type Step struct {
 	preempt bool
 }
 
+// hold is a wait of a goroutine that could go on, while the clock moved.
+type hold struct {
+	g     int
+	wait  int64 // virtual nanoseconds
+	since int64 // the clock when the goroutine could go on
+	step  int   // the step at which the timer fired
+	timer vtimer
+}
+
+// A Hold is the longest a goroutine that could go on waited for its turn
+// in a traced run while timers fired: the timing a schedule assumes. A
+// run with a Hold does not happen under a Latency of Wait or less.
+type Hold struct {
+	G     int
+	Wait  time.Duration
+	Since time.Duration // virtual time when G could go on
+	Step  int           // the step at which the timer fired
+	Where string        // file:line of the operation G waited to make
+	Timer string        // what fired: "the timer made at x.go:12", "g1's sleep at x.go:30"
+}
+
 // A GState is a goroutine's state at the end of a traced run.
 type GState struct {
 	G       int
@@ -102,6 +123,7 @@ func (r *Run) result() *Result {
 	}
 	if r.trace {
 		res.Trace = r.buildTrace()
+		res.Hold = r.holdOf()
 	}
 	return res
 }
@@ -302,6 +324,64 @@ func (r *Run) keptRows() []row {
 	}
 	out := append(slices.Clone(r.rows), r.tail[r.tailAt:]...)
 	return append(out, r.tail[:r.tailAt]...)
+}
+
+// holdOf describes the run's longest hold, nil if none.
+func (r *Run) holdOf() *Hold {
+	hd := r.hold
+	if hd.wait <= 0 {
+		return nil
+	}
+	out := &Hold{G: hd.g, Wait: time.Duration(hd.wait), Since: time.Duration(hd.since), Step: hd.step}
+	where := func(g, step int) string {
+		h := r.handleOf(g)
+		if h == nil {
+			return ""
+		}
+		pcs := h.final
+		for _, l := range h.locs {
+			if l.step > step {
+				pcs = l.pcs
+				break
+			}
+		}
+		if f, ok := userFrame(pcs); ok {
+			return fmt.Sprintf("%s:%d", filepath.Base(f.File), f.Line)
+		}
+		return ""
+	}
+	out.Where = where(hd.g, hd.step)
+	t := hd.timer
+	switch t.kind {
+	case tSleep:
+		out.Timer = fmt.Sprintf("g%d's sleep", t.g)
+	case tFunc:
+		out.Timer = "a time.AfterFunc"
+	default:
+		out.Timer = "a timer"
+		if t.period > 0 {
+			out.Timer = "a ticker"
+		}
+	}
+	// Where the timer was started: a sleep's own step comes when it ends,
+	// after the firing; a timer's, the last start or reset before it.
+	origin := ""
+	for _, rw := range r.keptRows() {
+		switch {
+		case t.kind == tSleep && rw.kind == KSleep && rw.g == t.g && rw.step > hd.step:
+			origin = where(rw.g, rw.step-1)
+		case t.kind != tSleep && (rw.kind == KTimerNew || rw.kind == KTimerReset) && rw.obj == t.key && rw.step < hd.step:
+			origin = where(rw.g, rw.step-1)
+			continue
+		default:
+			continue
+		}
+		break
+	}
+	if origin != "" {
+		out.Timer += " started at " + origin
+	}
+	return out
 }
 
 // objectNames names the objects of the run by kind and order of first use.
