@@ -17,3 +17,11 @@ var HarnessSource embed.FS
 
 // HarnessGoVersion is the Go language version the harness packages need.
 const HarnessGoVersion = "1.22"
+
+// HarnessRequires are the modules the harness packages import, which a
+// module that builds against a copy of the harness must require, and
+// HarnessSums holds their checksums (this module's go.sum).
+var HarnessRequires = map[string]string{"go.uber.org/goleak": "v1.3.0"}
+
+//go:embed go.sum
+var HarnessSums []byte

@@ -5,6 +5,9 @@ set -eu
 cd "$(dirname "$0")"
 bin=$(mktemp -d)
 trap 'rm -rf "$bin"' EXIT
+echo "== go mod tidy -diff (go.mod and go.sum say what the code imports)"
+go mod tidy -diff
+(cd examples && go mod tidy -diff)
 echo "== go vet, and interleave's own analyzers over this module"
 go vet ./...
 go build -o "$bin/interleavevet" ./cmd/interleavevet

@@ -38,6 +38,7 @@ func Explore(t testing.TB, body func(t *T), opts ...Option) {
 	if e == nil {
 		return
 	}
+	e.watchOutside(t)
 	defer e.close()
 	e.runBody = func(s engine.Strategy, p engine.RunParams) *engine.Result {
 		return e.runT(s, p, t.Name(), body)
@@ -105,6 +106,7 @@ func ExploreTest(t *testing.T, body func(t *testing.T)) {
 	if e == nil {
 		return
 	}
+	e.watchOutside(t)
 	defer e.close()
 	nested := false
 	e.runBody = func(s engine.Strategy, p engine.RunParams) *engine.Result {
@@ -595,26 +597,22 @@ func (e *exploration) replay(tok string) {
 // replayLine is the command that replays a failure. It carries whatever
 // changed the run and the token does not: the race detector's build, and
 // the go test flags the interleave tool was given (-interleave.args).
-func (e *exploration) replayLine(tok string) string {
+func (e *exploration) replayLine(tok string) string { return e.commandLine(tok) }
+
+// commandLine is the command that runs the test again: replaying tok, if
+// not "".
+func (e *exploration) commandLine(tok string) string {
 	run := report.RunPattern(e.t.Name())
 	race := ""
 	if engine.RaceEnabled() {
 		race = " -race"
 	}
 	if *flagCommand != "" {
-		pkg := e.pkg
-		if *flagCwd != "" {
-			// go test runs a test binary in its package's directory.
-			if wd, err := os.Getwd(); err == nil {
-				if rel, err := filepath.Rel(*flagCwd, wd); err == nil {
-					pkg = "./" + filepath.ToSlash(rel)
-					if rel == "." {
-						pkg = "."
-					}
-				}
-			}
+		line := fmt.Sprintf("%s%s -run '%s'", *flagCommand, race, run)
+		if tok != "" {
+			line += " -replay " + tok
 		}
-		line := fmt.Sprintf("%s%s -run '%s' -replay %s %s", *flagCommand, race, run, tok, pkg)
+		line += " " + e.toolPackage()
 		if *flagArgs != "" {
 			line += " -- " + *flagArgs
 		}
@@ -624,7 +622,32 @@ func (e *exploration) replayLine(tok string) string {
 	if pkg == "" {
 		pkg = "."
 	}
-	return fmt.Sprintf("go test%s %s -run '%s' -interleave.replay=%s", race, pkg, run, tok)
+	line := fmt.Sprintf("go test%s %s -run '%s'", race, pkg, run)
+	if tok != "" {
+		line += " -interleave.replay=" + tok
+	}
+	return line
+}
+
+// toolPackage is the package argument of the interleave tool's command
+// lines: relative to the directory the tool ran in.
+func (e *exploration) toolPackage() string {
+	pkg := e.pkg
+	if *flagCwd != "" {
+		// go test runs a test binary in its package's directory.
+		if wd, err := os.Getwd(); err == nil {
+			if rel, err := filepath.Rel(*flagCwd, wd); err == nil {
+				pkg = "./" + filepath.ToSlash(rel)
+				if rel == "." {
+					pkg = "."
+				}
+			}
+		}
+	}
+	if pkg == "" {
+		pkg = "."
+	}
+	return pkg
 }
 
 // callerPackage returns the import path of the package of Explore's

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"go.uber.org/goleak"
+
 	"github.com/interleave-go/interleave/harness/internal/engine"
 )
 
@@ -20,11 +22,23 @@ import (
 // `interleave test` on the package instead, with the same test flags, and
 // exits with its status: the interleave command from PATH, or else `go run`
 // of the one the module requires.
-func Main(m *testing.M) {
-	if engine.Instrumented() {
-		os.Exit(m.Run())
+//
+// Once the tests have passed, goroutines left running by code the harness
+// does not control fail the binary, as goleak.VerifyTestMain does (each
+// explored test checks its own too, but for parallel tests, which cannot
+// tell theirs apart); opts are goleak's options for those allowed to stay.
+func Main(m *testing.M, opts ...goleak.Option) {
+	if !engine.Instrumented() {
+		os.Exit(rebuild(os.Args[1:]))
 	}
-	os.Exit(rebuild(os.Args[1:]))
+	code := m.Run()
+	if code == 0 && !subprocess() {
+		if err := goleak.Find(append(ourGoroutines, opts...)...); err != nil {
+			fmt.Fprintf(os.Stderr, "interleave: leak: goroutines that the harness does not schedule outlived the tests (code that is not instrumented started them)\n%v\n", err)
+			code = 1
+		}
+	}
+	os.Exit(code)
 }
 
 // rebuild runs the package's tests again, instrumented.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/interleave-go/interleave/harness/internal/engine"
 	"github.com/interleave-go/interleave/harness/internal/strategy"
 )
@@ -25,6 +27,7 @@ type config struct {
 	replay   string
 	verbose  bool
 
+	ignore         []goleak.Option // goroutines outside the harness that may outlive the test
 	visibleHandoff bool
 	summary        *Summary
 	shard, shards  int
@@ -149,6 +152,20 @@ func DeadlockFree(on bool) Option { return allow(engine.KindDeadlock, !on) }
 // when the body returns. It is on by default; LeakFree(false) lets
 // goroutines outlive the body (they are stopped at the run's end).
 func LeakFree(on bool) Option { return allow(engine.KindLeak, !on) }
+
+// leakKind is the kind LeakFree(false) allows.
+const leakKind = engine.KindLeak
+
+// IgnoreGoroutines takes goleak's options (goleak.IgnoreTopFunction,
+// goleak.IgnoreAnyFunction, goleak.IgnoreCurrent) for goroutines outside
+// the harness's control that may outlive the test: a background goroutine
+// a library starts once and keeps.
+func IgnoreGoroutines(opts ...goleak.Option) Option {
+	return optionFunc(func(c *config) error {
+		c.ignore = append(c.ignore, opts...)
+		return nil
+	})
+}
 
 func allow(k engine.FailKind, ok bool) Option {
 	return optionFunc(func(c *config) error {

@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"golang.org/x/mod/modfile"
+	"golang.org/x/mod/semver"
 	"golang.org/x/tools/go/packages"
 
 	"github.com/interleave-go/interleave"
@@ -180,6 +181,13 @@ func (p *planner) writeModFile(main *packages.Module) error {
 		if err := f.AddRequire(interleaveModule, "v0.0.0-00010101000000-000000000000"); err != nil {
 			return err
 		}
+		for path, v := range interleave.HarnessRequires {
+			if !requires(f, path, v) {
+				if err := f.AddRequire(path, v); err != nil {
+					return err
+				}
+			}
+		}
 		f.DropReplace(interleaveModule, "")
 		if err := f.AddReplace(interleaveModule, "", hdir, ""); err != nil {
 			return err
@@ -213,7 +221,37 @@ func (p *planner) writeModFile(main *packages.Module) error {
 	if err != nil && !os.IsNotExist(err) {
 		return err
 	}
-	return os.WriteFile(filepath.Join(p.b.dir, "x.sum"), sum, 0o644)
+	return os.WriteFile(filepath.Join(p.b.dir, "x.sum"), withHarnessSums(sum), 0o644)
+}
+
+// requires reports whether f requires path at v or later.
+func requires(f *modfile.File, path, v string) bool {
+	for _, r := range f.Require {
+		if r.Mod.Path == path && semver.Compare(r.Mod.Version, v) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// withHarnessSums adds to a go.sum the checksums of the modules the
+// harness requires.
+func withHarnessSums(sum []byte) []byte {
+	have := map[string]bool{}
+	for _, l := range strings.Split(string(sum), "\n") {
+		have[l] = true
+	}
+	out := sum
+	if len(out) > 0 && out[len(out)-1] != '\n' {
+		out = append(out, '\n')
+	}
+	for _, l := range strings.Split(string(interleave.HarnessSums), "\n") {
+		path, _, _ := strings.Cut(l, " ")
+		if _, ok := interleave.HarnessRequires[path]; ok && !have[l] {
+			out = append(out, l+"\n"...)
+		}
+	}
+	return out
 }
 
 const interleaveModule = "github.com/interleave-go/interleave"
@@ -281,6 +319,9 @@ func (p *planner) harnessDir() (string, error) {
 		}
 	}
 	gomod := fmt.Sprintf("module %s\n\ngo %s\n", interleaveModule, harnessGoVersion())
+	for path, v := range interleave.HarnessRequires {
+		gomod += fmt.Sprintf("\nrequire %s %s\n", path, v)
+	}
 	if err := os.WriteFile(filepath.Join(tmp, "go.mod"), []byte(gomod), 0o644); err != nil {
 		return "", err
 	}

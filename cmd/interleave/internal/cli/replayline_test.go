@@ -229,3 +229,54 @@ func TestLeaks(t *testing.T) {
 		t.Fatalf("TestRegisters: want a pass that says why its second run failed:\n%s", out)
 	}
 }
+
+// TestGoroutinesOutsideTheHarnessAreChecked: goroutines that code which
+// is not instrumented starts (net/http's, of an httptest server never
+// closed) outlive the test: goleak finds them after the test and its
+// cleanups, and they are reported as a leak; closed, or allowed, they
+// are not.
+func TestGoroutinesOutsideTheHarnessAreChecked(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"go.mod": "module example.com/status\n\ngo 1.22\n",
+		"status_test.go": `package status
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+func get(t *testing.T, url string) {
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+}
+
+func TestStatusLeaks(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler()) // never closed
+	get(t, srv.URL)
+}
+
+func TestStatusCloses(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	t.Cleanup(srv.Close)
+	get(t, srv.URL)
+	http.DefaultClient.CloseIdleConnections()
+}
+`}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out := run(t, dir, "test", "-runs", "20", "-v", ".")
+	if code != 1 || !regexp.MustCompile(`(?s)interleave: leak: goroutines that the harness does not schedule outlived the test.*net/http.*rerun: interleave test -run '\^TestStatusLeaks\$' \.\n(?s:.*)--- FAIL: TestStatusLeaks`).MatchString(out) {
+		t.Fatalf("interleave test = exit %d, want TestStatusLeaks's leak of net/http goroutines:\n%s", code, out)
+	}
+	if !strings.Contains(out, "--- PASS: TestStatusCloses") {
+		t.Fatalf("TestStatusCloses, which closes its server, fails:\n%s", out)
+	}
+}
