@@ -333,8 +333,8 @@ func (e *exploration) explore() {
 		took := time.Since(start).Round(time.Millisecond)
 		switch {
 		case sum.Exhaustive && sum.Held > 0:
-			e.t.Logf("interleave: exhaustive within a latency of %v: %s, no failure (%s, %s); schedules in which a ready goroutine waits longer for its turn while timers fire were not explored (-interleave.latency)",
-				e.cfg.latency, plural(sum.Schedules, "schedule"), s.Name(), took)
+			e.t.Logf("interleave: exhaustive within %s: %s, no failure (%s, %s); schedules in which a goroutine able to go on waits longer while timers fire were not explored (-interleave.latency)",
+				latencyName(e.cfg.latency), plural(sum.Schedules, "schedule"), s.Name(), took)
 		case sum.Exhaustive:
 			e.t.Logf("interleave: exhaustive: %s, no failure (%s, %s)", plural(sum.Schedules, "schedule"), s.Name(), took)
 		case sum.Schedules > 0 && (sum.Sampled > 0 || sum.Unchosen > 0):
@@ -379,6 +379,14 @@ func (e *exploration) explore() {
 			return
 		}
 	}
+}
+
+// latencyName says which latency a run had.
+func latencyName(d time.Duration) string {
+	if d < 0 {
+		return "the automatic latency (late wakes of up to ten times a sleep)"
+	}
+	return "a latency of " + d.String()
 }
 
 // unexplored says what an exploration left to chance.

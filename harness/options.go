@@ -40,7 +40,7 @@ func defaultConfig() config {
 		strategy: defaultStrategy(),
 		maxSteps: 1_000_000,
 		watchdog: time.Second,
-		latency:  time.Second,
+		latency:  engine.AutoLatency,
 	}
 }
 
@@ -128,11 +128,19 @@ func Watchdog(d time.Duration) Option {
 
 // Latency bounds how long, in virtual time, a goroutine that can run waits
 // for its turn: a timer or a sleep expires ahead of a ready goroutine only
-// if it does so within d of when that goroutine became ready. The default,
-// 1s, explores a 100ms timeout firing before the work it guards, but not a
-// test's 10s safety timeout firing because a ready goroutine was never
-// scheduled. Latency(0) moves the clock only when no goroutine can run, as
-// testing/synctest does. A replay needs the latency it was found with.
+// if it does so within d of when that goroutine became ready. Latency(0)
+// moves the clock only when no goroutine can run, as testing/synctest
+// does; Latency(100*time.Millisecond) explores what a loaded machine may
+// do, a goroutine held back 100ms while timers fire.
+//
+// Without it, the timing is automatic: a goroutine that can run does so
+// before the clock moves, but the end of a sleep or of a timer of duration
+// d may come late, by up to ten times d (at most a second), because the
+// work a sleep stands for may take longer: a 20ms backend call guarded by
+// a 100ms timeout is explored timing out, while a test's own sleep "to let
+// the goroutines block" is taken at its word. A finding that depends on a
+// goroutine waiting while the clock moved says so on its second line. A
+// replay uses the latency its token was found with.
 func Latency(d time.Duration) Option {
 	return optionFunc(func(c *config) error {
 		if d < 0 {

@@ -15,10 +15,18 @@ func timing(h *engine.Hold, latency time.Duration) string {
 	if h.Where != "" {
 		at = " at " + h.Where
 	}
-	return fmt.Sprintf("timing: needs g%d, able to go on%s from +%v, to wait %v for its turn while %s fired (step %d); "+
-		"no run takes this schedule with -latency=%v or less (this one: %v). "+
-		"Code that may assume a runnable goroutine runs within %v has a timing assumption here, not a logic bug",
-		h.G, at, h.Since, h.Wait, h.Timer, h.Step, h.Wait, latency, h.Wait)
+	this := "the automatic latency"
+	if latency >= 0 {
+		this = "-latency=" + latency.String()
+	}
+	what := fmt.Sprintf("g%d, able to go on%s from +%v, to wait %v for its turn", h.G, at, h.Since, h.Wait)
+	kind := fmt.Sprintf("Code that may assume a runnable goroutine runs within %v has a timing assumption here, not a logic bug", h.Wait)
+	if h.Late > 0 {
+		what = fmt.Sprintf("the %v wait of g%d to end %v late (at +%v; it goes on%s)", h.Late, h.G, h.Wait, h.Since+h.Wait, at)
+		kind = fmt.Sprintf("A sleep or timer of %v standing for work that may take %v longer is what this finding is about; if nothing it stands for can, it is a timing assumption", h.Late, h.Wait)
+	}
+	return fmt.Sprintf("timing: needs %s while %s fired (step %d); no run takes this schedule with -latency=%v or less (this one: %s). %s",
+		what, h.Timer, h.Step, h.Wait, this, kind)
 }
 
 // formatReport renders a failure: what broke in one line, then where the

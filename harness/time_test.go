@@ -202,10 +202,16 @@ func BenchmarkSleepHour(b *testing.B) {
 }
 
 // safetyTimeout is a test's guard against a hang: a worker that can run at
-// once answers, and the test gives up after timeout.
-func safetyTimeout(timeout time.Duration) string {
+// once answers, after work that takes the time of a sleep (0: none), and
+// the test gives up after timeout.
+func safetyTimeout(work, timeout time.Duration) string {
 	done := rt.MakeChan(make(chan bool))
-	rt.Go(func() { rt.Send(done, true) })
+	rt.Go(func() {
+		if work > 0 {
+			rt.Sleep(work)
+		}
+		rt.Send(done, true)
+	})
 	switch rt.Select(false, rt.RecvCase(done, nil, nil), rt.RecvCase(rt.After(timeout), nil, nil)) {
 	case 0:
 		return "answered"
@@ -217,23 +223,31 @@ func safetyTimeout(timeout time.Duration) string {
 
 func TestLatencyBoundsHowLongAReadyGoroutineWaits(t *testing.T) {
 	cases := []struct {
-		timeout time.Duration
-		opts    []harness.Option
-		want    []string
+		work, timeout time.Duration
+		opts          []harness.Option
+		want          []string
 	}{
-		// The default latency (1s) lets a 100ms timeout beat the worker,
-		// and never a 10s one.
-		{100 * time.Millisecond, nil, []string{"answered", "timed out"}},
-		{10 * time.Second, nil, []string{"answered"}},
-		{10 * time.Second, []harness.Option{harness.Latency(time.Minute)}, []string{"answered", "timed out"}},
+		// By default a goroutine that can run runs before the clock
+		// moves: a worker with nothing to wait for answers in time.
+		{0, 100 * time.Millisecond, nil, []string{"answered"}},
+		// But the end of a sleep may come up to ten times its duration
+		// late: 20ms of work may take the 100ms of the timeout, not the
+		// second of a safety timeout.
+		{20 * time.Millisecond, 100 * time.Millisecond, nil, []string{"answered", "timed out"}},
+		{20 * time.Millisecond, time.Second, nil, []string{"answered"}},
+		// Latency(d) lets any goroutine that can run wait up to d.
+		{0, 100 * time.Millisecond, []harness.Option{harness.Latency(time.Second)}, []string{"answered", "timed out"}},
+		{0, 10 * time.Second, []harness.Option{harness.Latency(time.Second)}, []string{"answered"}},
+		{0, 10 * time.Second, []harness.Option{harness.Latency(time.Minute)}, []string{"answered", "timed out"}},
 		// Latency(0): the clock moves only when nobody can run.
-		{time.Nanosecond, []harness.Option{harness.Latency(0)}, []string{"answered"}},
+		{0, time.Nanosecond, []harness.Option{harness.Latency(0)}, []string{"answered"}},
+		{20 * time.Millisecond, 100 * time.Millisecond, []harness.Option{harness.Latency(0)}, []string{"answered"}},
 	}
 	for _, c := range cases {
 		opts := append([]harness.Option{harness.Runs(300)}, c.opts...)
-		got := keys(outcomes(t, func(t *harness.T) string { return safetyTimeout(c.timeout) }, opts...))
+		got := keys(outcomes(t, func(t *harness.T) string { return safetyTimeout(c.work, c.timeout) }, opts...))
 		if fmt.Sprint(got) != fmt.Sprint(c.want) {
-			t.Errorf("timeout %v, options %v: outcomes %q, want %q", c.timeout, c.opts, got, c.want)
+			t.Errorf("work %v, timeout %v, options %v: outcomes %q, want %q", c.work, c.timeout, c.opts, got, c.want)
 		}
 	}
 }
@@ -244,17 +258,25 @@ func TestLatencyBoundsHowLongAReadyGoroutineWaits(t *testing.T) {
 // which it would not happen; a failure that shows without such a wait is
 // reported from a run without one.
 func TestTimingAssumptionsSaySo(t *testing.T) {
-	report := explore(t, func(t *harness.T) {
-		done := rt.MakeChan(make(chan bool, 1))
-		rt.Go(func() { rt.Send(done, true) }) // runs at once, unless held back
-		switch rt.Select(false, rt.RecvCase(done, nil, nil), rt.RecvCase(rt.After(10*time.Millisecond), nil, nil)) {
-		case 1:
-			t.Errorf("timed out")
+	body := func(work time.Duration) func(t *harness.T) {
+		return func(t *harness.T) {
+			if safetyTimeout(work, 100*time.Millisecond) == "timed out" {
+				t.Errorf("timed out")
+			}
 		}
-	}, harness.Runs(500))
+	}
+	// A runnable goroutine held back, under a latency that allows it.
+	report := explore(t, body(0), harness.Runs(500), harness.Latency(time.Second))
 	lines := strings.SplitN(report, "\n", 3)
 	if len(lines) < 3 || lines[0] != "interleave: assertion: timed out" ||
-		!regexp.MustCompile(`^timing: needs g1, able to go on at time_test\.go:\d+ from \+0s, to wait 10ms for its turn while a timer started at time_test\.go:\d+ fired \(step \d+\); no run takes this schedule with -latency=10ms or less \(this one: 1s\)`).MatchString(lines[1]) {
+		!regexp.MustCompile(`^timing: needs g1, able to go on at time_test\.go:\d+ from \+0s, to wait 100ms for its turn while a timer started at time_test\.go:\d+ fired \(step \d+\); no run takes this schedule with -latency=100ms or less \(this one: -latency=1s\)`).MatchString(lines[1]) {
+		t.Fatalf("got report:\n%s", report)
+	}
+	// 20ms of work that takes 80ms longer, by default.
+	report = explore(t, body(20*time.Millisecond), harness.Runs(500))
+	lines = strings.SplitN(report, "\n", 3)
+	if len(lines) < 3 || lines[0] != "interleave: assertion: timed out" ||
+		!regexp.MustCompile(`^timing: needs the 20ms wait of g1 to end 80ms late \(at \+100ms; it goes on at time_test\.go:\d+\) while a timer started at time_test\.go:\d+ fired \(step \d+\); no run takes this schedule with -latency=80ms or less \(this one: the automatic latency\)`).MatchString(lines[1]) {
 		t.Fatalf("got report:\n%s", report)
 	}
 

@@ -57,7 +57,10 @@ type Config struct {
 	// Latency bounds, in virtual time, how long a goroutine that can run
 	// waits for its turn: a timer fires ahead of it only if it expires
 	// within Latency of when the goroutine became ready. 0: the clock
-	// moves only when no goroutine can run.
+	// moves only when no goroutine can run. AutoLatency (the harness's
+	// default): a goroutine that can run never waits for the clock, but
+	// the end of a sleep or of a timer of duration d may come late, by up
+	// to LateWake(d): work that a sleep stands for may take longer.
 	Latency  time.Duration
 	Watchdog time.Duration // time a goroutine may run without a scheduling point
 	// Coverage records the pairs of conflicting operations (the same
@@ -72,6 +75,13 @@ type Config struct {
 	// are made, for a report of a process that died during a run.
 	Flight *flight.Recorder
 }
+
+// AutoLatency is the Latency of the default timing model (see Config).
+const AutoLatency time.Duration = -1
+
+// LateWake is how late, under AutoLatency, the end of a sleep or timer of
+// duration d may come: ten times d, at most a second.
+func LateWake(d time.Duration) time.Duration { return min(10*d, time.Second) }
 
 // RaceEnabled reports whether the binary runs under the race detector.
 func RaceEnabled() bool { return raceEnabled }

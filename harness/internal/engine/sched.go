@@ -22,6 +22,7 @@ type G struct {
 	readyAt   int64 // the clock when it could last go on (found enabled), -1 while it cannot
 	announced bool  // RWMutex.Lock: waiting for readers to leave
 	signaled  bool  // Cond.Wait: woken by Signal or Broadcast
+	wokeFor   int64 // the duration of the timer whose firing let it go on, until it does
 	h         *Handle
 	w         *worker // the goroutine that runs it; nil under the race detector
 }
@@ -175,7 +176,7 @@ func (r *Run) handle(id int, h *Handle, q *request) (int, reply) {
 	if q.kind == KSleep {
 		// The goroutine sleeps until the clock reaches its deadline.
 		g.op.n = r.clock + q.n
-		r.addTimer(&vtimer{kind: tSleep, when: g.op.n, g: id})
+		r.addTimer(&vtimer{kind: tSleep, when: g.op.n, g: id, dur: q.n})
 	}
 	if r.aborting || r.stopping {
 		return r.abortStep(g)
@@ -377,7 +378,7 @@ func (r *Run) fireAlt(a Alt) {
 				continue
 			}
 			if w := t.when - r.gs[b.G].readyAt; w > r.hold.wait {
-				r.hold = hold{g: b.G, wait: w, since: r.gs[b.G].readyAt, step: r.nsteps, timer: *t}
+				r.hold = hold{g: b.G, wait: w, since: r.gs[b.G].readyAt, step: r.nsteps, late: r.gs[b.G].wokeFor, timer: *t}
 			}
 		}
 	}
@@ -404,6 +405,18 @@ func (r *Run) abortStep(g *G) (int, reply) {
 	return g.id, rep
 }
 
+// allowance is how long g, able to go on, may wait for its turn while the
+// clock moves (see Config.Latency).
+func (r *Run) allowance(g *G) int64 {
+	if r.latency >= 0 {
+		return r.latency
+	}
+	if g.wokeFor > 0 {
+		return int64(LateWake(time.Duration(g.wokeFor)))
+	}
+	return 0
+}
+
 // collect returns the alternatives of all parked goroutines, and the
 // firing of the next timer while some goroutine lives.
 func (r *Run) collect() []Alt {
@@ -424,7 +437,7 @@ func (r *Run) collect() []Alt {
 				if g.readyAt < 0 {
 					g.readyAt = r.clock
 				}
-				ready = min(ready, g.readyAt)
+				ready = min(ready, g.readyAt+r.allowance(g))
 			} else {
 				g.readyAt = -1
 			}
@@ -433,10 +446,10 @@ func (r *Run) collect() []Alt {
 	}
 	if live {
 		// A timer fires ahead of a goroutine that can run only within
-		// the latency of when that goroutine became ready: a goroutine
+		// its allowance of when that goroutine became ready: a goroutine
 		// waits for its turn, but not for an hour.
 		if t := r.nextTimer(); t != nil {
-			if t.when <= r.clock || ready == math.MaxInt64 || t.when-ready < r.latency {
+			if t.when <= r.clock || ready == math.MaxInt64 || t.when < ready {
 				r.nextT = t
 				alts = append(alts, Alt{G: TimerG, Case: -1, Kind: KTimer, Obj: uintptr(unsafe.Pointer(t)), Partner: -1})
 			} else if r.nsteps < r.window {
@@ -772,6 +785,7 @@ func (r *Run) apply(a Alt) (rep reply, fatal bool) {
 	}
 	r.preempt = false
 	g.state = gRunning
+	g.wokeFor = 0
 	r.last = g.id
 	r.curID.Store(int64(g.id))
 	if failMsg != "" {

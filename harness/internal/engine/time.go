@@ -31,6 +31,7 @@ type vtimer struct {
 	kind   timerKind
 	when   int64 // virtual nanoseconds since the epoch
 	period int64 // tickers
+	dur    int64 // how long it was set for (a ticker: its period)
 	seq    int   // creation order, for timers with one deadline
 	g      int   // tSleep: the sleeper
 	ch     chan time.Time
@@ -88,9 +89,11 @@ func (r *Run) fire(t *vtimer) {
 	switch t.kind {
 	case tSleep:
 		t.active = false
+		r.gs[t.g].wokeFor = t.dur
 	case tChan:
 		select { // a full channel drops the tick, as the runtime does
 		case t.ch <- r.vnow():
+			r.wake(chanPtr(t.ch), t.dur)
 		default:
 		}
 		if t.period > 0 {
@@ -101,6 +104,7 @@ func (r *Run) fire(t *vtimer) {
 	case tFunc:
 		t.active = false
 		child, fresh := r.newG()
+		child.wokeFor = t.dur
 		r.created = child.id
 		// Under the race detector this runs on the explorer's goroutine
 		// with its synchronization hidden, which would hide the go
@@ -111,6 +115,24 @@ func (r *Run) fire(t *vtimer) {
 		raceDisable()
 	}
 	r.dropTimers()
+}
+
+// wake marks the goroutines waiting to receive from a timer's channel as
+// let go on by the clock: under AutoLatency they may then be late.
+func (r *Run) wake(ch unsafe.Pointer, dur int64) {
+	for _, g := range r.live {
+		if g.state != gParked {
+			continue
+		}
+		switch g.op.kind {
+		case KRecv, KSelect:
+			for _, c := range g.op.cases {
+				if c.Ch == ch && !c.Send {
+					g.wokeFor = dur
+				}
+			}
+		}
+	}
 }
 
 // drain empties a timer's channel, so that after Stop or Reset no stale
@@ -129,7 +151,7 @@ func (r *Run) applyTimerOp(g *G, rep *reply) {
 	case KSleep:
 		// The sleep is over: the clock reached the deadline.
 	case KTimerNew:
-		t := &vtimer{key: op.obj, when: r.clock + max(op.n, 0), kind: op.tkind}
+		t := &vtimer{key: op.obj, when: r.clock + max(op.n, 0), kind: op.tkind, dur: max(op.n, 0)}
 		if t.kind == tChan {
 			t.ch = make(chan time.Time, 1)
 			rep.ch = t.ch
@@ -153,7 +175,7 @@ func (r *Run) applyTimerOp(g *G, rep *reply) {
 			drain(t.ch)
 		}
 		if op.kind == KTimerReset {
-			t.when = r.clock + max(op.n, 0)
+			t.when, t.dur = r.clock+max(op.n, 0), max(op.n, 0)
 			if t.period > 0 {
 				t.period = op.n
 			}

@@ -40,6 +40,7 @@ type hold struct {
 	wait  int64 // virtual nanoseconds
 	since int64 // the clock when the goroutine could go on
 	step  int   // the step at which the timer fired
+	late  int64 // the duration of the timer whose end let it go on, if one did
 	timer vtimer
 }
 
@@ -51,7 +52,11 @@ type Hold struct {
 	Wait  time.Duration
 	Since time.Duration // virtual time when G could go on
 	Step  int           // the step at which the timer fired
-	Where string        // file:line of the operation G waited to make
+	// Late is the duration of the sleep or timer whose end let G go on,
+	// if that is how it could: its end came Wait late. 0 if G could go on
+	// of its own and waited for its turn.
+	Late  time.Duration
+	Where string // file:line of the operation G waited to make
 	Timer string        // what fired: "the timer made at x.go:12", "g1's sleep at x.go:30"
 }
 
@@ -332,7 +337,7 @@ func (r *Run) holdOf() *Hold {
 	if hd.wait <= 0 {
 		return nil
 	}
-	out := &Hold{G: hd.g, Wait: time.Duration(hd.wait), Since: time.Duration(hd.since), Step: hd.step}
+	out := &Hold{G: hd.g, Wait: time.Duration(hd.wait), Since: time.Duration(hd.since), Step: hd.step, Late: time.Duration(hd.late)}
 	where := func(g, step int) string {
 		h := r.handleOf(g)
 		if h == nil {

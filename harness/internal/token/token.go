@@ -15,7 +15,8 @@
 // seed, epoch the start of its virtual clock in Unix seconds, and a
 // decision is uvarint((g+1)<<2 | hasCase<<1 | repeated) (g is -1 for the
 // clock), then the case as a uvarint if hasCase, then the repeat count
-// minus 2 if repeated. latency is the run's Latency in nanoseconds, max
+// minus 2 if repeated. latency is the run's Latency in nanoseconds plus
+// one (0: the automatic latency, engine.AutoLatency), max
 // steps its step limit and window the steps its strategy chose: what
 // besides the decisions shapes a run, so that a token replays as found
 // whatever the flags of the command that replays it. Version 1 tokens,
@@ -91,7 +92,7 @@ func encodeBody(s Schedule) []byte {
 	b = binary.AppendUvarint(b, uint64(s.Test))
 	b = binary.AppendUvarint(b, s.Seed)
 	b = binary.AppendUvarint(b, uint64(max(s.Epoch, 0)))
-	b = binary.AppendUvarint(b, uint64(max(s.Latency, 0)))
+	b = binary.AppendUvarint(b, uint64(max(s.Latency+1, 0)))
 	b = binary.AppendUvarint(b, uint64(max(s.MaxSteps, 0)))
 	b = binary.AppendUvarint(b, uint64(max(s.Window, 0)))
 	b = binary.AppendUvarint(b, uint64(len(s.Decisions)))
@@ -165,7 +166,7 @@ func Decode(tok string) (Schedule, error) {
 	s.Epoch = int64(d.uvarint(1 << 62))
 	if b[0] >= 2 {
 		s.Params = true
-		s.Latency = time.Duration(d.uvarint(1 << 62))
+		s.Latency = time.Duration(d.uvarint(1<<62)) - 1
 		s.MaxSteps = int(d.uvarint(1 << 40))
 		s.Window = int(d.uvarint(1 << 40))
 	}
