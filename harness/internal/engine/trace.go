@@ -57,7 +57,7 @@ type Hold struct {
 	// of its own and waited for its turn.
 	Late  time.Duration
 	Where string // file:line of the operation G waited to make
-	Timer string        // what fired: "the timer made at x.go:12", "g1's sleep at x.go:30"
+	Timer string // what fired: "the timer made at x.go:12", "g1's sleep at x.go:30"
 }
 
 // A GState is a goroutine's state at the end of a traced run.
