@@ -103,7 +103,7 @@ func TestRecordReportsAHistoryThatIsNotLinearizable(t *testing.T) {
 		`^interleave: invariant: not linearizable: no order of these 4 operations that respects their real-time order is a history of the FIFO queue model\n`,
 		`\nhistory by goroutine, \[call, return\] on a logical clock:\n  g1:\s+\[\d+, \d+\] Put\(1\) → ok\n  g2:\s+\[\d+, \d+\] Put\(2\) → ok\n  g3:\s+\[\d+, \d+\] Len\(\) → 1\n\s+\[\d+, \d+\] TryGet\(\) → (empty|2)\n`,
 		`\nthe longest order the model accepts: .*, and then none of the others\n`,
-		`\nreplay: go test \S+ -run '\^TestRecordReportsAHistoryThatIsNotLinearizable\$' -interleave.replay=\S+\n`,
+		`\nreplay: go test (-race )?\S+ -run '\^TestRecordReportsAHistoryThatIsNotLinearizable\$' -interleave.replay=\S+\n`,
 	} {
 		if !regexp.MustCompile(want).MatchString(r) {
 			t.Errorf("report does not match %s:\n%s", want, r)
