@@ -1,6 +1,7 @@
 package harness_test
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"runtime"
 	"sync"
@@ -143,4 +144,74 @@ func heapInUse() uint64 {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	return m.HeapInuse
+}
+
+// scaleProgram is the program of BenchmarkScale: g goroutines, each doing
+// k times {a sleep of a microsecond when timers is set; Lock; Unlock} on
+// one shared mutex, or, with chans, a select that sends on or receives
+// from one of two buffered channels shared by all.
+func scaleProgram(g, k int, timers, chans bool) func(*harness.T) {
+	return func(t *harness.T) {
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		a, b := rt.MakeChan(make(chan int, 4)), rt.MakeChan(make(chan int, 4))
+		rt.WaitGroupAdd(&wg, g)
+		for i := range g {
+			rt.Go(func() {
+				defer rt.WaitGroupDone(&wg)
+				for j := range k {
+					if timers {
+						rt.Sleep(time.Microsecond)
+					}
+					if !chans {
+						rt.Lock(&mu)
+						rt.Unlock(&mu)
+						continue
+					}
+					var v int
+					var ok bool
+					if (i+j)%2 == 0 {
+						rt.Select(true, rt.SendCase(a, j), rt.SendCase(b, j))
+					} else {
+						rt.Select(true, rt.RecvCase(a, &v, &ok), rt.RecvCase(b, &v, &ok))
+					}
+				}
+			})
+		}
+		rt.WaitGroupWait(&wg)
+	}
+}
+
+// BenchmarkScale measures the cost of a scheduling step as runs grow long
+// and goroutines many: ns/step should not depend on how long the run has
+// been going, nor grow much with the goroutines or the timers made. Each
+// op is one run under the random walk; steps past the explored window
+// run under the fair scheduler, so the window is set to the whole run.
+func BenchmarkScale(b *testing.B) {
+	for _, c := range []struct {
+		g, k          int
+		timers, chans bool
+	}{
+		{2, 500, false, false},
+		{2, 500, true, false},
+		{16, 5000, false, false},
+		{16, 5000, true, false},
+		{256, 400, true, false},
+		{256, 40, true, false},
+		{256, 4000, true, false},
+		{1000, 1000, false, false},
+		{16, 5000, false, true},
+		{16, 5000, true, true},
+	} {
+		name := fmt.Sprintf("g=%d/k=%d/timers=%t/chans=%t", c.g, c.k, c.timers, c.chans)
+		b.Run(name, func(b *testing.B) {
+			var sum harness.Summary
+			start := time.Now()
+			harness.Explore(b, scaleProgram(c.g, c.k, c.timers, c.chans), harness.Strategy(harness.Random()),
+				harness.Runs(b.N), harness.Time(time.Hour), harness.MaxSteps(1<<24), harness.Summarize(&sum))
+			took := time.Since(start)
+			b.ReportMetric(float64(took.Nanoseconds())/float64(sum.Steps), "ns/step")
+			b.ReportMetric(float64(sum.Steps)/float64(sum.Runs), "steps/run")
+		})
+	}
 }

@@ -358,6 +358,7 @@ func (e *exploration) explore() {
 		sum.Sampled += res.Sampled
 		sum.Unchosen += res.Unchosen
 		sum.Held += res.Held
+		sum.Steps += res.Steps
 		if res.Failure != nil {
 			switch e.report(res, params, fmt.Sprintf("run %d of %d, %s", run+1, e.cfg.runs, s.Name())) {
 			case transient:

@@ -397,6 +397,9 @@ type Summary struct {
 	// a ready goroutine been held back longer than the latency; over all
 	// runs.
 	Sampled, Unchosen, Held int
+	// Steps counts the scheduling steps of all runs (each goroutine's
+	// transition and each timer firing).
+	Steps int
 }
 
 // Summarize fills *s when the exploration ends.

@@ -88,7 +88,7 @@ func (r *Run) Select(h *Handle, hasDefault bool, cases []Case) int {
 			h.abort()
 		}
 	}
-	return rep.cas
+	return int(rep.cas)
 }
 
 // Send is a send statement.

@@ -121,6 +121,8 @@ type Explorer struct {
 	timerChan map[unsafe.Pointer]unsafe.Pointer
 	oids      map[unsafe.Pointer]uintptr
 	timerBuf  []*vtimer
+	sleepBuf  []*vtimer
+	rd        readiness
 	pcg       rand.PCG
 	rnd       *rand.Rand
 }
@@ -219,18 +221,15 @@ type event struct {
 
 // A Run is one execution of the test body under the engine.
 type Run struct {
-	x          *Explorer
-	strategy   Strategy
-	trace      bool
-	maxSteps   int
-	window     int                         // ExploreSteps
-	quiet      bool                        // RunParams.Quiet
-	waitIdx    map[unsafe.Pointer][2]int32 // collect's index of channel waiters: first and last
-	waitMapped bool                        // waitIdx holds this step's index
-	waits      []waiter
-	live       []*G // the goroutines not done, in id order
-	latency    int64
-	runLen     int // consecutive transitions of last, past the window
+	x        *Explorer
+	strategy Strategy
+	trace    bool
+	maxSteps int
+	window   int  // ExploreSteps
+	quiet    bool // RunParams.Quiet
+	live     []*G // the goroutines not done, in id order
+	latency  int64
+	runLen   int // consecutive transitions of last, past the window
 
 	// Published for the runtime ABI and the watchdog.
 	curGP     atomic.Uintptr
@@ -271,7 +270,13 @@ type Run struct {
 
 	epoch     time.Time // virtual time 0
 	clock     int64     // virtual nanoseconds since epoch
-	timers    []*vtimer
+	timers    theap     // pending timers but sleeps
+	sleeps    theap     // pending sleeps
+	parked    []*vtimer // active timers whose channel is full
+	rd        *readiness
+	volSeen   bool    // set by altsOf: what it found may change unseen
+	timerOn   bool    // the clock is an alternative of this step (nextT)
+	counter   Counter // the strategy, when it chooses by the number of alternatives alone
 	timerOf   map[unsafe.Pointer]*vtimer
 	timerChan map[unsafe.Pointer]unsafe.Pointer // channel -> its timer's key
 	timerSeq  int
@@ -425,8 +430,12 @@ func (x *Explorer) Run(s Strategy, p RunParams, body func()) *Result {
 	clear(x.timerChan)
 	r := &Run{x: x, strategy: s, trace: p.Trace, quiet: p.Quiet, maxSteps: x.cfg.MaxSteps, window: x.cfg.exploreSteps(), latency: int64(x.cfg.Latency), objs: x.objs, made: x.made, last: -1, dExited: -1,
 		gs: x.gsBuf[:0], live: x.liveBuf[:0], alts: x.altBuf[:0], decisions: x.decBuf[:0], preempted: x.preBuf[:0],
-		epoch: p.Epoch.Round(0), timerOf: x.timerOf, timerChan: x.timerChan, timers: x.timerBuf[:0]}
+		epoch: p.Epoch.Round(0), timerOf: x.timerOf, timerChan: x.timerChan, timers: x.timerBuf[:0], sleeps: x.sleepBuf[:0], rd: &x.rd}
+	x.rd.reset()
 	r.observer, _ = s.(Observer)
+	if c, ok := s.(Counter); ok && c.Counting() {
+		r.counter = c
+	}
 	if sr, ok := s.(Searcher); ok && sr.Searching() {
 		r.searching = true
 		clear(x.oids)
@@ -451,7 +460,7 @@ func (x *Explorer) Run(s Strategy, p RunParams, body func()) *Result {
 
 	races := raceErrors()
 	g0, fresh := r.newG()
-	r.startG(reply{child: g0.id, wake: g0.wake, w: g0.w, fresh: fresh}, body)
+	r.startG(reply{child: int32(g0.id), wake: g0.wake, w: g0.w, fresh: fresh}, body)
 	if next, rep := r.schedule(); next >= 0 {
 		raceDisable()
 		r.gs[next].wake <- rep
@@ -489,8 +498,10 @@ func (x *Explorer) Run(s Strategy, p RunParams, body func()) *Result {
 		}
 	}
 	clear(r.live)
+	clear(r.timers)
+	clear(r.sleeps)
 	x.liveBuf = r.live[:0]
-	x.gsBuf, x.altBuf, x.decBuf, x.timerBuf, x.preBuf = r.gs[:0], r.alts[:0], r.decisions[:0], r.timers[:0], r.preempted[:0]
+	x.gsBuf, x.altBuf, x.decBuf, x.timerBuf, x.sleepBuf, x.preBuf = r.gs[:0], r.alts[:0], r.decisions[:0], r.timers[:0], r.sleeps[:0], r.preempted[:0]
 	return res
 }
 

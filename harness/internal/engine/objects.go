@@ -47,6 +47,19 @@ type object struct {
 	waiters []int // Cond: goroutines waiting, in arrival order
 
 	running int // Once: goroutine running the function, or free
+
+	// gw lists the parked goroutines whose pending operation waits on the
+	// object, by reg list (regTouch, regSend, regRecv).
+	gw [3][]waiterRef
+
+	// Mutex: the goroutines parked to Lock it, by goroutine number. They
+	// can all go on while it is free, and count as a group (ready.go).
+	lw      []*G
+	gon     bool  // the group counts: free, and waited for
+	gpos    int   // while gon: its place in readiness.groups
+	gsince  int64 // while gon: the clock when it turned on
+	gdl     int64 // while gon: its deadline, counted in readiness.dls
+	olisted bool  // in readiness.outside
 }
 
 // lockerKind says what a sync.Cond's Locker is, so that Wait can model
@@ -73,7 +86,8 @@ func (r *Run) object(p unsafe.Pointer, k objKind) *object {
 		r.x.objPool = append(r.x.objPool, o)
 	}
 	r.nobj++
-	*o = object{kind: k, ptr: p, holder: free, writer: free, announced: free, running: free, waiters: o.waiters[:0]}
+	*o = object{kind: k, ptr: p, holder: free, writer: free, announced: free, running: free, waiters: o.waiters[:0],
+		gw: [3][]waiterRef{o.gw[0][:0], o.gw[1][:0], o.gw[2][:0]}, lw: o.lw[:0]}
 	switch k {
 	case objMutex:
 		if !r.probe(p, k) {
@@ -138,15 +152,22 @@ func probeLock(p unsafe.Pointer, k objKind) bool {
 // mutexFree reports whether a Mutex can be locked now; a lock held outside
 // the run is probed again, since outside code may have released it.
 func (r *Run) mutexFree(o *object) bool {
-	if o.holder == outside && r.reprobe(o.ptr, objMutex) {
-		o.holder = free
+	if o.holder == outside {
+		r.volSeen = true // outside code may release it at any time
+		if r.reprobe(o.ptr, objMutex) {
+			o.holder = free
+			r.updateGroup(o)
+		}
 	}
 	return o.holder == free
 }
 
 func (r *Run) rwWriterFree(o *object) bool {
-	if o.writer == outside && r.reprobe(o.ptr, objRWMutex) {
-		o.writer = free
+	if o.writer == outside {
+		r.volSeen = true
+		if r.reprobe(o.ptr, objRWMutex) {
+			o.writer = free
+		}
 	}
 	return o.writer == free
 }
@@ -167,6 +188,18 @@ func (r *Run) lockerAvailable(p unsafe.Pointer, k lockerKind) bool {
 		return r.canRead(r.object(p, objRWMutex))
 	}
 	return true
+}
+
+// lockerObject returns the model of a Cond's locker, nil if the engine
+// does not model it.
+func (r *Run) lockerObject(p unsafe.Pointer, k lockerKind) *object {
+	switch k {
+	case lockerMutex:
+		return r.object(p, objMutex)
+	case lockerRWWrite, lockerRWRead:
+		return r.object(p, objRWMutex)
+	}
+	return nil
 }
 
 // takeLocker and releaseLocker model a Cond's locker changing hands. A

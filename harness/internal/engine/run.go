@@ -109,16 +109,17 @@ const (
 	rAbort                       // the run is over: exit now
 )
 
-// reply is the engine's answer, sent by value.
+// reply is the engine's answer, sent by value (its fields ordered so that
+// it is small to copy: it is handed over at every step).
 type reply struct {
 	kind  replyKind
-	cas   int
-	step  int
 	ok    bool
-	child int
+	fresh bool
+	cas   int32
+	child int32
+	step  int
 	wake  chan reply
 	w     *worker
-	fresh bool
 	ch    chan time.Time // KTimerNew: the timer's channel
 	// acquire, under the race detector, is what the goroutine acquires
 	// after its operation: the start of the timer whose time it received.
@@ -301,7 +302,7 @@ func (w *worker) loop(j job) {
 
 // startG starts the goroutine a KGo or the explorer's first step made.
 func (r *Run) startG(rep reply, f func()) {
-	j := job{r: r, id: rep.child, wake: rep.wake, f: f, acquire: rep.acquire}
+	j := job{r: r, id: int(rep.child), wake: rep.wake, f: f, acquire: rep.acquire}
 	switch {
 	case rep.w == nil:
 		go func() { r.goMain(new(Handle), j) }()

@@ -25,6 +25,17 @@ type G struct {
 	wokeFor   int64 // the duration of the timer whose firing let it go on, until it does
 	h         *Handle
 	w         *worker // the goroutine that runs it; nil under the race detector
+
+	// Its place in the readiness of the run (ready.go).
+	alts   []Alt   // what it can do, as of its last check
+	ipos   []int32 // while en: where its alternatives are in readiness.ind
+	regs   []reg   // the objects its pending operation waits on
+	dl     int64   // while en: readyAt + allowance, counted in readiness.dls
+	grp    *object // the mutex in whose waiters it is (KLock), or nil
+	joined int64   // the clock when it joined grp
+	en     bool    // it can go on on its own: in readiness.enabled
+	dirty  bool    // in readiness.dirty
+	vol    bool    // in readiness.volatile
 }
 
 type gState uint8
@@ -94,8 +105,12 @@ func (r *Run) newG() (g *G, fresh bool) {
 	g.op = pending{kind: KStart, cases: g.op.cases[:0]}
 	g.arrived, g.readyAt = r.nsteps, -1
 	g.announced, g.signaled, g.h = false, false, nil
+	clear(g.regs)
+	g.alts, g.regs, g.ipos, g.grp = g.alts[:0], g.regs[:0], g.ipos[:0], nil
+	g.en, g.dirty, g.vol = false, false, false
 	r.gs = append(r.gs, g)
 	r.live = append(r.live, g)
+	r.markDirty(g)
 	return g, fresh
 }
 
@@ -117,6 +132,7 @@ func (r *Run) handle(id int, h *Handle, q *request) (int, reply) {
 	switch q.note {
 	case noteExit:
 		g.state = gDone
+		r.unregister(g)
 		r.retire(g)
 		if g.w != nil && exitKind(q.n) != exitGoexit {
 			g.w.idle = true
@@ -160,14 +176,16 @@ func (r *Run) handle(id int, h *Handle, q *request) (int, reply) {
 	case noteDraw:
 		return r.draw(g, uint64(q.n))
 	case noteOnceDone:
-		r.object(q.obj, objOnce).running = free
+		o := r.object(q.obj, objOnce)
+		o.running = free
+		r.touch(o)
 		return id, reply{step: r.nsteps}
 	}
 	if raceEnabled {
 		r.probeFor, r.probeFree = q.lock, q.lockFree
 	}
-	if raceEnabled {
-		r.probeFor, r.probeFree = q.lock, q.lockFree
+	if len(g.regs) > 0 || g.en || g.grp != nil {
+		r.unregister(g)
 	}
 	g.state = gParked
 	g.op = pending{kind: q.kind, obj: q.obj, aux: q.aux, auxKind: q.auxKind, n: q.n,
@@ -176,8 +194,9 @@ func (r *Run) handle(id int, h *Handle, q *request) (int, reply) {
 	if q.kind == KSleep {
 		// The goroutine sleeps until the clock reaches its deadline.
 		g.op.n = r.clock + q.n
-		r.addTimer(&vtimer{kind: tSleep, when: g.op.n, g: id, dur: q.n})
+		r.addTimer(&vtimer{kind: tSleep, when: g.op.n, g: id, dur: q.n, idx: -1})
 	}
+	r.register(g)
 	if r.aborting || r.stopping {
 		return r.abortStep(g)
 	}
@@ -240,16 +259,22 @@ func (r *Run) draw(g *G, n uint64) (int, reply) {
 }
 
 // schedule makes one transition: it collects the alternatives, asks the
-// strategy for one if there is a choice, and applies it.
+// strategy for one if there is a choice, and applies it. A strategy that
+// chooses by the number of alternatives alone (Counting) is told only
+// that number, and the list is not built.
 func (r *Run) schedule() (int, reply) {
 	if r.nsteps >= r.maxSteps {
 		r.stepLimit()
 		return r.end()
 	}
-	alts := r.collect()
+	n := r.ready()
+	listed := r.searching || r.counter == nil || r.trace
+	if listed && !r.searching && n > 0 {
+		r.materialize()
+	}
 	var a Alt
 	chosen := 0
-	switch len(alts) {
+	switch n {
 	case 0:
 		if !r.waitOutside() {
 			r.noAlternatives()
@@ -257,36 +282,49 @@ func (r *Run) schedule() (int, reply) {
 		}
 		return r.schedule()
 	case 1:
-		a = alts[0]
+		if listed {
+			a = r.alts[0]
+		} else {
+			a = r.altAt(0)
+		}
 	default:
 		if r.nsteps >= r.window {
-			a = alts[r.fairChoice(alts)]
+			if listed {
+				a = r.alts[r.fairChoice(r.alts)]
+			} else {
+				a = r.fairAlt()
+			}
 			r.unchosen++
 			break
 		}
-		r.pt = Point{Step: r.nsteps, Last: r.last, Alts: alts}
-		i := r.strategy.Choose(&r.pt)
+		var i int
+		if listed {
+			r.pt = Point{Step: r.nsteps, Last: r.last, Alts: r.alts}
+			i = r.strategy.Choose(&r.pt)
+		} else {
+			i = r.counter.ChooseOf(n)
+		}
 		if i == Prune {
 			r.pruned = true
 			return r.end()
 		}
-		if i < 0 || i >= len(alts) {
-			r.diverged(alts)
+		if i < 0 || i >= n {
+			r.diverged(r.alts[:min(len(r.alts), n)])
 			return r.end()
 		}
-		a, chosen = alts[i], i
+		if listed {
+			a = r.alts[i]
+		} else {
+			a = r.altAt(i)
+		}
+		chosen = i
 		r.decisions = append(r.decisions, Decision{G: a.G, Case: a.Case})
 		if r.flight != nil {
 			r.flight.Decision(len(r.decisions)-1, a.G, a.Case)
 		}
-		if a.G != r.last {
-			for _, b := range alts {
-				if b.G == r.last {
-					r.preempt = true
-					r.preempted = append(r.preempted, len(r.decisions)-1)
-					break
-				}
-			}
+		if a.G != r.last && r.couldGoOn(r.last, listed) {
+			r.preempt = true
+			r.preempted = append(r.preempted, len(r.decisions)-1)
 		}
 	}
 	r.created = -1
@@ -295,11 +333,11 @@ func (r *Run) schedule() (int, reply) {
 	} else {
 		r.runLen = 0
 	}
-	explored := r.nsteps < r.window
+	explored := r.nsteps < r.window && listed
 	if a.G == TimerG {
 		r.fireAlt(a)
 		if explored {
-			r.observe(alts, chosen)
+			r.observe(r.alts, chosen)
 		}
 		return r.schedule()
 	}
@@ -309,7 +347,7 @@ func (r *Run) schedule() (int, reply) {
 		r.runLen = fairQuantum // a yield hands over at once
 	}
 	if explored {
-		r.observe(alts, chosen)
+		r.observe(r.alts, chosen)
 	}
 	if fatal {
 		return r.end()
@@ -353,6 +391,46 @@ func (r *Run) fairChoice(alts []Alt) int {
 		return timer
 	}
 	return best
+}
+
+// fairAlt is fairChoice over the alternatives that ready counted, without
+// listing them.
+func (r *Run) fairAlt() Alt {
+	if r.runLen < fairQuantum && r.last >= 0 && r.couldGoOn(r.last, false) {
+		return r.firstAlt(r.gs[r.last])
+	}
+	// The next goroutine after last in id order, cyclically.
+	if g := r.nextGo(r.last + 1); g != nil {
+		return r.firstAlt(g)
+	}
+	if g := r.nextGo(0); g != nil {
+		return r.firstAlt(g)
+	}
+	return r.timerAlt()
+}
+
+// nextGo returns the goroutine that can go on with the smallest number
+// not below id, nil if none.
+func (r *Run) nextGo(id int) *G {
+	var best *G
+	if i := r.rd.enabled.next(max(id, 0)); i >= 0 {
+		best = r.gs[i]
+	}
+	for _, o := range r.rd.groups {
+		j := lwSearch(o.lw, id)
+		if j < len(o.lw) && (best == nil || o.lw[j].id < best.id) {
+			best = o.lw[j]
+		}
+	}
+	return best
+}
+
+// firstAlt is the first alternative of g, which can go on.
+func (r *Run) firstAlt(g *G) Alt {
+	if g.grp != nil {
+		return r.lockAlt(g)
+	}
+	return g.alts[0]
 }
 
 // observe tells an Observer strategy about the transition just made.
@@ -417,20 +495,162 @@ func (r *Run) allowance(g *G) int64 {
 	return 0
 }
 
-// collect returns the alternatives of all parked goroutines, and the
-// firing of the next timer while some goroutine lives.
+// ready brings the goroutines that can go on up to date, checking only
+// those that something may have changed for (ready.go), decides whether
+// the clock can move, and returns how many alternatives there are.
+func (r *Run) ready() int {
+	rd := r.rd
+	full := r.nsteps >= rd.nextFull
+	if full {
+		rd.nextFull = r.nsteps + fullCheckEvery
+	}
+	r.refresh(full && !r.searching)
+	if r.searching {
+		r.collectAll()
+		return len(r.alts)
+	}
+	if rd.enabled.n == 0 && rd.ngrp == 0 && rd.chanWaiters > 0 && !full {
+		// Before the clock moves or the run ends: code outside the
+		// harness's view may have changed a channel.
+		r.refresh(true)
+	}
+	r.timerOn = false
+	if len(r.live) > 0 {
+		// A timer fires ahead of a goroutine that can run only within
+		// its allowance of when that goroutine became ready: a goroutine
+		// waits for its turn, but not for an hour.
+		if t := r.nextTimer(); t != nil {
+			ready := r.readyBy()
+			if t.when <= r.clock || ready == math.MaxInt64 || t.when < ready {
+				r.nextT, r.timerOn = t, true
+			} else if r.nsteps < r.window {
+				r.held++ // the timer could fire here, were a ready goroutine held back longer
+			}
+		}
+	}
+	if checkReadiness {
+		r.crossCheck()
+	}
+	n := len(rd.ind) + rd.ngrp
+	if r.timerOn {
+		n++
+	}
+	return n
+}
+
+// collect returns the alternatives, ordered by goroutine and case, the
+// clock's last.
 func (r *Run) collect() []Alt {
+	if r.ready() > 0 && !r.searching {
+		r.materialize()
+	} else if !r.searching {
+		r.alts = r.alts[:0]
+	}
+	return r.alts
+}
+
+// materialize lists the alternatives that ready counted, in order.
+func (r *Run) materialize() {
+	rd := r.rd
+	alts := r.alts[:0]
+	cur := rd.gcur[:0]
+	for range rd.groups {
+		cur = append(cur, 0)
+	}
+	rd.gcur = cur
+	id := rd.enabled.next(0)
+	for {
+		best, bestID := -1, math.MaxInt
+		if id >= 0 {
+			bestID = id
+		}
+		for gi, o := range rd.groups {
+			if cur[gi] < len(o.lw) && o.lw[cur[gi]].id < bestID {
+				best, bestID = gi, o.lw[cur[gi]].id
+			}
+		}
+		if bestID == math.MaxInt {
+			break
+		}
+		if best < 0 {
+			alts = append(alts, r.gs[id].alts...)
+			id = rd.enabled.next(id + 1)
+			continue
+		}
+		o := rd.groups[best]
+		g := o.lw[cur[best]]
+		cur[best]++
+		g.readyAt = max(o.gsince, g.joined)
+		alts = append(alts, r.lockAlt(g))
+	}
+	if r.timerOn {
+		alts = append(alts, r.timerAlt())
+	}
+	r.alts = alts
+}
+
+// altAt returns the alternative numbered i in the order of counting (not
+// the order of materialize): goroutines on their own, then the waiters of
+// free mutexes, then the clock.
+func (r *Run) altAt(i int) Alt {
+	rd := r.rd
+	if i < len(rd.ind) {
+		return rd.ind[i].alt
+	}
+	i -= len(rd.ind)
+	if i < rd.ngrp {
+		for _, o := range rd.groups {
+			if i < len(o.lw) {
+				return r.lockAlt(o.lw[i])
+			}
+			i -= len(o.lw)
+		}
+	}
+	return r.timerAlt()
+}
+
+// couldGoOn reports whether goroutine id (TimerG: the clock) is among the
+// alternatives of the step.
+func (r *Run) couldGoOn(id int, listed bool) bool {
+	if listed {
+		for _, b := range r.alts {
+			if b.G == id {
+				return true
+			}
+		}
+		return false
+	}
+	if id == TimerG {
+		return r.timerOn
+	}
+	if id < 0 || id >= len(r.gs) {
+		return false
+	}
+	g := r.gs[id]
+	return g.en || g.grp != nil && g.grp.gon
+}
+
+func (r *Run) timerAlt() Alt {
+	return Alt{G: TimerG, Case: -1, Kind: KTimer, Obj: uintptr(unsafe.Pointer(r.nextT)), Partner: -1}
+}
+
+// lockAlt is the alternative of a goroutine waiting to lock a free mutex.
+func (r *Run) lockAlt(g *G) Alt {
+	return Alt{G: g.id, Case: -1, Kind: KLock, Obj: r.oid(g.op.obj), Obj2: r.oid(g.op.aux), N: g.op.n, Partner: -1}
+}
+
+// collectAll is collect as exhaustive search needs it: every parked
+// goroutine looked at in order, the blocked ones listed, and objects named
+// in order of first sight.
+func (r *Run) collectAll() {
 	alts := r.alts[:0]
 	live, ready := false, int64(math.MaxInt64)
-	if r.searching {
-		r.pt.Blocked = r.pt.Blocked[:0]
-	}
-	r.indexWaiters()
+	r.pt.Blocked = r.pt.Blocked[:0]
 	for _, g := range r.live {
 		if g.state == gParked {
 			n := len(alts)
 			alts = r.altsOf(alts, g, true)
-			if r.searching && len(alts) == n {
+			if len(alts) == n {
 				r.pt.Blocked = r.blockedOf(r.pt.Blocked, g)
 			}
 			if len(alts) > n {
@@ -444,21 +664,18 @@ func (r *Run) collect() []Alt {
 		}
 		live = live || g.state != gDone
 	}
+	r.timerOn = false
 	if live {
-		// A timer fires ahead of a goroutine that can run only within
-		// its allowance of when that goroutine became ready: a goroutine
-		// waits for its turn, but not for an hour.
 		if t := r.nextTimer(); t != nil {
 			if t.when <= r.clock || ready == math.MaxInt64 || t.when < ready {
-				r.nextT = t
-				alts = append(alts, Alt{G: TimerG, Case: -1, Kind: KTimer, Obj: uintptr(unsafe.Pointer(t)), Partner: -1})
+				r.nextT, r.timerOn = t, true
+				alts = append(alts, r.timerAlt())
 			} else if r.nsteps < r.window {
-				r.held++ // the timer could fire here, were a ready goroutine held back longer
+				r.held++
 			}
 		}
 	}
 	r.alts = alts
-	return alts
 }
 
 // altsOf appends what g can do now. Rendezvous with parked partners count
@@ -517,7 +734,14 @@ func (r *Run) caseReady(g *G, c CaseDesc, partners bool) (bool, int) {
 	if c.Ch == nil {
 		return false, -1
 	}
-	if alone(c) {
+	if !r.made[c.Ch] {
+		r.volSeen = true // code outside the run may use it
+	}
+	s := peekChan(c.Ch)
+	if s.outsideRecv || s.outsideSend {
+		r.volSeen = true // a goroutine outside the harness waits on it
+	}
+	if s.ready(c.Send) {
 		return true, -1
 	}
 	if !partners {
@@ -529,95 +753,29 @@ func (r *Run) caseReady(g *G, c CaseDesc, partners bool) (bool, int) {
 	return false, -1
 }
 
-// waiter is a case of a parked goroutine's channel operation, in the
-// index that collect builds of them by channel.
-type waiter struct {
-	g    *G
-	ch   unsafe.Pointer
-	cas  int
-	send bool
-	next int32
-}
-
-// indexWaiters indexes the cases of the parked goroutines' channel
-// operations by channel, so that finding partners costs a lookup and not a
-// scan of every goroutine for every case. A few cases are scanned; the map
-// is built only for many.
-func (r *Run) indexWaiters() {
-	r.waits = r.waits[:0]
-	for _, p := range r.live {
-		if p.state != gParked || p.op.hasDefault {
-			continue
-		}
-		switch p.op.kind {
-		case KSend, KRecv, KSelect:
-		default:
-			continue
-		}
-		for i, pc := range p.op.cases {
-			if pc.Ch != nil {
-				r.waits = append(r.waits, waiter{g: p, cas: i, send: pc.Send, ch: pc.Ch, next: -1})
-			}
-		}
-	}
-	if r.waitMapped {
-		clear(r.waitIdx)
-		r.waitMapped = false
-	}
-	if len(r.waits) <= smallWaits {
-		return
-	}
-	if r.waitIdx == nil {
-		r.waitIdx = make(map[unsafe.Pointer][2]int32)
-	}
-	r.waitMapped = true
-	for n := range r.waits {
-		ch := r.waits[n].ch
-		if ht, ok := r.waitIdx[ch]; ok {
-			r.waits[ht[1]].next = int32(n)
-			r.waitIdx[ch] = [2]int32{ht[0], int32(n)}
-		} else {
-			r.waitIdx[ch] = [2]int32{int32(n), int32(n)}
-		}
-	}
-}
-
-// smallWaits is how many channel cases are scanned rather than mapped.
-const smallWaits = 16
-
 // partner finds the goroutine that completes an unbuffered channel
 // operation with g: a parked goroutine waiting on the other side of the
 // same channel in a receive, send or select without default, earliest
-// arrival first. It returns the partner and its case. It reads the index
-// of the step's collect (indexWaiters), which apply, right after it in the
-// same step, may use too.
+// arrival first. It returns the partner and its case.
 func (r *Run) partner(g *G, c CaseDesc) (*G, int) {
-	var best *G
-	bestCase := -1
-	var seen *G
-	consider := func(w *waiter) {
-		if w.g == g || w.send == c.Send || w.g == seen {
-			return
-		}
-		seen = w.g // a goroutine's first matching case counts
-		if best == nil || w.g.arrived < best.arrived {
-			best, bestCase = w.g, w.cas
-		}
-	}
-	if !r.waitMapped {
-		for i := range r.waits {
-			if r.waits[i].ch == c.Ch {
-				consider(&r.waits[i])
-			}
-		}
-		return best, bestCase
-	}
-	ht, ok := r.waitIdx[c.Ch]
+	o, ok := r.objs[c.Ch]
 	if !ok {
 		return nil, -1
 	}
-	for i := ht[0]; i >= 0; i = r.waits[i].next {
-		consider(&r.waits[i])
+	list := o.gw[regSend]
+	if c.Send {
+		list = o.gw[regRecv]
+	}
+	var best *G
+	bestCase := -1
+	for _, w := range list {
+		p := w.g
+		if p == g {
+			continue
+		}
+		if best == nil || p.arrived < best.arrived || p.arrived == best.arrived && p.id < best.id {
+			best, bestCase = p, int(w.cas)
+		}
 	}
 	return best, bestCase
 }
@@ -665,12 +823,15 @@ func (r *Run) blockedOf(out []Alt, g *G) []Alt {
 // alone reports whether c completes without a controlled partner: the
 // buffer has room or data, the channel is closed (a send then panics, as
 // it should), or a goroutine outside the harness waits on the other side.
-func alone(c CaseDesc) bool {
-	s := peekChan(c.Ch)
+func alone(c CaseDesc) bool { return peekChan(c.Ch).ready(c.Send) }
+
+// ready reports whether a send (or a receive) on a channel in state s
+// completes without a controlled partner.
+func (s chanState) ready(send bool) bool {
 	if s.closed {
 		return true
 	}
-	if c.Send {
+	if send {
 		return s.count < s.capacity || s.outsideRecv
 	}
 	return s.count > 0 || s.outsideSend
@@ -683,15 +844,16 @@ func alone(c CaseDesc) bool {
 func (r *Run) apply(a Alt) (rep reply, fatal bool) {
 	g := r.gs[a.G]
 	op := &g.op
+	r.unregister(g)
 	r.nsteps++
 	r.steps.Store(int64(r.nsteps))
-	rep = reply{kind: rProceed, cas: a.Case, step: r.nsteps}
+	rep = reply{kind: rProceed, cas: int32(a.Case), step: r.nsteps}
 	partner := -1
 	failMsg := ""
 	switch op.kind {
 	case KGo:
 		child, fresh := r.newG()
-		rep.child, rep.wake, rep.w, rep.fresh = child.id, child.wake, child.w, fresh
+		rep.child, rep.wake, rep.w, rep.fresh = int32(child.id), child.wake, child.w, fresh
 		r.created = child.id
 	case KLock:
 		r.object(op.obj, objMutex).holder = g.id
@@ -753,6 +915,7 @@ func (r *Run) apply(a Alt) (rep reply, fatal bool) {
 		}
 		for _, w := range o.waiters[:n] {
 			r.gs[w].signaled = true
+			r.markDirty(r.gs[w])
 		}
 		o.waiters = append(o.waiters[:0], o.waiters[n:]...)
 	case KOnce:
@@ -762,26 +925,31 @@ func (r *Run) apply(a Alt) (rep reply, fatal bool) {
 	case KSend, KRecv, KSelect:
 		if a.Case >= 0 {
 			c := op.cases[a.Case]
-			r.object(c.Ch, objChan)
+			r.touch(r.object(c.Ch, objChan))
 			if key, ok := r.timerChan[c.Ch]; ok && !c.Send {
 				rep.acquire = key // the timer's start happens before its time is received
 			}
 			if !alone(c) {
 				p, pc := r.partner(g, c)
 				partner = p.id
+				r.unregister(p)
 				p.state = gParked
 				p.op = pending{kind: KResume, cases: p.op.cases[:0]}
 				p.arrived, p.readyAt = r.nsteps, -1
-				p.wake <- reply{kind: rRendezvous, cas: pc, step: r.nsteps}
+				r.register(p)
+				p.wake <- reply{kind: rRendezvous, cas: int32(pc), step: r.nsteps}
 			}
 		}
 	}
 	if op.obj != nil {
-		r.object(op.obj, objKindOf(op.kind))
+		r.touch(r.object(op.obj, objKindOf(op.kind)))
+	}
+	if op.aux != nil && (op.kind == KCondWait || op.kind == KCondRelock) {
+		r.touch(r.lockerObject(op.aux, op.auxKind))
 	}
 	if r.trace && !r.aborting && !r.stopping {
 		r.addRow(row{step: r.nsteps, g: g.id, kind: a.Kind, obj: objOf(a, op), partner: partner,
-			child: rep.child, ok: rep.ok, preempt: r.preempt, clock: r.clock, n: op.n})
+			child: int(rep.child), ok: rep.ok, preempt: r.preempt, clock: r.clock, n: op.n})
 	}
 	r.preempt = false
 	g.state = gRunning
@@ -825,7 +993,6 @@ func (r *Run) end() (int, reply) {
 // state of the object it waits on, for the report.
 func (r *Run) snapshotBlocked() {
 	r.blocked = r.blocked[:0]
-	r.indexWaiters()
 	for _, g := range r.gs {
 		if g.state != gParked && g.state != gRunning {
 			continue
@@ -860,6 +1027,7 @@ func (r *Run) waitOutside() bool {
 	for pause := 50 * time.Microsecond; time.Now().Before(deadline); pause = min(2*pause, 5*time.Millisecond) {
 		time.Sleep(pause)
 		r.heartbeat.Add(1)
+		r.rd.nextFull = r.nsteps // check every goroutine: outside code may have moved
 		if len(r.collect()) > 0 {
 			return true
 		}

@@ -100,3 +100,19 @@ type Searcher interface {
 // Prune is what Choose returns to end a run early, without a failure: a
 // search that knows the rest of the run repeats schedules it has seen.
 const Prune = -2
+
+// A Counter is a strategy that, in some runs, chooses among the
+// alternatives of a point by their number alone, each as likely, and
+// watches nothing (a random walk). For those runs the engine asks ChooseOf
+// with the number of alternatives instead of Choose, and need not list
+// them: a step then costs the same however many goroutines can go on. The
+// alternative numbered i is one the engine knows by i, in an order of its
+// own; the decision recorded is the alternative's goroutine and case, as
+// for Choose.
+type Counter interface {
+	Strategy
+	// Counting reports whether the run begun chooses by number alone.
+	Counting() bool
+	// ChooseOf returns the number, below n, of the alternative to take.
+	ChooseOf(n int) int
+}

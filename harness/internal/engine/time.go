@@ -37,6 +37,97 @@ type vtimer struct {
 	ch     chan time.Time
 	f      func()
 	active bool
+	// idx is the timer's place in the run's heap, -1 when it is not
+	// there (stopped, fired, or parked with a full channel).
+	idx    int
+	parked bool // in Run.parked: active, but its channel is full
+}
+
+// The pending timers of a run are two heaps ordered by deadline, then
+// creation (sleeps, and the others), so that finding the next one costs
+// the same whatever the run has fired or stopped before: a timer leaves
+// its heap the moment it fires for the last time or is stopped, and a
+// sleep the moment the clock passes its end. A timer whose channel is full
+// (a ticker nobody reads) cannot fire until its channel is read; it waits
+// in Run.parked, which holds only such live timers.
+type theap []*vtimer
+
+func timerLess(a, b *vtimer) bool {
+	return a.when < b.when || a.when == b.when && a.seq < b.seq
+}
+
+func (h *theap) push(t *vtimer) {
+	t.idx = len(*h)
+	*h = append(*h, t)
+	h.up(t.idx)
+}
+
+// top returns the earliest timer, nil if none.
+func (h theap) top() *vtimer {
+	if len(h) == 0 {
+		return nil
+	}
+	return h[0]
+}
+
+// remove takes t out of the heap, if it is there.
+func (h *theap) remove(t *vtimer) {
+	i := t.idx
+	if i < 0 || i >= len(*h) || (*h)[i] != t {
+		return
+	}
+	n := len(*h) - 1
+	if i != n {
+		h.swap(i, n)
+	}
+	(*h)[n] = nil
+	*h = (*h)[:n]
+	t.idx = -1
+	if i != n {
+		h.fix(i)
+	}
+}
+
+// fix restores the heap after the deadline of the timer at i changed.
+func (h theap) fix(i int) {
+	if !h.down(i) {
+		h.up(i)
+	}
+}
+
+func (h theap) swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].idx, h[j].idx = i, j
+}
+
+func (h theap) up(j int) {
+	for j > 0 {
+		i := (j - 1) / 2
+		if !timerLess(h[j], h[i]) {
+			break
+		}
+		h.swap(i, j)
+		j = i
+	}
+}
+
+func (h theap) down(i0 int) bool {
+	i, n := i0, len(h)
+	for {
+		j := 2*i + 1
+		if j >= n {
+			break
+		}
+		if j2 := j + 1; j2 < n && timerLess(h[j2], h[j]) {
+			j = j2
+		}
+		if !timerLess(h[j], h[i]) {
+			break
+		}
+		h.swap(i, j)
+		i = j
+	}
+	return i > i0
 }
 
 // now returns the run's virtual time.
@@ -46,10 +137,26 @@ func (r *Run) vnow() time.Time { return r.epoch.Add(time.Duration(r.clock)) }
 func (r *Run) addTimer(t *vtimer) {
 	r.timerSeq++
 	t.seq, t.active = r.timerSeq, true
-	r.timers = append(r.timers, t)
+	// A timer is reset only once deactivated: it is in no heap.
+	if t.kind == tSleep {
+		r.sleeps.push(t)
+	} else {
+		r.timers.push(t)
+	}
 	if t.key != nil {
 		r.timerOf[t.key] = t
 	}
+}
+
+// deactivate stops t: it leaves the heap, or the parked timers.
+func (r *Run) deactivate(t *vtimer) {
+	t.active = false
+	if t.kind == tSleep {
+		r.sleeps.remove(t)
+	} else {
+		r.timers.remove(t)
+	}
+	t.parked = false // dropped from Run.parked when next looked at
 }
 
 // nextTimer returns the pending timer that fires first, nil if none. A
@@ -57,28 +164,53 @@ func (r *Run) addTimer(t *vtimer) {
 // Nor is a timer whose channel still holds its last value: its tick would
 // be dropped, and a ticker nobody reads would otherwise tick for ever.
 func (r *Run) nextTimer() *vtimer {
-	var best *vtimer
-	for _, t := range r.timers {
-		if !t.active || t.kind == tSleep && t.when <= r.clock || t.ch != nil && len(t.ch) == cap(t.ch) {
-			continue
-		}
-		if best == nil || t.when < best.when || t.when == best.when && t.seq < best.seq {
-			best = t
-		}
+	if len(r.parked) > 0 {
+		r.unpark()
 	}
-	return best
+	for len(r.timers) > 0 {
+		t := r.timers[0]
+		if t.ch == nil || len(t.ch) < cap(t.ch) {
+			break
+		}
+		r.timers.remove(t)
+		t.parked = true
+		r.parked = append(r.parked, t)
+	}
+	// Sleeps whose end the clock has passed left their heap then.
+	t, s := r.timers.top(), r.sleeps.top()
+	if t == nil || s != nil && timerLess(s, t) {
+		return s
+	}
+	return t
 }
 
-// dropTimers forgets timers that are no longer active.
-func (r *Run) dropTimers() {
-	kept := r.timers[:0]
-	for _, t := range r.timers {
-		if t.active {
+// passSleeps ends the sleeps whose end the clock has reached: their
+// goroutines can go on.
+func (r *Run) passSleeps() {
+	for len(r.sleeps) > 0 && r.sleeps[0].when <= r.clock {
+		t := r.sleeps[0]
+		r.deactivate(t)
+		r.markDirty(r.gs[t.g])
+	}
+}
+
+// unpark puts back into the heap the parked timers whose channel has been
+// read, and forgets those stopped since.
+func (r *Run) unpark() {
+	kept := r.parked[:0]
+	for _, t := range r.parked {
+		switch {
+		case !t.parked || !t.active || t.idx >= 0:
+			// Stopped or reset since it was parked.
+		case len(t.ch) < cap(t.ch):
+			t.parked = false
+			r.timers.push(t)
+		default:
 			kept = append(kept, t)
 		}
 	}
-	clear(r.timers[len(kept):])
-	r.timers = kept
+	clear(r.parked[len(kept):])
+	r.parked = kept
 }
 
 // fire advances the clock to t's deadline and fires it.
@@ -88,8 +220,9 @@ func (r *Run) fire(t *vtimer) {
 	}
 	switch t.kind {
 	case tSleep:
-		t.active = false
+		r.deactivate(t)
 		r.gs[t.g].wokeFor = t.dur
+		r.markDirty(r.gs[t.g])
 	case tChan:
 		select { // a full channel drops the tick, as the runtime does
 		case t.ch <- r.vnow():
@@ -98,11 +231,14 @@ func (r *Run) fire(t *vtimer) {
 		}
 		if t.period > 0 {
 			t.when += t.period * (1 + (r.clock-t.when)/t.period)
+			if t.idx >= 0 {
+				r.timers.fix(t.idx)
+			}
 		} else {
-			t.active = false
+			r.deactivate(t)
 		}
 	case tFunc:
-		t.active = false
+		r.deactivate(t)
 		child, fresh := r.newG()
 		child.wokeFor = t.dur
 		r.created = child.id
@@ -111,28 +247,29 @@ func (r *Run) fire(t *vtimer) {
 		// statement's own edge too: the new goroutine must see the memory
 		// that was there before the run (package variables, f itself).
 		raceEnable()
-		r.startG(reply{child: child.id, wake: child.wake, w: child.w, fresh: fresh, acquire: t.key}, t.f)
+		r.startG(reply{child: int32(child.id), wake: child.wake, w: child.w, fresh: fresh, acquire: t.key}, t.f)
 		raceDisable()
 	}
-	r.dropTimers()
+	r.passSleeps()
 }
 
 // wake marks the goroutines waiting to receive from a timer's channel as
 // let go on by the clock: under AutoLatency they may then be late.
 func (r *Run) wake(ch unsafe.Pointer, dur int64) {
-	for _, g := range r.live {
-		if g.state != gParked {
-			continue
-		}
-		switch g.op.kind {
-		case KRecv, KSelect:
-			for _, c := range g.op.cases {
+	o, ok := r.objs[ch]
+	if !ok {
+		return // nobody waits on it
+	}
+	for _, l := range &o.gw {
+		for _, w := range l {
+			for _, c := range w.g.op.cases {
 				if c.Ch == ch && !c.Send {
-					g.wokeFor = dur
+					w.g.wokeFor = dur
 				}
 			}
 		}
 	}
+	r.touch(o)
 }
 
 // drain empties a timer's channel, so that after Stop or Reset no stale
@@ -151,7 +288,7 @@ func (r *Run) applyTimerOp(g *G, rep *reply) {
 	case KSleep:
 		// The sleep is over: the clock reached the deadline.
 	case KTimerNew:
-		t := &vtimer{key: op.obj, when: r.clock + max(op.n, 0), kind: op.tkind, dur: max(op.n, 0)}
+		t := &vtimer{key: op.obj, when: r.clock + max(op.n, 0), kind: op.tkind, dur: max(op.n, 0), idx: -1}
 		if t.kind == tChan {
 			t.ch = make(chan time.Time, 1)
 			rep.ch = t.ch
@@ -170,9 +307,10 @@ func (r *Run) applyTimerOp(g *G, rep *reply) {
 			return
 		}
 		rep.ok = t.active
-		t.active = false
+		r.deactivate(t)
 		if t.ch != nil {
 			drain(t.ch)
+			r.touchAt(chanPtr(t.ch))
 		}
 		if op.kind == KTimerReset {
 			t.when, t.dur = r.clock+max(op.n, 0), max(op.n, 0)
@@ -181,7 +319,6 @@ func (r *Run) applyTimerOp(g *G, rep *reply) {
 			}
 			r.addTimer(t)
 		}
-		r.dropTimers()
 	}
 }
 

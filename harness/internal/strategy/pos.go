@@ -126,3 +126,12 @@ func (s *Portfolio) Searching() bool {
 
 // EndRun implements engine.Strategy.
 func (s *Portfolio) EndRun(steps int, failed bool) { s.cur.EndRun(steps, failed) }
+
+// Counting implements engine.Counter: the run's member may count.
+func (s *Portfolio) Counting() bool {
+	c, ok := s.cur.(engine.Counter)
+	return ok && c.Counting()
+}
+
+// ChooseOf implements engine.Counter.
+func (s *Portfolio) ChooseOf(n int) int { return s.cur.(engine.Counter).ChooseOf(n) }

@@ -52,6 +52,13 @@ func (s *Random) Choose(p *engine.Point) int { return s.rnd.IntN(len(p.Alts)) }
 // EndRun implements engine.Strategy.
 func (s *Random) EndRun(int, bool) {}
 
+// Counting implements engine.Counter: a random walk needs only the number
+// of alternatives.
+func (s *Random) Counting() bool { return true }
+
+// ChooseOf implements engine.Counter.
+func (s *Random) ChooseOf(n int) int { return s.rnd.IntN(n) }
+
 // starvation guards the priority strategies against the livelock that a
 // goroutine looping forever causes (a ticker loop, a spinning poller): a
 // goroutine that could have run at starveLimit choices in a row without
