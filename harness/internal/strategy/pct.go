@@ -21,7 +21,7 @@ type PCT struct {
 	rnd   *rand.Rand
 	k     int // estimate of a run's length in steps, the largest seen so far
 
-	prio    map[int]float64 // by goroutine
+	prio    byG[float64] // by goroutine; 0 is unset (priorities are above 0)
 	fair    starvation
 	changes []int // steps at which the running goroutine is demoted
 	applied int   // change points already applied
@@ -29,7 +29,7 @@ type PCT struct {
 
 // NewPCT returns PCT with the given depth (at least 1) and seed.
 func NewPCT(depth int, seed uint64) *PCT {
-	return &PCT{depth: max(depth, 1), seed: seed, k: 32, prio: make(map[int]float64)}
+	return &PCT{depth: max(depth, 1), seed: seed, k: 32}
 }
 
 // Name implements engine.Strategy.
@@ -38,7 +38,8 @@ func (s *PCT) Name() string { return fmt.Sprintf("pct(depth=%d, seed=%d)", s.dep
 // BeginRun implements engine.Strategy.
 func (s *PCT) BeginRun(run int) bool {
 	s.rnd = s.src.begin(s.seed, run)
-	clear(s.prio)
+	clear(s.prio.used())
+	s.prio.reset()
 	s.changes = s.changes[:0]
 	for range s.depth - 1 {
 		s.changes = append(s.changes, 1+s.rnd.IntN(s.k))
@@ -57,10 +58,10 @@ func (s *PCT) Choose(p *engine.Point) int {
 		// priority.
 		i = j
 		top := 0.0
-		for _, pr := range s.prio {
+		for _, pr := range s.prio.used() {
 			top = max(top, pr)
 		}
-		s.prio[p.Alts[i].G] = top + 1
+		*s.prio.at(p.Alts[i].G) = top + 1
 	}
 	s.fair.chose(p, i)
 	return i
@@ -71,18 +72,19 @@ func (s *PCT) choose(p *engine.Point) int {
 	// last choice, below every initial priority (which are all >= 1).
 	for s.applied < len(s.changes) && s.changes[s.applied] <= p.Step {
 		if p.Last >= 0 {
-			s.prio[p.Last] = float64(s.applied+1) / float64(len(s.changes)+1)
+			*s.prio.at(p.Last) = float64(s.applied+1) / float64(len(s.changes)+1)
 		}
 		s.applied++
 	}
 	best, bestPrio := -1, -1.0
 	for i, a := range p.Alts {
-		pr, ok := s.prio[a.G]
-		if !ok {
+		prp := s.prio.at(a.G)
+		pr := *prp
+		if pr == 0 {
 			// A goroutine seen for the first time gets a random place
 			// among the initial priorities.
 			pr = 1 + s.rnd.Float64()
-			s.prio[a.G] = pr
+			*prp = pr
 		}
 		if pr > bestPrio {
 			best, bestPrio = i, pr

@@ -2,6 +2,7 @@ package strategy
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"github.com/interleave-go/interleave/harness/internal/engine"
@@ -18,14 +19,12 @@ type POS struct {
 	seed uint64
 	src  runSource
 	rnd  *rand.Rand
-	prio map[posKey]float64
+	prio byG[[]float64] // by goroutine, then case + 1; unset is NaN
 	fair starvation
 }
 
-type posKey struct{ g, c int }
-
 // NewPOS returns partial order sampling seeded with seed.
-func NewPOS(seed uint64) *POS { return &POS{seed: seed, prio: make(map[posKey]float64)} }
+func NewPOS(seed uint64) *POS { return &POS{seed: seed} }
 
 // Name implements engine.Strategy.
 func (s *POS) Name() string { return fmt.Sprintf("pos(seed=%d)", s.seed) }
@@ -33,17 +32,26 @@ func (s *POS) Name() string { return fmt.Sprintf("pos(seed=%d)", s.seed) }
 // BeginRun implements engine.Strategy.
 func (s *POS) BeginRun(run int) bool {
 	s.rnd = s.src.begin(s.seed, run)
-	clear(s.prio)
+	for _, ps := range s.prio.used() {
+		for i := range ps {
+			ps[i] = math.NaN()
+		}
+	}
+	s.prio.reset()
 	s.fair.reset()
 	return true
 }
 
 func (s *POS) priority(a engine.Alt) float64 {
-	k := posKey{a.G, a.Case}
-	p, ok := s.prio[k]
-	if !ok {
+	ps := s.prio.at(a.G)
+	c := a.Case + 1
+	for len(*ps) <= c {
+		*ps = append(*ps, math.NaN())
+	}
+	p := (*ps)[c]
+	if math.IsNaN(p) {
 		p = s.rnd.Float64()
-		s.prio[k] = p
+		(*ps)[c] = p
 	}
 	return p
 }
@@ -69,7 +77,9 @@ func (s *POS) Taken(p *engine.Point, chosen, _ int) {
 	a := p.Alts[chosen]
 	for _, b := range p.Alts {
 		if b.G == a.G || dependent(a, b) {
-			delete(s.prio, posKey{b.G, b.Case})
+			if ps := s.prio.at(b.G); b.Case+1 < len(*ps) {
+				(*ps)[b.Case+1] = math.NaN()
+			}
 		}
 	}
 }

@@ -65,7 +65,7 @@ func (s *Random) ChooseOf(n int) int { return s.rnd.IntN(n) }
 // being chosen is chosen, as a fair scheduler would sooner or later. Random
 // walk needs no such guard.
 type starvation struct {
-	waiting map[int]int
+	waiting byG[int]
 }
 
 const starveLimit = 1000
@@ -73,12 +73,9 @@ const starveLimit = 1000
 // starved returns the alternative of the goroutine that waited too long,
 // or -1; it counts the wait of the others.
 func (s *starvation) starved(p *engine.Point) int {
-	if s.waiting == nil {
-		s.waiting = make(map[int]int)
-	}
 	best, most := -1, starveLimit
 	for i, a := range p.Alts {
-		if w := s.waiting[a.G]; w >= most {
+		if w := *s.waiting.at(a.G); w >= most {
 			best, most = i, w
 		}
 	}
@@ -90,10 +87,37 @@ func (s *starvation) chose(p *engine.Point, i int) {
 	g := p.Alts[i].G
 	for _, a := range p.Alts {
 		if a.G != g {
-			s.waiting[a.G]++
+			*s.waiting.at(a.G)++
 		}
 	}
-	s.waiting[g] = 0
+	*s.waiting.at(g) = 0
 }
 
-func (s *starvation) reset() { clear(s.waiting) }
+func (s *starvation) reset() {
+	clear(s.waiting.used())
+	s.waiting.reset()
+}
+
+// byG is a value per goroutine of a run, the clock's (engine.TimerG)
+// included, kept in a slice: strategies look one up for every alternative
+// of every point.
+type byG[T any] struct {
+	vs []T
+	n  int // the values in use this run: vs[:n]
+}
+
+// at returns the value of goroutine g, the zero value at first.
+func (b *byG[T]) at(g int) *T {
+	i := g + 1 // TimerG is -1
+	if i >= len(b.vs) {
+		b.vs = append(b.vs, make([]T, i+1-len(b.vs))...)
+	}
+	b.n = max(b.n, i+1)
+	return &b.vs[i]
+}
+
+// used returns the values of the run, for clearing them.
+func (b *byG[T]) used() []T { return b.vs[:b.n] }
+
+// reset starts a run: the caller has reset the values used.
+func (b *byG[T]) reset() { b.n = 0 }
