@@ -60,6 +60,10 @@ type object struct {
 	gsince  int64 // while gon: the clock when it turned on
 	gdl     int64 // while gon: its deadline, counted in readiness.dls
 	olisted bool  // in readiness.outside
+
+	foreign  bool  // Chan: not made by the run, so code outside it may use it
+	crd      uint8 // Chan: whether a send (1), a receive (2) completes alone, as its waiters saw
+	ctouched bool  // Chan: in readiness.touchedCh
 }
 
 // lockerKind says what a sync.Cond's Locker is, so that Wait can model
@@ -96,6 +100,15 @@ func (r *Run) object(p unsafe.Pointer, k objKind) *object {
 	case objRWMutex:
 		if !r.probe(p, k) {
 			o.writer = outside
+		}
+	case objChan:
+		o.foreign = !r.made[p]
+		st := peekChan(p)
+		if st.ready(true) {
+			o.crd |= 1
+		}
+		if st.ready(false) {
+			o.crd |= 2
 		}
 	}
 	r.objs[p] = o

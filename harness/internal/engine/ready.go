@@ -57,16 +57,17 @@ type waiterRef struct {
 // belongs to the Explorer and is reset at each run, so that its buffers
 // are reused.
 type readiness struct {
-	enabled  idset      // goroutines with alternatives of their own
-	ind      []indEntry // their alternatives, in no order
-	groups   []*object  // free mutexes that goroutines wait to lock
-	ngrp     int        // the waiters of those, each an alternative
-	gcur     []int      // materialize's cursors in groups
-	outside  []*object  // mutexes held outside the run that goroutines wait to lock
-	dirty    []*G       // to check at the next collect
-	volatile []*G       // to check at every collect
-	dls      []dlCount
-	n0       int // goroutines that can go on with no allowance (not in dls)
+	enabled   idset      // goroutines with alternatives of their own
+	ind       []indEntry // their alternatives, in no order
+	groups    []*object  // free mutexes that goroutines wait to lock
+	ngrp      int        // the waiters of those, each an alternative
+	gcur      []int      // materialize's cursors in groups
+	outside   []*object  // mutexes held outside the run that goroutines wait to lock
+	dirty     []*G       // to check at the next collect
+	touchedCh []*object  // channels operated on since the last refresh
+	volatile  []*G       // to check at every collect
+	dls       []dlCount
+	n0        int // goroutines that can go on with no allowance (not in dls)
 	// chanWaiters counts the parked goroutines registered with a channel:
 	// when none can go on, they are checked again before the clock moves
 	// or the run ends, in case code outside the harness's view changed
@@ -95,6 +96,8 @@ func (rd *readiness) reset() {
 	rd.maxID = 0
 	clear(rd.dirty)
 	rd.dirty = rd.dirty[:0]
+	clear(rd.touchedCh)
+	rd.touchedCh = rd.touchedCh[:0]
 	clear(rd.volatile)
 	rd.volatile = rd.volatile[:0]
 	clear(rd.ind)
@@ -123,8 +126,19 @@ func (r *Run) touch(o *object) {
 	if o == nil {
 		return
 	}
-	if o.kind == objMutex {
+	switch o.kind {
+	case objMutex:
 		r.updateGroup(o)
+	case objChan:
+		// What matters to its waiters is whether a send or a receive
+		// can complete without a partner, which the operation (made
+		// after this step) changes only at the buffer's ends: refresh
+		// looks, once for the channel.
+		if !o.ctouched {
+			o.ctouched = true
+			r.rd.touchedCh = append(r.rd.touchedCh, o)
+		}
+		return
 	}
 	for _, l := range &o.gw {
 		for _, w := range l {
@@ -166,11 +180,15 @@ func (r *Run) register(g *G) {
 		}
 	case KSend, KRecv, KSelect:
 		chans := false
+		g.cobjs = g.cobjs[:0]
 		for i, c := range op.cases {
 			if c.Ch == nil {
+				g.cobjs = append(g.cobjs, nil)
 				continue
 			}
 			o := r.object(c.Ch, objChan)
+			g.cobjs = append(g.cobjs, o)
+			r.chanLooked(o)
 			list := uint8(regTouch)
 			if !op.hasDefault {
 				list = regRecv
@@ -187,6 +205,28 @@ func (r *Run) register(g *G) {
 		}
 		if chans {
 			r.rd.chanWaiters++
+		}
+	}
+}
+
+// chanLooked compares channel o with what its waiters were checked
+// against, and has them checked again if it differs.
+func (r *Run) chanLooked(o *object) {
+	st := peekChan(o.ptr)
+	bits := uint8(0)
+	if st.ready(true) {
+		bits |= 1
+	}
+	if st.ready(false) {
+		bits |= 2
+	}
+	if bits == o.crd {
+		return
+	}
+	o.crd = bits
+	for _, l := range &o.gw {
+		for _, w := range l {
+			r.markDirty(w.g)
 		}
 	}
 }
@@ -277,6 +317,8 @@ func (r *Run) unregister(g *G) {
 	if chans {
 		r.rd.chanWaiters--
 	}
+	clear(g.cobjs)
+	g.cobjs = g.cobjs[:0]
 	clear(g.regs)
 	g.regs = g.regs[:0]
 	r.disable(g)
@@ -478,6 +520,14 @@ func (r *Run) refresh(full bool) {
 		}
 		clear(rd.outside[len(kept):])
 		rd.outside = kept
+	}
+	if len(rd.touchedCh) > 0 {
+		for _, o := range rd.touchedCh {
+			o.ctouched = false
+			r.chanLooked(o)
+		}
+		clear(rd.touchedCh)
+		rd.touchedCh = rd.touchedCh[:0]
 	}
 	for len(rd.dirty) > 0 {
 		// Checking a goroutine may touch no object, so the list only

@@ -27,15 +27,16 @@ type G struct {
 	w         *worker // the goroutine that runs it; nil under the race detector
 
 	// Its place in the readiness of the run (ready.go).
-	alts   []Alt   // what it can do, as of its last check
-	ipos   []int32 // while en: where its alternatives are in readiness.ind
-	regs   []reg   // the objects its pending operation waits on
-	dl     int64   // while en: readyAt + allowance, counted in readiness.dls
-	grp    *object // the mutex in whose waiters it is (KLock), or nil
-	joined int64   // the clock when it joined grp
-	en     bool    // it can go on on its own: in readiness.enabled
-	dirty  bool    // in readiness.dirty
-	vol    bool    // in readiness.volatile
+	alts   []Alt     // what it can do, as of its last check
+	cobjs  []*object // while registered at a channel operation: its cases' channels
+	ipos   []int32   // while en: where its alternatives are in readiness.ind
+	regs   []reg     // the objects its pending operation waits on
+	dl     int64     // while en: readyAt + allowance, counted in readiness.dls
+	grp    *object   // the mutex in whose waiters it is (KLock), or nil
+	joined int64     // the clock when it joined grp
+	en     bool      // it can go on on its own: in readiness.enabled
+	dirty  bool      // in readiness.dirty
+	vol    bool      // in readiness.volatile
 }
 
 type gState uint8
@@ -715,8 +716,16 @@ func (r *Run) altsOf(alts []Alt, g *G, partners bool) []Alt {
 		}
 	case KSend, KRecv, KSelect:
 		n := len(alts)
+		objs := g.cobjs
+		if len(objs) != len(op.cases) {
+			objs = nil // not registered: looked up
+		}
 		for i, c := range op.cases {
-			if ok, partner := r.caseReady(g, c, partners); ok {
+			var o *object
+			if objs != nil {
+				o = objs[i]
+			}
+			if ok, partner := r.caseReady(g, c, o, partners); ok {
 				alts = append(alts, Alt{G: g.id, Case: i, Kind: caseKind(c), Obj: r.oid(c.Ch), Partner: partner})
 			}
 		}
@@ -729,12 +738,16 @@ func (r *Run) altsOf(alts []Alt, g *G, partners bool) []Alt {
 }
 
 // caseReady reports whether channel operation c of goroutine g can
-// proceed now, and the goroutine it needs as a partner (-1 if none).
-func (r *Run) caseReady(g *G, c CaseDesc, partners bool) (bool, int) {
+// proceed now, and the goroutine it needs as a partner (-1 if none). o is
+// the channel's model if the caller has it.
+func (r *Run) caseReady(g *G, c CaseDesc, o *object, partners bool) (bool, int) {
 	if c.Ch == nil {
 		return false, -1
 	}
-	if !r.made[c.Ch] {
+	if o == nil {
+		o = r.objs[c.Ch]
+	}
+	if o == nil || o.foreign {
 		r.volSeen = true // code outside the run may use it
 	}
 	s := peekChan(c.Ch)
@@ -747,7 +760,7 @@ func (r *Run) caseReady(g *G, c CaseDesc, partners bool) (bool, int) {
 	if !partners {
 		return false, -1
 	}
-	if p, _ := r.partner(g, c); p != nil {
+	if p, _ := r.partner(g, c, o); p != nil {
 		return true, p.id
 	}
 	return false, -1
@@ -757,9 +770,8 @@ func (r *Run) caseReady(g *G, c CaseDesc, partners bool) (bool, int) {
 // operation with g: a parked goroutine waiting on the other side of the
 // same channel in a receive, send or select without default, earliest
 // arrival first. It returns the partner and its case.
-func (r *Run) partner(g *G, c CaseDesc) (*G, int) {
-	o, ok := r.objs[c.Ch]
-	if !ok {
+func (r *Run) partner(g *G, c CaseDesc, o *object) (*G, int) {
+	if o == nil {
 		return nil, -1
 	}
 	list := o.gw[regSend]
@@ -930,7 +942,7 @@ func (r *Run) apply(a Alt) (rep reply, fatal bool) {
 				rep.acquire = key // the timer's start happens before its time is received
 			}
 			if !alone(c) {
-				p, pc := r.partner(g, c)
+				p, pc := r.partner(g, c, r.objs[c.Ch])
 				partner = p.id
 				r.unregister(p)
 				p.state = gParked
