@@ -115,6 +115,15 @@ func (r *Run) object(p unsafe.Pointer, k objKind) *object {
 	return o
 }
 
+// objectOf returns the model of the object of g's pending operation,
+// looked up once per operation.
+func (r *Run) objectOf(g *G) *object {
+	if g.wobj == nil || g.wobj.ptr != g.op.obj {
+		g.wobj = r.object(g.op.obj, objKindOf(g.op.kind))
+	}
+	return g.wobj
+}
+
 // probe reports whether the real lock at p is free. Without the race
 // detector the engine runs on a controlled goroutine and tries the lock
 // itself. Under the race detector the engine must not touch the program's

@@ -163,17 +163,13 @@ func (r *Run) register(g *G) {
 		return
 	}
 	if op.kind == KLock {
-		r.join(g, r.object(op.obj, objMutex))
+		r.join(g, r.objectOf(g))
 		return
 	}
 	r.markDirty(g)
 	switch op.kind {
-	case KRLock, KWLock:
-		r.addReg(g, r.object(op.obj, objRWMutex), regTouch, -1)
-	case KWGWait:
-		r.addReg(g, r.object(op.obj, objWaitGroup), regTouch, -1)
-	case KOnce:
-		r.addReg(g, r.object(op.obj, objOnce), regTouch, -1)
+	case KRLock, KWLock, KWGWait, KOnce:
+		r.addReg(g, r.objectOf(g), regTouch, -1)
 	case KCondRelock:
 		if o := r.lockerObject(op.aux, op.auxKind); o != nil {
 			r.addReg(g, o, regTouch, -1)

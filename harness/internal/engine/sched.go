@@ -29,6 +29,7 @@ type G struct {
 	// Its place in the readiness of the run (ready.go).
 	alts   []Alt     // what it can do, as of its last check
 	cobjs  []*object // while registered at a channel operation: its cases' channels
+	wobj   *object   // the model of op.obj, once looked up
 	ipos   []int32   // while en: where its alternatives are in readiness.ind
 	regs   []reg     // the objects its pending operation waits on
 	dl     int64     // while en: readyAt + allowance, counted in readiness.dls
@@ -107,7 +108,7 @@ func (r *Run) newG() (g *G, fresh bool) {
 	g.arrived, g.readyAt = r.nsteps, -1
 	g.announced, g.signaled, g.h = false, false, nil
 	clear(g.regs)
-	g.alts, g.regs, g.ipos, g.grp = g.alts[:0], g.regs[:0], g.ipos[:0], nil
+	g.alts, g.regs, g.ipos, g.grp, g.wobj = g.alts[:0], g.regs[:0], g.ipos[:0], nil, nil
 	g.en, g.dirty, g.vol = false, false, false
 	r.gs = append(r.gs, g)
 	r.live = append(r.live, g)
@@ -189,6 +190,7 @@ func (r *Run) handle(id int, h *Handle, q *request) (int, reply) {
 		r.unregister(g)
 	}
 	g.state = gParked
+	g.wobj = nil
 	g.op = pending{kind: q.kind, obj: q.obj, aux: q.aux, auxKind: q.auxKind, n: q.n,
 		cases: copyCases(g.op.cases, q.cases), hasDefault: q.hasDefault, period: q.period, tkind: q.tkind, f: q.f}
 	g.arrived, g.readyAt = r.nsteps, -1
@@ -554,6 +556,16 @@ func (r *Run) collect() []Alt {
 func (r *Run) materialize() {
 	rd := r.rd
 	alts := r.alts[:0]
+	if len(rd.groups) == 0 {
+		for id := rd.enabled.next(0); id >= 0; id = rd.enabled.next(id + 1) {
+			alts = append(alts, r.gs[id].alts...)
+		}
+		if r.timerOn {
+			alts = append(alts, r.timerAlt())
+		}
+		r.alts = alts
+		return
+	}
 	cur := rd.gcur[:0]
 	for range rd.groups {
 		cur = append(cur, 0)
@@ -686,20 +698,20 @@ func (r *Run) altsOf(alts []Alt, g *G, partners bool) []Alt {
 	one := Alt{G: g.id, Case: -1, Kind: op.kind, Obj: r.oid(op.obj), Obj2: r.oid(op.aux), N: op.n, Partner: -1}
 	switch op.kind {
 	case KLock:
-		if !r.mutexFree(r.object(op.obj, objMutex)) {
+		if !r.mutexFree(r.objectOf(g)) {
 			return alts
 		}
 	case KRLock:
-		if !r.canRead(r.object(op.obj, objRWMutex)) {
+		if !r.canRead(r.objectOf(g)) {
 			return alts
 		}
 	case KWLock:
-		o := r.object(op.obj, objRWMutex)
+		o := r.objectOf(g)
 		if g.announced && o.readers > 0 || !g.announced && !r.canRead(o) {
 			return alts
 		}
 	case KWGWait:
-		if r.object(op.obj, objWaitGroup).count != 0 {
+		if r.objectOf(g).count != 0 {
 			return alts
 		}
 	case KCondRelock:
@@ -707,7 +719,7 @@ func (r *Run) altsOf(alts []Alt, g *G, partners bool) []Alt {
 			return alts
 		}
 	case KOnce:
-		if r.object(op.obj, objOnce).running != free {
+		if r.objectOf(g).running != free {
 			return alts
 		}
 	case KSleep:
@@ -856,6 +868,12 @@ func (s chanState) ready(send bool) bool {
 func (r *Run) apply(a Alt) (rep reply, fatal bool) {
 	g := r.gs[a.G]
 	op := &g.op
+	var obj *object // the model of op.obj
+	if op.obj != nil && (r.trace || objKindOf(op.kind) < objTimer) {
+		// Timers and atomics have no model: their object is made only
+		// for a trace, which names it by kind.
+		obj = r.objectOf(g)
+	}
 	r.unregister(g)
 	r.nsteps++
 	r.steps.Store(int64(r.nsteps))
@@ -868,59 +886,59 @@ func (r *Run) apply(a Alt) (rep reply, fatal bool) {
 		rep.child, rep.wake, rep.w, rep.fresh = int32(child.id), child.wake, child.w, fresh
 		r.created = child.id
 	case KLock:
-		r.object(op.obj, objMutex).holder = g.id
+		obj.holder = g.id
 	case KUnlock:
-		o := r.object(op.obj, objMutex)
+		o := obj
 		if o.holder == free {
 			failMsg = "fatal error: sync: unlock of unlocked mutex"
 		}
 		o.holder = free
 	case KTryLock:
-		if o := r.object(op.obj, objMutex); r.mutexFree(o) {
+		if o := obj; r.mutexFree(o) {
 			o.holder, rep.ok = g.id, true
 		}
 	case KRLock:
-		r.object(op.obj, objRWMutex).readers++
+		obj.readers++
 	case KRUnlock:
-		o := r.object(op.obj, objRWMutex)
+		o := obj
 		if o.readers == 0 {
 			failMsg = "fatal error: sync: RUnlock of unlocked RWMutex"
 		} else {
 			o.readers--
 		}
 	case KTryRLock:
-		if o := r.object(op.obj, objRWMutex); r.canRead(o) {
+		if o := obj; r.canRead(o) {
 			o.readers++
 			rep.ok = true
 		}
 	case KWLock:
-		o := r.object(op.obj, objRWMutex)
+		o := obj
 		if o.readers == 0 {
 			o.writer, o.announced, g.announced, rep.ok = g.id, free, false, true
 		} else {
 			o.announced, g.announced = g.id, true
 		}
 	case KWUnlock:
-		o := r.object(op.obj, objRWMutex)
+		o := obj
 		if o.writer == free {
 			failMsg = "fatal error: sync: Unlock of unlocked RWMutex"
 		}
 		o.writer = free
 	case KTryWLock:
-		if o := r.object(op.obj, objRWMutex); r.canRead(o) && o.readers == 0 {
+		if o := obj; r.canRead(o) && o.readers == 0 {
 			o.writer, rep.ok = g.id, true
 		}
 	case KWGAdd:
-		r.object(op.obj, objWaitGroup).count += op.n
+		obj.count += op.n
 	case KCondWait:
-		o := r.object(op.obj, objCond)
+		o := obj
 		o.waiters = append(o.waiters, g.id)
 		g.signaled = false
 		failMsg = r.releaseLocker(op.aux, op.auxKind)
 	case KCondRelock:
 		r.takeLocker(g.id, op.aux, op.auxKind)
 	case KCondSignal, KCondBroadcast:
-		o := r.object(op.obj, objCond)
+		o := obj
 		n := len(o.waiters)
 		if op.kind == KCondSignal && n > 1 {
 			n = 1
@@ -931,7 +949,7 @@ func (r *Run) apply(a Alt) (rep reply, fatal bool) {
 		}
 		o.waiters = append(o.waiters[:0], o.waiters[n:]...)
 	case KOnce:
-		r.object(op.obj, objOnce).running = g.id
+		obj.running = g.id
 	case KSleep, KTimerNew, KTimerStop, KTimerReset:
 		r.applyTimerOp(g, &rep)
 	case KSend, KRecv, KSelect:
@@ -954,7 +972,7 @@ func (r *Run) apply(a Alt) (rep reply, fatal bool) {
 		}
 	}
 	if op.obj != nil {
-		r.touch(r.object(op.obj, objKindOf(op.kind)))
+		r.touch(obj)
 	}
 	if op.aux != nil && (op.kind == KCondWait || op.kind == KCondRelock) {
 		r.touch(r.lockerObject(op.aux, op.auxKind))
