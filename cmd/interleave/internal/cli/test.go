@@ -112,7 +112,7 @@ func Test(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "interleave test: %v\n", err)
 		return 2
 	}
-	b, err := instrument.Prepare(instrument.Config{Dir: dir, Patterns: patterns, BuildFlags: append(buildFlags, tagsOf(goArgs)...)})
+	b, err := instrument.Prepare(instrument.Config{Dir: dir, Patterns: patterns, BuildFlags: append(buildFlags, tagsOf(goArgs)...), CacheDir: os.Getenv(cacheEnv)})
 	if err != nil {
 		fmt.Fprintf(stderr, "interleave test: %v\n", err)
 		return 2
