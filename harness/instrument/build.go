@@ -4,7 +4,7 @@
 // operation that blocks or orders goroutines into a call of the runtime ABI
 // (package harness/rt), and prepares a build that uses the rewritten files
 // without touching the user's tree: an overlay for `go build -overlay` and
-// a temporary module file for `-modfile`.
+// a module file for `-modfile`, kept in a cache (see cache.go).
 package instrument
 
 import (

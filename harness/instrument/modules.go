@@ -19,7 +19,7 @@ import (
 
 // The go command does not overlay files in the module cache, so a module
 // from there is instrumented as a copy of the packages the build needs,
-// and the temporary module file replaces the module with the copy.
+// and the build's module file replaces the module with the copy.
 
 type moduleCopy struct {
 	mod    *packages.Module
