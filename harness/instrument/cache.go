@@ -159,13 +159,13 @@ func (c *cache) trim() {
 		return err == nil && c.now.Sub(fi.ModTime()) > age
 	}
 	var dirs []string
-	for _, pat := range []string{"files/*/*", "modules/*", "builds/*", "harness-*"} {
+	for _, pat := range []string{"files/*/*", "modules/*", "builds/*", "harness-*", ".tmp-*"} {
 		m, _ := filepath.Glob(filepath.Join(c.dir, pat))
 		dirs = append(dirs, m...)
 	}
 	for _, path := range dirs {
 		age := trimUnused
-		if strings.HasPrefix(filepath.Base(path), ".tmp-") || strings.HasPrefix(filepath.Base(path), "harness-tmp-") {
+		if strings.HasPrefix(filepath.Base(path), ".tmp-") {
 			age = trimEvery
 		}
 		if old(path, age) {

@@ -349,7 +349,7 @@ func harnessGoVersion() string { return interleave.HarnessGoVersion }
 // harnessDir writes the harness source the tool carries into the cache,
 // once per version of it, and returns the directory of that module.
 func (p *planner) harnessDir() (string, error) {
-	var files []string
+	files := make(map[string][]byte)
 	var all strings.Builder
 	err := fs.WalkDir(interleave.HarnessSource, ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || strings.HasSuffix(path, "_test.go") {
@@ -359,47 +359,45 @@ func (p *planner) harnessDir() (string, error) {
 		if err != nil {
 			return err
 		}
-		files = append(files, path)
+		files[filepath.FromSlash(path)] = data
 		all.WriteString(path + "\x00" + string(data) + "\x00")
 		return nil
 	})
 	if err != nil {
 		return "", err
 	}
-	dir := filepath.Join(p.cache.dir, "harness-"+hashOf(all.String())[:16])
-	if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-		p.cache.touch(dir)
-		return dir, nil
-	}
-	tmp, err := os.MkdirTemp(p.cache.dir, "harness-tmp-")
-	if err != nil {
-		return "", err
-	}
-	defer os.RemoveAll(tmp)
-	for _, path := range files {
-		data, _ := fs.ReadFile(interleave.HarnessSource, path)
-		dst := filepath.Join(tmp, filepath.FromSlash(path))
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			return "", err
-		}
-		if err := os.WriteFile(dst, data, 0o644); err != nil {
-			return "", err
-		}
-	}
 	gomod := fmt.Sprintf("module %s\n\ngo %s\n", interleaveModule, harnessGoVersion())
-	for path, v := range interleave.HarnessRequires {
-		gomod += fmt.Sprintf("\nrequire %s %s\n", path, v)
+	paths := make([]string, 0, len(interleave.HarnessRequires))
+	for path := range interleave.HarnessRequires {
+		paths = append(paths, path)
 	}
-	if err := os.WriteFile(filepath.Join(tmp, "go.mod"), []byte(gomod), 0o644); err != nil {
-		return "", err
+	sort.Strings(paths)
+	for _, path := range paths {
+		gomod += fmt.Sprintf("\nrequire %s %s\n", path, interleave.HarnessRequires[path])
 	}
-	if err := os.Rename(tmp, dir); err != nil {
-		if _, statErr := os.Stat(filepath.Join(dir, "go.mod")); statErr == nil {
-			return dir, nil // another build won the race
+	files["go.mod"] = []byte(gomod)
+	dir := filepath.Join(p.cache.dir, "harness-"+hashOf(all.String())[:16])
+	whole := func(dir string) bool {
+		for path, data := range files {
+			if got, err := os.ReadFile(filepath.Join(dir, path)); err != nil || !bytes.Equal(got, data) {
+				return false
+			}
 		}
-		return "", err
+		return true
 	}
-	return dir, nil
+	fill := func(tmp string) error {
+		for path, data := range files {
+			dst := filepath.Join(tmp, path)
+			if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+				return err
+			}
+			if err := os.WriteFile(dst, data, 0o644); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return dir, ensureDir(p.cache, dir, whole, fill)
 }
 
 // versionLess compares Go versions as go.mod writes them ("1.20",
