@@ -29,9 +29,10 @@ type Config struct {
 	Patterns   []string // the packages under test, as go test takes them
 	BuildFlags []string // build flags for loading, such as -tags
 	Env        []string // the environment of the go command; nil for the process's
-	// CacheDir keeps what can be reused between builds: the harness source
-	// and instrumented copies of modules from the module cache. "" uses
-	// the user cache directory.
+	// CacheDir keeps what can be reused between builds: the harness
+	// source, the rewritten files, the instrumented copies of modules from
+	// the module cache, the overlays and module files (see cache.go). ""
+	// uses the user cache directory's interleave.
 	CacheDir string
 }
 
