@@ -4,7 +4,7 @@
 // operation that blocks or orders goroutines into a call of the runtime ABI
 // (package harness/rt), and prepares a build that uses the rewritten files
 // without touching the user's tree: an overlay for `go build -overlay` and
-// a temporary module file for `-modfile`.
+// a module file for `-modfile`, kept in a cache (see cache.go).
 package instrument
 
 import (
@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"golang.org/x/tools/go/packages"
 )
@@ -28,21 +29,26 @@ type Config struct {
 	Patterns   []string // the packages under test, as go test takes them
 	BuildFlags []string // build flags for loading, such as -tags
 	Env        []string // the environment of the go command; nil for the process's
-	// CacheDir keeps what can be reused between builds: the harness source
-	// and instrumented copies of modules from the module cache. "" uses
-	// the user cache directory.
+	// CacheDir keeps what can be reused between builds: the harness
+	// source, the rewritten files, the instrumented copies of modules from
+	// the module cache, the overlays and module files (see cache.go). ""
+	// uses the user cache directory's interleave.
 	CacheDir string
 }
 
-// A Build is a prepared instrumented build. Close removes its files.
+// A Build is a prepared instrumented build. Its files live in the cache
+// directory, at paths that depend only on what they hold, so that the go
+// command's own cache recognizes a build it made before.
 type Build struct {
-	dir      string // temporary directory
+	dir      string // the build's directory in the cache
 	overlay  string
 	modfile  string
 	Packages []string          // import paths of the packages under test
 	Dirs     map[string]string // the directory of each package under test
 	Warnings []string
-	Files    int // files rewritten
+	Files    int      // files rewritten, now or by an earlier build
+	Cached   int      // of which the cache held the rewritten text
+	Checked  []string // the packages type-checked to rewrite their files, by ID
 }
 
 // Flags returns the go command flags that build with the instrumentation.
@@ -54,8 +60,10 @@ func (b *Build) Flags() []string {
 	return flags
 }
 
-// Close removes the build's temporary files.
-func (b *Build) Close() error { return os.RemoveAll(b.dir) }
+// Close releases the build. Its files stay in the cache, for the next
+// build of the same packages; the cache removes what no build used for
+// five days.
+func (b *Build) Close() error { return nil }
 
 // Env returns the environment the go command must run in for the build.
 func Env(base []string) []string {
@@ -65,9 +73,25 @@ func Env(base []string) []string {
 	return append(base[:len(base):len(base)], "GOWORK=off", "GOFLAGS=")
 }
 
+// metaMode loads what decides which files to rewrite, and whether the
+// cache holds them: no syntax, no types.
+const metaMode = packages.NeedName | packages.NeedFiles | packages.NeedImports | packages.NeedDeps |
+	packages.NeedModule | packages.NeedEmbedFiles
+
+// typedMode loads the packages whose files must be rewritten: their own
+// syntax and types, their dependencies' types from export data.
+const typedMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedImports |
+	packages.NeedTypes | packages.NeedSyntax | packages.NeedTypesInfo | packages.NeedModule
+
 // Prepare loads, rewrites and prepares a build of cfg's packages and their
 // tests. Errors in the packages (they do not build) are returned as they
 // are, with positions in the user's files.
+//
+// A file is rewritten again only when one of its inputs changed: its
+// contents and those of its package, the packages it depends on (outside
+// the standard library; in the module cache, their versions), the Go
+// toolchain, the build flags and the build of this program. Otherwise its
+// text comes from the cache and its package is not type-checked.
 func Prepare(cfg Config) (*Build, error) {
 	if len(cfg.Patterns) == 0 {
 		cfg.Patterns = []string{"."}
@@ -76,15 +100,21 @@ func Prepare(cfg Config) (*Build, error) {
 	if err != nil {
 		return nil, err
 	}
-	cache, err := cacheDir(cfg.CacheDir)
+	cdir, err := cacheDir(cfg.CacheDir)
 	if err != nil {
 		return nil, err
 	}
 	env := Env(cfg.Env)
+	genv, err := readGoEnv(dir, env)
+	if err != nil {
+		return nil, err
+	}
+	tool, err := toolID()
+	if err != nil {
+		return nil, fmt.Errorf("identifying the interleave binary: %v", err)
+	}
 	pkgs, err := packages.Load(&packages.Config{
-		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedImports |
-			packages.NeedDeps | packages.NeedTypes | packages.NeedSyntax | packages.NeedTypesInfo |
-			packages.NeedModule | packages.NeedEmbedFiles,
+		Mode:       metaMode,
 		Dir:        dir,
 		Env:        env,
 		BuildFlags: cfg.BuildFlags,
@@ -96,19 +126,13 @@ func Prepare(cfg Config) (*Build, error) {
 	if err := loadErrors(pkgs); err != nil {
 		return nil, err
 	}
-	tmp, err := os.MkdirTemp("", "interleave-build-")
-	if err != nil {
-		return nil, err
-	}
-	b := &Build{dir: tmp}
-	ok := false
-	defer func() {
-		if !ok {
-			b.Close()
-		}
-	}()
-	p := &planner{b: b, cache: cache, overlay: make(map[string]string), done: make(map[string]bool),
-		copies: make(map[string]*moduleCopy), targets: make(map[string]bool)}
+	b := &Build{}
+	c := &cache{dir: cdir, now: time.Now()}
+	p := &planner{b: b, cache: c, env: genv, overlay: make(map[string]string), done: make(map[string]bool),
+		copies: make(map[string]*moduleCopy), targets: make(map[string]bool),
+		fps: make(map[*packages.Package]string), hashes: make(map[string]string),
+		global: hashOf(cacheVersion, tool, genv.GOVERSION, genv.GOROOT, genv.GOOS, genv.GOARCH,
+			genv.GOEXPERIMENT, genv.CGO_ENABLED, strings.Join(cfg.BuildFlags, "\x00"))}
 	b.Dirs = make(map[string]string)
 	for _, pkg := range pkgs {
 		if pkg.Name != "" && !strings.HasSuffix(pkg.ID, ".test") {
@@ -149,7 +173,7 @@ func Prepare(cfg Config) (*Build, error) {
 			walk(pkg.Imports[path])
 		}
 		if err == nil {
-			err = p.instrument(pkg)
+			err = p.plan(pkg)
 		}
 	}
 	for _, pkg := range pkgs {
@@ -167,7 +191,7 @@ func Prepare(cfg Config) (*Build, error) {
 			mod = mod.Replace
 		}
 		if cp, ok := p.copies[mod.Path]; ok && !cp.has(pkg.PkgPath) {
-			err = cp.addPackage(pkg)
+			cp.addPackage(pkg)
 		}
 	})
 	if err != nil {
@@ -176,21 +200,36 @@ func Prepare(cfg Config) (*Build, error) {
 	if main == nil {
 		return nil, errors.New("the packages are not in a module: interleave needs a go.mod")
 	}
+	if err := p.rewrite(cfg, dir, env); err != nil {
+		return nil, err
+	}
 	if err := p.finishCopies(); err != nil {
 		return nil, err
 	}
-	if err := p.writeModFile(main); err != nil {
-		return nil, err
-	}
-	data, err := json.Marshal(struct{ Replace map[string]string }{p.overlay})
+	mod, sum, err := p.modFile(main)
 	if err != nil {
 		return nil, err
 	}
-	b.overlay = filepath.Join(tmp, "overlay.json")
-	if err := os.WriteFile(b.overlay, data, 0o644); err != nil {
+	overlay, err := json.Marshal(struct{ Replace map[string]string }{p.overlay})
+	if err != nil {
 		return nil, err
 	}
-	ok = true
+	// The overlay and the module file sit in a directory named by what
+	// they hold: the same build gets the same paths.
+	b.dir = filepath.Join(c.dir, "builds", hashOf(string(overlay), string(mod), string(sum))[:20])
+	b.overlay = filepath.Join(b.dir, "overlay.json")
+	b.modfile = filepath.Join(b.dir, "x.mod")
+	if err := writeStable(filepath.Join(b.dir, "x.sum"), sum); err != nil {
+		return nil, err
+	}
+	if err := writeStable(b.modfile, mod); err != nil {
+		return nil, err
+	}
+	if err := writeStable(b.overlay, overlay); err != nil {
+		return nil, err
+	}
+	c.touch(b.dir)
+	c.trim()
 	return b, nil
 }
 
@@ -220,18 +259,37 @@ func cacheDir(dir string) (string, error) {
 		}
 		dir = filepath.Join(base, "interleave")
 	}
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
 	return dir, os.MkdirAll(dir, 0o755)
 }
 
 // planner decides, package by package, where the rewritten files go.
 type planner struct {
 	b       *Build
-	cache   string
+	cache   *cache
+	env     *goEnv
+	global  string                 // the inputs every file shares: toolchain, flags, this program
 	overlay map[string]string      // original file -> rewritten file
-	done    map[string]bool        // files already rewritten
+	done    map[string]bool        // files already planned
 	copies  map[string]*moduleCopy // module path -> its instrumented copy
 	targets map[string]bool        // import paths of the packages under test
-	main    *packages.Module
+	jobs    []*fileJob             // the files to rewrite, in order
+	fps     map[*packages.Package]string
+	hashes  map[string]string // file -> the hash of its contents that its key holds
+}
+
+// A fileJob is one file to rewrite.
+type fileJob struct {
+	pkg  *packages.Package // the package (variant) it is rewritten as part of
+	name string
+	key  string // hashes everything the rewritten text depends on
+	opts fileOptions
+	cp   *moduleCopy // the copy it goes into, or nil for the overlay
+	path string      // its cache entry
+	text []byte
 }
 
 // skip reports whether a package is left as it is: the standard library,
@@ -259,8 +317,8 @@ func isTool(path string) bool {
 	return false
 }
 
-// instrument rewrites the files of one package.
-func (p *planner) instrument(pkg *packages.Package) error {
+// plan lists the files of one package to rewrite, each with its key.
+func (p *planner) plan(pkg *packages.Package) error {
 	if skip(pkg) {
 		return nil
 	}
@@ -270,11 +328,9 @@ func (p *planner) instrument(pkg *packages.Package) error {
 		mod = mod.Replace
 	}
 	var cp *moduleCopy
-	if inModCache(mod.Dir) {
+	if p.env.inModCache(mod.Dir) {
 		cp = p.copyOf(mod)
-		if err := cp.addPackage(pkg); err != nil {
-			return err
-		}
+		cp.addPackage(pkg)
 	}
 	lang := ""
 	if pkg.Module.Main || cp != nil {
@@ -294,49 +350,207 @@ func (p *planner) instrument(pkg *packages.Package) error {
 			lang = "go" + v
 		}
 	}
-	byName := make(map[string]*ast.File)
-	for _, f := range pkg.Syntax {
-		byName[pkg.Fset.File(f.Pos()).Name()] = f
+	fp, err := p.fingerprint(pkg)
+	if err != nil {
+		return err
 	}
 	for _, name := range pkg.GoFiles {
 		if p.done[name] {
 			continue
 		}
-		f, ok := byName[name]
-		if !ok {
-			// A cgo file: go/packages type-checked what cgo made of it.
-			p.b.Warnings = append(p.b.Warnings, fmt.Sprintf("%s: uses cgo; its operations are not instrumented", name))
+		p.done[name] = true
+		isTest := strings.HasSuffix(name, "_test.go")
+		opts := fileOptions{path: name, wrap: target && isTest, lang: lang, mark: target && isTest}
+		key := hashOf(p.global, "file", fp, name, fmt.Sprint(opts.wrap, opts.mark), opts.lang)
+		p.jobs = append(p.jobs, &fileJob{pkg: pkg, name: name, key: key, opts: opts, cp: cp})
+	}
+	return nil
+}
+
+// fingerprint hashes what the types of a package depend on: its files and
+// module, and the fingerprints of its imports. A package of the standard
+// library is known by its path (the toolchain is in every key), a file in
+// the module cache by its path (which holds the module's version: the
+// files there do not change), any other file by its contents.
+func (p *planner) fingerprint(pkg *packages.Package) (string, error) {
+	if fp, ok := p.fps[pkg]; ok {
+		return fp, nil
+	}
+	var parts []string
+	if pkg.Module == nil && (len(pkg.GoFiles) == 0 || p.env.inGoroot(pkg.GoFiles[0])) {
+		parts = append(parts, "std", pkg.ID)
+	} else {
+		parts = append(parts, "pkg", pkg.ID, pkg.PkgPath, pkg.Name)
+		for m := pkg.Module; m != nil; m = m.Replace {
+			parts = append(parts, "module", m.Path, m.Version, m.Dir, m.GoVersion, fmt.Sprint(m.Main))
+		}
+		for _, name := range pkg.GoFiles {
+			if p.env.inModCache(name) {
+				parts = append(parts, "file", name)
+				continue
+			}
+			h, ok := p.hashes[name]
+			if !ok {
+				var err error
+				if h, err = hashFile(name); err != nil {
+					return "", err
+				}
+				p.hashes[name] = h
+			}
+			parts = append(parts, "file", name, h)
+		}
+		paths := make([]string, 0, len(pkg.Imports))
+		for path := range pkg.Imports {
+			paths = append(paths, path)
+		}
+		sort.Strings(paths)
+		for _, path := range paths {
+			fp, err := p.fingerprint(pkg.Imports[path])
+			if err != nil {
+				return "", err
+			}
+			parts = append(parts, "import", path, fp)
+		}
+	}
+	fp := hashOf(parts...)
+	p.fps[pkg] = fp
+	return fp, nil
+}
+
+// rewrite takes the rewritten files from the cache, and rewrites the
+// others: only their packages are type-checked, against the export data
+// of their dependencies.
+func (p *planner) rewrite(cfg Config, dir string, env []string) error {
+	var misses []*fileJob
+	for _, j := range p.jobs {
+		if path, text, ok := p.cache.get(j.key, j.name); ok {
+			j.path, j.text = path, text
+			p.b.Cached++
 			continue
 		}
-		src, err := os.ReadFile(name)
-		if err != nil {
+		misses = append(misses, j)
+	}
+	if len(misses) > 0 {
+		if err := p.typecheck(cfg, dir, env, misses); err != nil {
 			return err
 		}
-		isTest := strings.HasSuffix(name, "_test.go")
-		out, err := rewriteFile(pkg.Fset, f, src, pkg.TypesInfo, fileOptions{
-			path: name, wrap: target && isTest, lang: lang, mark: target && isTest,
-		})
-		if err != nil {
-			return err
+	}
+	for _, j := range p.jobs {
+		if string(j.text) == cgoMarker {
+			// go/packages type-checked what cgo made of it.
+			p.b.Warnings = append(p.b.Warnings, fmt.Sprintf("%s: uses cgo; its operations are not instrumented", j.name))
+			continue
 		}
-		p.done[name] = true
 		p.b.Files++
-		if cp != nil {
-			if err := cp.writeFile(name, out); err != nil {
+		if j.cp != nil {
+			if err := j.cp.addFile(j.name, j.text); err != nil {
 				return err
 			}
 			continue
 		}
-		dst := filepath.Join(p.b.dir, "overlay", hashOf(name)[:16]+"_"+filepath.Base(name))
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(dst, []byte(out), 0o644); err != nil {
-			return err
-		}
-		p.overlay[name] = dst
+		p.overlay[j.name] = j.path
 	}
 	return nil
+}
+
+// typecheck loads the packages of the files the cache does not hold, with
+// their types, and rewrites those files into the cache. The package under
+// test and its test variants are loaded as go test builds them; any other
+// package as itself (its variant recompiled for a test has the same
+// files, which cannot see the test's additions).
+func (p *planner) typecheck(cfg Config, dir string, env []string, misses []*fileJob) error {
+	tests, plain := map[string]bool{}, map[string]bool{}
+	want := make(map[*fileJob]string) // job -> the ID of the package that rewrites it
+	for _, j := range misses {
+		base := strings.TrimSuffix(j.pkg.PkgPath, "_test")
+		if p.targets[base] && (j.pkg.ID == j.pkg.PkgPath || j.pkg.ID == j.pkg.PkgPath+" ["+base+".test]") {
+			tests[base] = true
+			want[j] = j.pkg.ID
+		} else {
+			plain[j.pkg.PkgPath] = true
+			want[j] = j.pkg.PkgPath
+		}
+	}
+	typed := make(map[string]*packages.Package)
+	load := func(set map[string]bool, tests bool) error {
+		if len(set) == 0 {
+			return nil
+		}
+		var patterns []string
+		for path := range set {
+			if path == "command-line-arguments" {
+				patterns = cfg.Patterns // files named on the command line
+				break
+			}
+			patterns = append(patterns, path)
+		}
+		sort.Strings(patterns)
+		pkgs, err := packages.Load(&packages.Config{
+			Mode: typedMode, Dir: dir, Env: env, BuildFlags: cfg.BuildFlags, Tests: tests,
+		}, patterns...)
+		if err != nil {
+			return fmt.Errorf("loading packages: %v", err)
+		}
+		if err := loadErrors(pkgs); err != nil {
+			return err
+		}
+		for _, pkg := range pkgs {
+			typed[pkg.ID] = pkg
+		}
+		return nil
+	}
+	if err := load(tests, true); err != nil {
+		return err
+	}
+	if err := load(plain, false); err != nil {
+		return err
+	}
+	files := make(map[*packages.Package]map[string]*ast.File)
+	for _, j := range misses {
+		pkg := typed[want[j]]
+		if pkg == nil {
+			return fmt.Errorf("%s: package %s was not type-checked", j.name, want[j])
+		}
+		byName, ok := files[pkg]
+		if !ok {
+			byName = make(map[string]*ast.File)
+			for _, f := range pkg.Syntax {
+				byName[pkg.Fset.File(f.Pos()).Name()] = f
+			}
+			files[pkg] = byName
+			p.b.Checked = append(p.b.Checked, pkg.ID)
+		}
+		var text []byte
+		if f, ok := byName[j.name]; !ok {
+			text = []byte(cgoMarker)
+		} else {
+			src, err := os.ReadFile(j.name)
+			if err != nil {
+				return err
+			}
+			if h, ok := p.hashes[j.name]; ok && h != hashOf0(src) {
+				return fmt.Errorf("%s: changed while being instrumented", j.name)
+			}
+			out, err := rewriteFile(pkg.Fset, f, src, pkg.TypesInfo, j.opts)
+			if err != nil {
+				return err
+			}
+			text = []byte(out)
+		}
+		path, err := p.cache.put(j.key, j.name, text)
+		if err != nil {
+			return err
+		}
+		j.path, j.text = path, text
+	}
+	sort.Strings(p.b.Checked)
+	return nil
+}
+
+// hashOf0 is the hash hashFile gives a file's contents.
+func hashOf0(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
 }
 
 func hashOf(parts ...string) string {

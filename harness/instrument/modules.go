@@ -1,14 +1,14 @@
 package instrument
 
 import (
+	"bytes"
 	"fmt"
 	"go/version"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
-	"sync"
 
 	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/semver"
@@ -19,73 +19,37 @@ import (
 
 // The go command does not overlay files in the module cache, so a module
 // from there is instrumented as a copy of the packages the build needs,
-// and the temporary module file replaces the module with the copy.
-
-var gomodcache = sync.OnceValue(func() string {
-	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
-	if err != nil {
-		return ""
-	}
-	return strings.TrimSpace(string(out))
-})
-
-func inModCache(dir string) bool {
-	mc := gomodcache()
-	return mc != "" && dir != "" && strings.HasPrefix(dir, mc+string(filepath.Separator))
-}
+// and the build's module file replaces the module with the copy.
 
 type moduleCopy struct {
-	mod  *packages.Module
-	dir  string // where the copy is built
-	pkgs []string
+	mod    *packages.Module
+	dir    string // where the copy is, once finishCopies made it
+	pkgs   []string
+	dirs   map[string]bool   // the packages' directories
+	embeds map[string]bool   // their embedded files
+	files  map[string][]byte // path in the module -> instrumented text
 }
 
 func (p *planner) copyOf(mod *packages.Module) *moduleCopy {
 	if cp, ok := p.copies[mod.Path]; ok {
 		return cp
 	}
-	cp := &moduleCopy{mod: mod, dir: filepath.Join(p.b.dir, "modules", strings.ReplaceAll(mod.Path, "/", "_")+"@"+mod.Version)}
+	cp := &moduleCopy{mod: mod, dirs: make(map[string]bool), embeds: make(map[string]bool), files: make(map[string][]byte)}
 	p.copies[mod.Path] = cp
 	return cp
 }
 
-// addPackage copies a package's directory (its files, not its
-// subdirectories) and its embedded files into the copy.
-func (cp *moduleCopy) addPackage(pkg *packages.Package) error {
+// addPackage adds a package's directory (its files, not its
+// subdirectories) and its embedded files to the copy.
+func (cp *moduleCopy) addPackage(pkg *packages.Package) {
 	if len(pkg.GoFiles) == 0 {
-		return nil
+		return
 	}
-	src := filepath.Dir(pkg.GoFiles[0])
-	rel, err := filepath.Rel(cp.mod.Dir, src)
-	if err != nil {
-		return err
-	}
-	dst := filepath.Join(cp.dir, rel)
-	entries, err := os.ReadDir(src)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(dst, 0o755); err != nil {
-		return err
-	}
-	for _, e := range entries {
-		if e.Type().IsRegular() {
-			if err := copyFile(filepath.Join(src, e.Name()), filepath.Join(dst, e.Name())); err != nil {
-				return err
-			}
-		}
-	}
+	cp.dirs[filepath.Dir(pkg.GoFiles[0])] = true
 	for _, f := range pkg.EmbedFiles {
-		r, err := filepath.Rel(cp.mod.Dir, f)
-		if err != nil {
-			return err
-		}
-		if err := copyFile(f, filepath.Join(cp.dir, r)); err != nil {
-			return err
-		}
+		cp.embeds[f] = true
 	}
 	cp.pkgs = append(cp.pkgs, pkg.PkgPath)
-	return nil
 }
 
 // has reports whether the copy holds a package already.
@@ -98,13 +62,14 @@ func (cp *moduleCopy) has(path string) bool {
 	return false
 }
 
-// writeFile writes the instrumented version of a file of the module.
-func (cp *moduleCopy) writeFile(orig, text string) error {
+// addFile adds the instrumented text of a file of the module.
+func (cp *moduleCopy) addFile(orig string, text []byte) error {
 	rel, err := filepath.Rel(cp.mod.Dir, orig)
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(cp.dir, rel), []byte(text), 0o644)
+	cp.files[rel] = text
+	return nil
 }
 
 func copyFile(src, dst string) error {
@@ -118,110 +83,212 @@ func copyFile(src, dst string) error {
 	return os.WriteFile(dst, data, 0o644)
 }
 
-// finishCopies gives each copy its module's go.mod.
+// finishCopies makes each copy in the cache, or finds it there: a
+// directory named by the module, its version and a hash of what the copy
+// holds, so that the replace line, and the go command's cache keys of the
+// copy's packages, stay the same from one build to the next.
 func (p *planner) finishCopies() error {
-	for _, cp := range p.copies {
-		gomod := cp.mod.GoMod
-		if gomod == "" {
-			gomod = filepath.Join(cp.mod.Dir, "go.mod")
-		}
-		data, err := os.ReadFile(gomod)
-		if os.IsNotExist(err) {
-			data = []byte("module " + cp.mod.Path + "\n")
-		} else if err != nil {
-			return err
-		}
-		// The rewritten files need the harness's language version; each
-		// keeps its own with a //go:build line (see instrument).
-		f, err := modfile.Parse(gomod, data, nil)
+	paths := make([]string, 0, len(p.copies))
+	for path := range p.copies {
+		paths = append(paths, path)
+	}
+	sort.Strings(paths)
+	for _, path := range paths {
+		cp := p.copies[path]
+		gomod, err := cp.goMod()
 		if err != nil {
 			return err
 		}
-		if f.Go == nil || versionLess(f.Go.Version, harnessGoVersion()) {
-			if err := f.AddGoStmt(harnessGoVersion()); err != nil {
-				return err
+		parts := []string{p.global, "module", cp.mod.Path, cp.mod.Version, cp.mod.Dir, string(gomod)}
+		for _, set := range []map[string]bool{cp.dirs, cp.embeds} {
+			for _, f := range sortedKeys(set) {
+				rel, err := filepath.Rel(cp.mod.Dir, f)
+				if err != nil {
+					return err
+				}
+				parts = append(parts, rel)
 			}
-			if data, err = f.Format(); err != nil {
-				return err
-			}
+			parts = append(parts, "")
 		}
-		if err := os.WriteFile(filepath.Join(cp.dir, "go.mod"), data, 0o644); err != nil {
+		rels := make([]string, 0, len(cp.files))
+		for rel := range cp.files {
+			rels = append(rels, rel)
+		}
+		sort.Strings(rels)
+		for _, rel := range rels {
+			parts = append(parts, rel, hashOf0(cp.files[rel]))
+		}
+		name := strings.ReplaceAll(cp.mod.Path, "/", "_") + "@" + cp.mod.Version + "-" + hashOf(parts...)[:16]
+		cp.dir = filepath.Join(p.cache.dir, "modules", name)
+		whole := func(dir string) bool {
+			if _, err := os.Stat(filepath.Join(dir, "go.mod")); err != nil {
+				return false
+			}
+			for rel, text := range cp.files {
+				if data, err := os.ReadFile(filepath.Join(dir, rel)); err != nil || !bytes.Equal(data, text) {
+					return false
+				}
+			}
+			return true
+		}
+		if err := ensureDir(p.cache, cp.dir, whole, func(tmp string) error { return cp.fill(tmp, gomod) }); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// writeModFile writes the temporary module file: the main module's, with
-// the harness and the instrumented copies replaced in, relative paths made
-// absolute, and the go line raised to what the harness needs.
-func (p *planner) writeModFile(main *packages.Module) error {
+// fill writes the copy into dir: the packages' directories, their
+// embedded files, the instrumented files and the go.mod.
+func (cp *moduleCopy) fill(dir string, gomod []byte) error {
+	for _, src := range sortedKeys(cp.dirs) {
+		rel, err := filepath.Rel(cp.mod.Dir, src)
+		if err != nil {
+			return err
+		}
+		entries, err := os.ReadDir(src)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Join(dir, rel), 0o755); err != nil {
+			return err
+		}
+		for _, e := range entries {
+			if e.Type().IsRegular() {
+				if err := copyFile(filepath.Join(src, e.Name()), filepath.Join(dir, rel, e.Name())); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	for _, f := range sortedKeys(cp.embeds) {
+		rel, err := filepath.Rel(cp.mod.Dir, f)
+		if err != nil {
+			return err
+		}
+		if err := copyFile(f, filepath.Join(dir, rel)); err != nil {
+			return err
+		}
+	}
+	for rel, text := range cp.files {
+		if err := os.WriteFile(filepath.Join(dir, rel), text, 0o644); err != nil {
+			return err
+		}
+	}
+	return os.WriteFile(filepath.Join(dir, "go.mod"), gomod, 0o644)
+}
+
+// goMod returns the go.mod of the copy: the module's, with the go line
+// raised to the harness's. The rewritten files need the harness's
+// language version; each keeps its own with a //go:build line (see
+// plan).
+func (cp *moduleCopy) goMod() ([]byte, error) {
+	gomod := cp.mod.GoMod
+	if gomod == "" {
+		gomod = filepath.Join(cp.mod.Dir, "go.mod")
+	}
+	data, err := os.ReadFile(gomod)
+	if os.IsNotExist(err) {
+		data = []byte("module " + cp.mod.Path + "\n")
+	} else if err != nil {
+		return nil, err
+	}
+	f, err := modfile.Parse(gomod, data, nil)
+	if err != nil {
+		return nil, err
+	}
+	if f.Go == nil || versionLess(f.Go.Version, harnessGoVersion()) {
+		if err := f.AddGoStmt(harnessGoVersion()); err != nil {
+			return nil, err
+		}
+		if data, err = f.Format(); err != nil {
+			return nil, err
+		}
+	}
+	return data, nil
+}
+
+func sortedKeys(set map[string]bool) []string {
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// modFile returns the module file of the build and its go.sum: the main
+// module's, with the harness and the instrumented copies replaced in,
+// relative paths made absolute, and the go line raised to what the
+// harness needs.
+func (p *planner) modFile(main *packages.Module) (mod, sum []byte, err error) {
 	data, err := os.ReadFile(main.GoMod)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	f, err := modfile.Parse(main.GoMod, data, nil)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	root := filepath.Dir(main.GoMod)
 	for _, r := range f.Replace {
 		if r.New.Version == "" && !filepath.IsAbs(r.New.Path) {
 			abs := filepath.Join(root, r.New.Path)
 			if err := f.AddReplace(r.Old.Path, r.Old.Version, abs, ""); err != nil {
-				return err
+				return nil, nil, err
 			}
 		}
 	}
 	if main.Path != interleaveModule && !replacedLocally(f, root) {
 		hdir, err := p.harnessDir()
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		if err := f.AddRequire(interleaveModule, "v0.0.0-00010101000000-000000000000"); err != nil {
-			return err
+			return nil, nil, err
 		}
 		for path, v := range interleave.HarnessRequires {
 			if !requires(f, path, v) {
 				if err := f.AddRequire(path, v); err != nil {
-					return err
+					return nil, nil, err
 				}
 			}
 		}
 		f.DropReplace(interleaveModule, "")
 		if err := f.AddReplace(interleaveModule, "", hdir, ""); err != nil {
-			return err
+			return nil, nil, err
 		}
 	}
-	for path, cp := range p.copies {
+	paths := make([]string, 0, len(p.copies))
+	for path := range p.copies {
+		paths = append(paths, path)
+	}
+	sort.Strings(paths)
+	for _, path := range paths {
+		cp := p.copies[path]
 		for _, r := range f.Replace {
 			if r.Old.Path == path {
 				f.DropReplace(path, r.Old.Version)
 			}
 		}
 		if err := f.AddReplace(path, "", cp.dir, ""); err != nil {
-			return err
+			return nil, nil, err
 		}
 	}
 	if f.Go == nil || versionLess(f.Go.Version, harnessGoVersion()) {
 		if err := f.AddGoStmt(harnessGoVersion()); err != nil {
-			return err
+			return nil, nil, err
 		}
 	}
 	f.Cleanup()
-	out, err := f.Format()
-	if err != nil {
-		return err
+	if mod, err = f.Format(); err != nil {
+		return nil, nil, err
 	}
-	p.b.modfile = filepath.Join(p.b.dir, "x.mod")
-	if err := os.WriteFile(p.b.modfile, out, 0o644); err != nil {
-		return err
-	}
-	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	sum, err = os.ReadFile(filepath.Join(root, "go.sum"))
 	if err != nil && !os.IsNotExist(err) {
-		return err
+		return nil, nil, err
 	}
-	return os.WriteFile(filepath.Join(p.b.dir, "x.sum"), withHarnessSums(sum), 0o644)
+	return mod, withHarnessSums(sum), nil
 }
 
 // requires reports whether f requires path at v or later.
@@ -282,7 +349,7 @@ func harnessGoVersion() string { return interleave.HarnessGoVersion }
 // harnessDir writes the harness source the tool carries into the cache,
 // once per version of it, and returns the directory of that module.
 func (p *planner) harnessDir() (string, error) {
-	var files []string
+	files := make(map[string][]byte)
 	var all strings.Builder
 	err := fs.WalkDir(interleave.HarnessSource, ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || strings.HasSuffix(path, "_test.go") {
@@ -292,46 +359,45 @@ func (p *planner) harnessDir() (string, error) {
 		if err != nil {
 			return err
 		}
-		files = append(files, path)
+		files[filepath.FromSlash(path)] = data
 		all.WriteString(path + "\x00" + string(data) + "\x00")
 		return nil
 	})
 	if err != nil {
 		return "", err
 	}
-	dir := filepath.Join(p.cache, "harness-"+hashOf(all.String())[:16])
-	if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-		return dir, nil
-	}
-	tmp, err := os.MkdirTemp(p.cache, "harness-tmp-")
-	if err != nil {
-		return "", err
-	}
-	defer os.RemoveAll(tmp)
-	for _, path := range files {
-		data, _ := fs.ReadFile(interleave.HarnessSource, path)
-		dst := filepath.Join(tmp, filepath.FromSlash(path))
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			return "", err
-		}
-		if err := os.WriteFile(dst, data, 0o644); err != nil {
-			return "", err
-		}
-	}
 	gomod := fmt.Sprintf("module %s\n\ngo %s\n", interleaveModule, harnessGoVersion())
-	for path, v := range interleave.HarnessRequires {
-		gomod += fmt.Sprintf("\nrequire %s %s\n", path, v)
+	paths := make([]string, 0, len(interleave.HarnessRequires))
+	for path := range interleave.HarnessRequires {
+		paths = append(paths, path)
 	}
-	if err := os.WriteFile(filepath.Join(tmp, "go.mod"), []byte(gomod), 0o644); err != nil {
-		return "", err
+	sort.Strings(paths)
+	for _, path := range paths {
+		gomod += fmt.Sprintf("\nrequire %s %s\n", path, interleave.HarnessRequires[path])
 	}
-	if err := os.Rename(tmp, dir); err != nil {
-		if _, statErr := os.Stat(filepath.Join(dir, "go.mod")); statErr == nil {
-			return dir, nil // another build won the race
+	files["go.mod"] = []byte(gomod)
+	dir := filepath.Join(p.cache.dir, "harness-"+hashOf(all.String())[:16])
+	whole := func(dir string) bool {
+		for path, data := range files {
+			if got, err := os.ReadFile(filepath.Join(dir, path)); err != nil || !bytes.Equal(got, data) {
+				return false
+			}
 		}
-		return "", err
+		return true
 	}
-	return dir, nil
+	fill := func(tmp string) error {
+		for path, data := range files {
+			dst := filepath.Join(tmp, path)
+			if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+				return err
+			}
+			if err := os.WriteFile(dst, data, 0o644); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return dir, ensureDir(p.cache, dir, whole, fill)
 }
 
 // versionLess compares Go versions as go.mod writes them ("1.20",

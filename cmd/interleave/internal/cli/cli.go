@@ -31,6 +31,10 @@ a bug, 2 when interleave itself could not run (a bad flag, a package that
 does not build).
 `
 
+// cacheEnv names the environment variable that moves the cache of
+// instrumented builds (by default the user cache directory's interleave).
+const cacheEnv = "INTERLEAVE_CACHE"
+
 // Main runs the command with args (without the program name) and returns
 // its exit status.
 func Main(args []string, stdout, stderr io.Writer) int {

@@ -523,3 +523,157 @@ func TestInc(t *testing.T) {
 		t.Fatalf("interleave test = exit %d, want the lost update:\n%s", code, out)
 	}
 }
+
+// counterModule is a package whose test passes, and lostUpdate the change
+// that breaks it.
+var counterModule = map[string]string{
+	"go.mod": "module example.com/counter\n\ngo 1.22\n",
+	"counter.go": `package counter
+
+import "sync"
+
+type Counter struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (c *Counter) Inc() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.n++
+}
+`,
+	"counter_test.go": `package counter
+
+import (
+	"sync"
+	"testing"
+)
+
+func TestInc(t *testing.T) {
+	var c Counter
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); c.Inc() }()
+	go func() { defer wg.Done(); c.Inc() }()
+	wg.Wait()
+	if c.n != 2 {
+		t.Errorf("n = %d, want 2", c.n)
+	}
+}
+`,
+}
+
+const lostUpdate = `package counter
+
+import "sync"
+
+type Counter struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (c *Counter) Inc() {
+	c.mu.Lock()
+	n := c.n
+	c.mu.Unlock()
+	c.mu.Lock()
+	c.n = n + 1
+	c.mu.Unlock()
+}
+`
+
+func writeModule(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// compiles matches the compiler's command lines in go test -x output.
+var compiles = regexp.MustCompile(`(?m)/compile\s.*$`)
+
+func TestSecondRunRebuildsNothingAndSeesChanges(t *testing.T) {
+	t.Setenv(cacheEnv, t.TempDir())
+	dir := t.TempDir()
+	writeModule(t, dir, counterModule)
+	before := treeHash(t, dir)
+	if code, out := run(t, dir, "test", "-runs", "50", "."); code != 0 {
+		t.Fatalf("first run = exit %d, want 0:\n%s", code, out)
+	}
+	// -x after -- goes to go test, which prints what it runs.
+	code, out := run(t, dir, "test", "-runs", "50", ".", "--", "-x")
+	if code != 0 {
+		t.Fatalf("second run = exit %d, want 0:\n%s", code, out)
+	}
+	if c := compiles.FindAllString(out, -1); len(c) > 0 {
+		t.Errorf("the second run of an unchanged package compiled %d packages:\n%s", len(c), strings.Join(c, "\n"))
+	}
+	writeModule(t, dir, map[string]string{"counter.go": lostUpdate})
+	code, out = run(t, dir, "test", "-runs", "200", ".", "--", "-x")
+	if code != 1 || !strings.Contains(out, "n = 1, want 2") {
+		t.Fatalf("after the change, run = exit %d, want the lost update:\n%s", code, out)
+	}
+	if c := compiles.FindAllString(out, -1); len(c) == 0 {
+		t.Errorf("after the change, nothing was compiled:\n%s", out)
+	}
+	writeModule(t, dir, counterModule)
+	if code, out := run(t, dir, "test", "-runs", "50", "."); code != 0 {
+		t.Fatalf("after the change was undone, run = exit %d, want 0:\n%s", code, out)
+	}
+	if after := treeHash(t, dir); after != before {
+		t.Errorf("interleave test wrote into the module")
+	}
+}
+
+func TestConcurrentRunsShareTheCache(t *testing.T) {
+	t.Setenv(cacheEnv, t.TempDir())
+	dir := t.TempDir()
+	writeModule(t, dir, counterModule)
+	writeModule(t, dir, map[string]string{"counter.go": lostUpdate})
+	t.Chdir(dir)
+	type result struct {
+		code int
+		out  string
+	}
+	results := make(chan result, 2)
+	for range 2 {
+		go func() {
+			var out bytes.Buffer
+			code := Main([]string{"test", "-runs", "200", "."}, &out, &out)
+			results <- result{code, out.String()}
+		}()
+	}
+	for range 2 {
+		r := <-results
+		if r.code != 1 || !strings.Contains(r.out, "n = 1, want 2") {
+			t.Errorf("a concurrent run = exit %d, want the lost update:\n%s", r.code, r.out)
+		}
+	}
+}
+
+func TestSecondRunCompilesNoDependencyCopy(t *testing.T) {
+	// The copy of golang.org/x/sync that testdata/deps builds with stays
+	// where it is, with the same contents: the go command compiles it, and
+	// the rest, once.
+	t.Setenv(cacheEnv, t.TempDir())
+	dir, err := filepath.Abs("../../../../testdata/deps")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		code, out := run(t, dir, "test", "-runs", "20", "./...", "--", "-x")
+		if code != 1 || !strings.Contains(out, "interleave: deadlock: ") {
+			t.Fatalf("run %d = exit %d, want the deadlock:\n%s", i+1, code, out)
+		}
+		c := compiles.FindAllString(out, -1)
+		if i == 0 && len(c) == 0 {
+			t.Fatalf("the first run, with an empty cache, compiled nothing:\n%s", out)
+		}
+		if i == 1 && len(c) > 0 {
+			t.Errorf("the second run compiled %d packages:\n%s", len(c), strings.Join(c, "\n"))
+		}
+	}
+}

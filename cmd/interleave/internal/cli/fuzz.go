@@ -212,7 +212,7 @@ func (fz *fuzzer) build(patterns []string, runRE *regexp.Regexp) int {
 	if fz.f.race {
 		buildFlags = append(buildFlags, "-race")
 	}
-	b, err := instrument.Prepare(instrument.Config{Dir: fz.dir, Patterns: patterns, BuildFlags: append(buildFlags, tagsOf(fz.goArgs)...)})
+	b, err := instrument.Prepare(instrument.Config{Dir: fz.dir, Patterns: patterns, BuildFlags: append(buildFlags, tagsOf(fz.goArgs)...), CacheDir: os.Getenv(cacheEnv)})
 	if err != nil {
 		fmt.Fprintf(fz.stderr, "interleave fuzz: %v\n", err)
 		return 2

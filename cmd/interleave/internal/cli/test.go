@@ -46,7 +46,7 @@ func (f *testFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.run, "run", "", "run only the tests matching `regexp`, as go test -run")
 	fs.BoolVar(&f.verbose, "v", false, "verbose: go test -v, and a summary of each exploration")
 	fs.BoolVar(&f.json, "json", false, "print one JSON object per finding on stdout")
-	fs.BoolVar(&f.keep, "work", false, "keep the instrumented files and print where they are")
+	fs.BoolVar(&f.keep, "work", false, "print where the instrumented files are (they stay in the cache, $INTERLEAVE_CACHE or the user cache directory's interleave)")
 	fs.StringVar(&f.shard, "shard", "", "explore only share `i/n` of each test's schedules (0 <= i < n)")
 	fs.DurationVar(&f.latency, "latency", -1, "how long, in virtual time, a ready goroutine may wait for its turn while timers fire (default 1s; 0: timers fire only when nothing can run)")
 	fs.IntVar(&f.maxSteps, "maxsteps", 0, "step limit per run (default 1000000)")
@@ -112,7 +112,7 @@ func Test(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "interleave test: %v\n", err)
 		return 2
 	}
-	b, err := instrument.Prepare(instrument.Config{Dir: dir, Patterns: patterns, BuildFlags: append(buildFlags, tagsOf(goArgs)...)})
+	b, err := instrument.Prepare(instrument.Config{Dir: dir, Patterns: patterns, BuildFlags: append(buildFlags, tagsOf(goArgs)...), CacheDir: os.Getenv(cacheEnv)})
 	if err != nil {
 		fmt.Fprintf(stderr, "interleave test: %v\n", err)
 		return 2
