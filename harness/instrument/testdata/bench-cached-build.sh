@@ -5,12 +5,12 @@
 # `interleave test` compiles (go test -x). BENCHMARKS.md, "Instrumented
 # build: cached", has its figures.
 #
-# Usage: scripts/bench-cached-build.sh [runs]   (default 3)
+# Usage: harness/instrument/testdata/bench-cached-build.sh [runs]   (default 3)
 # INTERLEAVE=/path/to/interleave times that binary instead of this
 # checkout's (to compare with an older build).
 set -eu
 
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$0")/../../.." && pwd)
 runs=${1:-3}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
