@@ -55,6 +55,7 @@ type object struct {
 	// Mutex: the goroutines parked to Lock it, by goroutine number. They
 	// can all go on while it is free, and count as a group (ready.go).
 	lw      []*G
+	lwID    []int32 // their numbers, beside lw: read without touching the Gs
 	gon     bool  // the group counts: free, and waited for
 	gpos    int   // while gon: its place in readiness.groups
 	gsince  int64 // while gon: the clock when it turned on
@@ -91,7 +92,7 @@ func (r *Run) object(p unsafe.Pointer, k objKind) *object {
 	}
 	r.nobj++
 	*o = object{kind: k, ptr: p, holder: free, writer: free, announced: free, running: free, waiters: o.waiters[:0],
-		gw: [3][]waiterRef{o.gw[0][:0], o.gw[1][:0], o.gw[2][:0]}, lw: o.lw[:0]}
+		gw: [3][]waiterRef{o.gw[0][:0], o.gw[1][:0], o.gw[2][:0]}, lw: o.lw[:0], lwID: o.lwID[:0]}
 	switch k {
 	case objMutex:
 		if !r.probe(p, k) {

@@ -360,8 +360,9 @@ func (r *Run) addInd(g *G) {
 
 // join adds g, parked to lock o, to o's waiters.
 func (r *Run) join(g *G, o *object) {
-	i := lwSearch(o.lw, g.id)
+	i := lwSearch(o.lwID, g.id)
 	o.lw = slices.Insert(o.lw, i, g)
+	o.lwID = slices.Insert(o.lwID, i, int32(g.id))
 	g.grp, g.joined = o, r.clock
 	if o.gon {
 		r.rd.ngrp++
@@ -378,11 +379,12 @@ func (r *Run) join(g *G, o *object) {
 func (r *Run) leave(g *G) {
 	o := g.grp
 	g.grp = nil
-	i := lwSearch(o.lw, g.id)
+	i := lwSearch(o.lwID, g.id)
 	if i == len(o.lw) || o.lw[i] != g {
 		return
 	}
 	o.lw[len(o.lw)-1], o.lw = nil, slices.Delete(o.lw, i, i+1)
+	o.lwID = slices.Delete(o.lwID, i, i+1)
 	if o.gon {
 		r.rd.ngrp--
 		if len(o.lw) == 0 {
@@ -393,11 +395,11 @@ func (r *Run) leave(g *G) {
 
 // lwSearch returns the place in lw, ordered by goroutine number, of the
 // first goroutine numbered id or more.
-func lwSearch(lw []*G, id int) int {
+func lwSearch(lw []int32, id int) int {
 	lo, hi := 0, len(lw)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if lw[m].id < id {
+		if int(lw[m]) < id {
 			lo = m + 1
 		} else {
 			hi = m

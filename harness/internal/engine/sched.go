@@ -420,7 +420,7 @@ func (r *Run) nextGo(id int) *G {
 		best = r.gs[i]
 	}
 	for _, o := range r.rd.groups {
-		j := lwSearch(o.lw, id)
+		j := lwSearch(o.lwID, id)
 		if j < len(o.lw) && (best == nil || o.lw[j].id < best.id) {
 			best = o.lw[j]
 		}
@@ -578,8 +578,8 @@ func (r *Run) materialize() {
 			bestID = id
 		}
 		for gi, o := range rd.groups {
-			if cur[gi] < len(o.lw) && o.lw[cur[gi]].id < bestID {
-				best, bestID = gi, o.lw[cur[gi]].id
+			if c := cur[gi]; c < len(o.lwID) && int(o.lwID[c]) < bestID {
+				best, bestID = gi, int(o.lwID[c])
 			}
 		}
 		if bestID == math.MaxInt {
@@ -591,10 +591,13 @@ func (r *Run) materialize() {
 			continue
 		}
 		o := rd.groups[best]
-		g := o.lw[cur[best]]
+		if r.trace {
+			// What fireAlt's account of waits reads.
+			g := o.lw[cur[best]]
+			g.readyAt = max(o.gsince, g.joined)
+		}
 		cur[best]++
-		g.readyAt = max(o.gsince, g.joined)
-		alts = append(alts, r.lockAlt(g))
+		alts = append(alts, r.groupAlt(bestID, o))
 	}
 	if r.timerOn {
 		alts = append(alts, r.timerAlt())
@@ -614,7 +617,7 @@ func (r *Run) altAt(i int) Alt {
 	if i < rd.ngrp {
 		for _, o := range rd.groups {
 			if i < len(o.lw) {
-				return r.lockAlt(o.lw[i])
+				return r.groupAlt(int(o.lwID[i]), o)
 			}
 			i -= len(o.lw)
 		}
@@ -645,6 +648,12 @@ func (r *Run) couldGoOn(id int, listed bool) bool {
 
 func (r *Run) timerAlt() Alt {
 	return Alt{G: TimerG, Case: -1, Kind: KTimer, Obj: uintptr(unsafe.Pointer(r.nextT)), Partner: -1}
+}
+
+// groupAlt is the alternative of goroutine id, waiting to lock mutex o,
+// which is free.
+func (r *Run) groupAlt(id int, o *object) Alt {
+	return Alt{G: id, Case: -1, Kind: KLock, Obj: r.oid(o.ptr), Partner: -1}
 }
 
 // lockAlt is the alternative of a goroutine waiting to lock a free mutex.
