@@ -56,11 +56,11 @@ type object struct {
 	// can all go on while it is free, and count as a group (ready.go).
 	lw      []*G
 	lwID    []int32 // their numbers, beside lw: read without touching the Gs
-	gon     bool  // the group counts: free, and waited for
-	gpos    int   // while gon: its place in readiness.groups
-	gsince  int64 // while gon: the clock when it turned on
-	gdl     int64 // while gon: its deadline, counted in readiness.dls
-	olisted bool  // in readiness.outside
+	gon     bool    // the group counts: free, and waited for
+	gpos    int     // while gon: its place in readiness.groups
+	gsince  int64   // while gon: the clock when it turned on
+	gdl     int64   // while gon: its deadline, counted in readiness.dls
+	olisted bool    // in readiness.outside
 
 	foreign  bool  // Chan: not made by the run, so code outside it may use it
 	crd      uint8 // Chan: whether a send (1), a receive (2) completes alone, as its waiters saw
