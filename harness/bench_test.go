@@ -215,3 +215,22 @@ func BenchmarkScale(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkScaleHeap runs a long program (1,000 goroutines, a million
+// steps a run: scaleProgram(1000, 500, false, false)) b.N times after a
+// warm-up run, and reports the heap in use before and after: it must not
+// grow with the runs.
+func BenchmarkScaleHeap(b *testing.B) {
+	body := scaleProgram(1000, 500, false, false)
+	opts := []harness.Option{harness.Strategy(harness.Random()), harness.Time(time.Hour), harness.MaxSteps(1 << 24)}
+	var sum harness.Summary
+	harness.Explore(b, body, append(opts, harness.Runs(1), harness.Summarize(&sum))...)
+	before := heapInUse()
+	b.ResetTimer()
+	harness.Explore(b, body, append(opts, harness.Runs(b.N))...)
+	b.StopTimer()
+	after := heapInUse()
+	b.ReportMetric(float64(sum.Steps), "steps/run")
+	b.ReportMetric(float64(before), "heap-before-B")
+	b.ReportMetric(float64(after), "heap-after-B")
+}
