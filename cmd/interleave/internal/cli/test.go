@@ -48,7 +48,8 @@ func (f *testFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.json, "json", false, "print one JSON object per finding on stdout")
 	fs.BoolVar(&f.keep, "work", false, "print where the instrumented files are (they stay in the cache, $INTERLEAVE_CACHE or the user cache directory's interleave)")
 	fs.StringVar(&f.shard, "shard", "", "explore only share `i/n` of each test's schedules (0 <= i < n)")
-	fs.DurationVar(&f.latency, "latency", -1, "how long, in virtual time, a ready goroutine may wait for its turn while timers fire (default 1s; 0: timers fire only when nothing can run)")
+	f.latency = -1
+	fs.Var((*latencyFlag)(&f.latency), "latency", "how long, in virtual time, a ready goroutine may wait for its turn while timers fire: a duration, or auto (a goroutine that can run goes first, but the end of a sleep or timer of d may come up to 10d late, at most 1s); 0: timers fire only when nothing can run")
 	fs.IntVar(&f.maxSteps, "maxsteps", 0, "step limit per run (default 1000000)")
 }
 
@@ -85,10 +86,6 @@ func Test(args []string, stdout, stderr io.Writer) int {
 	}
 	if f.runs < 0 || f.time < 0 || f.maxSteps < 0 {
 		fmt.Fprintln(stderr, "interleave test: -runs, -time and -maxsteps must not be negative")
-		return 2
-	}
-	if f.latency < -1 {
-		fmt.Fprintln(stderr, "interleave test: -latency must not be negative")
 		return 2
 	}
 	patterns := fs.Args()
@@ -424,4 +421,30 @@ func checkCorpora(dirs map[string]string, cwd string, stderr io.Writer) {
 			fmt.Fprintf(stderr, "interleave test: skipping a corpus file: %v\n", err)
 		})
 	}
+}
+
+// latencyFlag is -latency: a duration that is not negative, or auto (-1).
+type latencyFlag time.Duration
+
+func (l *latencyFlag) String() string {
+	if l == nil || *l < 0 {
+		return "auto"
+	}
+	return time.Duration(*l).String()
+}
+
+func (l *latencyFlag) Set(s string) error {
+	if s == "auto" {
+		*l = -1
+		return nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("want a duration such as 10ms, or auto")
+	}
+	if d < 0 {
+		return fmt.Errorf("must not be negative")
+	}
+	*l = latencyFlag(d)
+	return nil
 }
