@@ -559,6 +559,12 @@ func (e *exploration) freshFails(tok string, kind engine.FailKind) bool {
 		return true
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	if len(files) == 0 {
+		// It failed without a finding: before it could replay (the
+		// token did not reach the test) or for a reason of its own. That
+		// says nothing of the schedule.
+		return true
+	}
 	for _, path := range files {
 		if f, err := report.ReadFile(path); err == nil && f.Kind == string(kind) {
 			return true
@@ -582,6 +588,9 @@ func (e *exploration) replay(tok string) {
 		e.t.Fatalf("interleave: -interleave.replay: %v", err)
 	}
 	if sched.Test != token.TestHash(e.t.Name()) {
+		if e.startsSubtests() {
+			return // the token is for one of them: they replay it
+		}
 		e.t.Fatalf("interleave: the replay token was recorded for another test, not %s", e.t.Name())
 	}
 	if err := e.adopt(sched); err != nil {
@@ -600,6 +609,25 @@ func (e *exploration) replay(tok string) {
 		return
 	}
 	e.t.Logf("interleave: replayed schedule passed (%d steps)", res.Steps)
+}
+
+// startsSubtests runs the body once, as the first run of its exploration
+// did, and reports whether the body started subtests from inside the run
+// (a helper that calls t.Run): the exploration then ended as a nested one
+// and ExploreTest runs the body again, unexplored, so that its subtests
+// explore. A token recorded for one of those subtests (-run selects it)
+// reaches it that way, in a replay as in the fresh process that tells a
+// finding from state left behind.
+func (e *exploration) startsSubtests() bool {
+	if e.stop == nil {
+		return false
+	}
+	s := e.cfg.strategy.newStrategy(e.cfg.seed)
+	if !s.BeginRun(0) {
+		return false
+	}
+	e.runBody(s, engine.RunParams{Seed: e.runSeed(0), Epoch: e.epoch, Index: 0})
+	return e.stop()
 }
 
 // replayLine is the command that replays a failure. It carries whatever
