@@ -305,3 +305,67 @@ func TestTimingAssumptionsSaySo(t *testing.T) {
 		}
 	}
 }
+
+// TestSpinningOnTheClockLetsTimePass: a goroutine that waits for time to
+// pass by reading the clock (a cache entry checked until it expires,
+// under a lock, while a ticker's goroutine reaps; a helper burning CPU
+// until time.Since reaches d) gets there, as on a machine, instead of
+// spinning to the step limit; a burst of a few hundred reads still sees
+// the clock stand still.
+func TestSpinningOnTheClockLetsTimePass(t *testing.T) {
+	expiry := func(t *harness.T) {
+		var mu sync.Mutex
+		expires := rt.Now().Add(5 * time.Millisecond)
+		tick := rt.NewTicker(50 * time.Microsecond)
+		stop := rt.MakeChan(make(chan struct{}))
+		reaped := 0
+		rt.Go(func() {
+			for {
+				switch rt.Select(false, rt.RecvCase(tick.C, nil, nil), rt.RecvCase(stop, nil, nil)) {
+				case 0:
+					rt.Lock(&mu)
+					reaped++
+					rt.Unlock(&mu)
+				case 1:
+					rt.TickerStop(tick)
+					return
+				}
+			}
+		})
+		for {
+			rt.Lock(&mu)
+			live := rt.Now().Before(expires)
+			rt.Unlock(&mu)
+			if !live {
+				break
+			}
+		}
+		rt.Close(stop)
+		if waited := rt.Since(expires); waited < 0 || waited > time.Millisecond {
+			t.Errorf("the loop saw the entry expire %v after its deadline, want at most 1ms", waited)
+		}
+	}
+	if report := explore(t, expiry, harness.Runs(20)); report != "" {
+		t.Fatalf("checking an entry until it expires:\n%s", report)
+	}
+	burn := func(t *harness.T) {
+		start := rt.Now()
+		for rt.Since(start) < 200*time.Millisecond {
+		}
+	}
+	if report := explore(t, burn, harness.Runs(5)); report != "" {
+		t.Fatalf("burning CPU for 200ms:\n%s", report)
+	}
+	burst := func(t *harness.T) {
+		start := rt.Now()
+		for range 500 {
+			rt.Now()
+		}
+		if d := rt.Since(start); d != 0 {
+			t.Errorf("500 reads of the clock took %v, want 0", d)
+		}
+	}
+	if report := explore(t, burst, harness.Runs(5)); report != "" {
+		t.Fatalf("a burst of reads:\n%s", report)
+	}
+}
