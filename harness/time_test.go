@@ -369,3 +369,33 @@ func TestSpinningOnTheClockLetsTimePass(t *testing.T) {
 		t.Fatalf("a burst of reads:\n%s", report)
 	}
 }
+
+// TestATickerLeftRunningIsALeakAtOnce: a goroutine that the body leaves
+// waiting on a ticker nobody stops never ends; the run ends with a leak a
+// second of virtual time after the body returned, instead of ticking on
+// to the step limit (a million steps of a run, each of them shrunk and
+// replayed). A goroutine that ends within that second, after a sleep, is
+// no leak.
+func TestATickerLeftRunningIsALeakAtOnce(t *testing.T) {
+	reaper := func(t *harness.T) {
+		tick := rt.NewTicker(time.Millisecond)
+		rt.Go(func() {
+			for {
+				rt.Recv(tick.C)
+			}
+		})
+	}
+	report := explore(t, reaper, harness.Runs(5))
+	if got, want := firstLine(report), "interleave: leak: 1 goroutine still blocked after the test body returned (for 1s; what only a later timer would wake was left waiting)"; got != want {
+		t.Fatalf("got %q, want %q:\n%s", got, want, report)
+	}
+	if m := regexp.MustCompile(`trace \((\d+) steps`).FindStringSubmatch(report); m == nil || len(m[1]) > 4 {
+		t.Fatalf("want a trace of a few thousand steps at most:\n%s", report)
+	}
+	late := func(t *harness.T) {
+		rt.Go(func() { rt.Sleep(300 * time.Millisecond) })
+	}
+	if report := explore(t, late, harness.Runs(5)); report != "" {
+		t.Fatalf("a goroutine that ends 300ms after the body:\n%s", report)
+	}
+}

@@ -289,8 +289,10 @@ type Run struct {
 	created   int                        // the goroutine the transition being applied started, or -1
 	rnd       *rand.Rand                 // the run's own randomness (math/rand in the program)
 	bodyDone  bool
-	stopping  bool // a goroutine failed fatally and is unwinding
-	aborting  bool // the explorer is making the goroutines exit
+	bodyEnd   int64 // the clock when the body returned
+	graceCut  bool  // a timer was not fired: it was due past the grace after the body (afterbody.go)
+	stopping  bool  // a goroutine failed fatally and is unwinding
+	aborting  bool  // the explorer is making the goroutines exit
 	finished  bool
 
 	// Explorer state.

@@ -132,7 +132,7 @@ func (r *Run) handle(id int, h *Handle, q *request) (int, reply) {
 			return r.end()
 		}
 		if id == 0 {
-			r.bodyDone = true
+			r.bodyDone, r.bodyEnd = true, r.clock
 		}
 		return r.schedule()
 	case noteError, noteFatal:
@@ -448,7 +448,7 @@ func (r *Run) collect() []Alt {
 		// A timer fires ahead of a goroutine that can run only within
 		// its allowance of when that goroutine became ready: a goroutine
 		// waits for its turn, but not for an hour.
-		if t := r.nextTimer(); t != nil {
+		if t := r.nextTimer(); t != nil && !r.pastGrace(t) {
 			if t.when <= r.clock || ready == math.MaxInt64 || t.when < ready {
 				r.nextT = t
 				alts = append(alts, Alt{G: TimerG, Case: -1, Kind: KTimer, Obj: uintptr(unsafe.Pointer(t)), Partner: -1})
@@ -897,7 +897,7 @@ func (r *Run) noAlternatives() {
 		return // the run completed
 	case r.bodyDone:
 		r.fail(&Failure{Kind: KindLeak, Step: r.nsteps, G: -1, msgf: func() string {
-			return fmt.Sprintf("%s still blocked after the test body returned", plural(live, "goroutine"))
+			return fmt.Sprintf("%s still blocked after the test body returned", plural(live, "goroutine")) + r.graceNote()
 		}})
 	default:
 		outsideWait, wd := r.outsideWait, r.x.cfg.Watchdog
