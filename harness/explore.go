@@ -283,6 +283,7 @@ func (e *exploration) start() {
 	rec := flightRecorder()
 	rec.Explore(e.t.Name(), e.replayLine(flight.TokenMark))
 	defer rec.Done()
+	defer exploring(e.t.Name())()
 	if tok := replayToken(e.cfg.replay); tok != "" {
 		e.replay(tok)
 		return
