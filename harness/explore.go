@@ -471,10 +471,11 @@ func (e *exploration) report(res *engine.Result, params engine.RunParams, where 
 		e.notRerunnable(res.Failure, where)
 		return rerun
 	}
-	if traced.Hold != nil && e.cfg.latency > 0 && !*flagFresh {
+	if traced.Hold != nil && e.cfg.latency != 0 && !*flagFresh {
 		// The schedule holds a goroutine that could go on while the clock
-		// moves. If the failure shows without any such wait, that run is
-		// the one to report: a logic bug, not a timing assumption.
+		// moves (a fixed latency, or the automatic one's late wakes). If
+		// the failure shows without any such wait, that run is the one to
+		// report: a logic bug, not a timing assumption.
 		if again, p, ok := e.findWithoutHolds(res.Failure); ok {
 			return e.report(again, p, where+"; found again with -latency=0, in which no goroutine that can go on waits while a timer fires")
 		}

@@ -399,3 +399,33 @@ func TestATickerLeftRunningIsALeakAtOnce(t *testing.T) {
 		t.Fatalf("a goroutine that ends 300ms after the body:\n%s", report)
 	}
 }
+
+// TestAFindingThatNeedsNoLateWakeSaysNoTiming: under the automatic
+// latency, a failure found on a schedule in which a goroutine woke late
+// (a reaper's tick held while the body's sleep ended) but that shows on
+// schedules without any such wait (the reaper is never stopped: a leak on
+// every schedule) is reported from one of those, with no timing line: it
+// is no timing assumption.
+func TestAFindingThatNeedsNoLateWakeSaysNoTiming(t *testing.T) {
+	body := func(t *harness.T) {
+		var mu sync.Mutex
+		tick := rt.NewTicker(1500 * time.Microsecond)
+		rt.Go(func() {
+			for {
+				rt.Recv(tick.C)
+				rt.Lock(&mu)
+				rt.Unlock(&mu)
+			}
+		})
+		rt.Sleep(100 * time.Millisecond)
+		rt.Lock(&mu)
+		rt.Unlock(&mu)
+	}
+	report := explore(t, body, harness.Runs(50))
+	if !strings.HasPrefix(report, "interleave: leak: 1 goroutine still blocked") {
+		t.Fatalf("want the reaper's leak:\n%s", report)
+	}
+	if strings.Contains(report, "timing:") || !strings.Contains(report, "found again with -latency=0") {
+		t.Fatalf("the leak needs no late wake; want it reported from a run without one:\n%s", report)
+	}
+}
