@@ -24,6 +24,17 @@ func runSubtests(t *testing.T) {
 	}))
 }
 
+// childEnv is the environment of a test binary this one starts to
+// explore on its own: without the mark of an exploring parent, which
+// would make it run its tests once, unexplored (see
+// TestTheBinaryRunAgainByATestRunsOnce).
+func childEnv(extra ...string) []string {
+	env := slices.DeleteFunc(os.Environ(), func(kv string) bool {
+		return strings.HasPrefix(kv, "INTERLEAVE_EXPLORER_PID=")
+	})
+	return append(env, extra...)
+}
+
 // TestSubtestOfAHelperReplays: a subtest that a helper starts from inside
 // the run of its parent's body (the parent explores as a nested
 // exploration) is reported with a replay line that reaches it, and the
@@ -37,7 +48,7 @@ func TestSubtestOfAHelperReplays(t *testing.T) {
 	}
 	child := func(args ...string) string {
 		cmd := exec.Command(os.Args[0], append([]string{"-test.v"}, args...)...)
-		cmd.Env = append(os.Environ(), "INTERLEAVE_NESTED_CHILD=1")
+		cmd.Env = childEnv("INTERLEAVE_NESTED_CHILD=1")
 		out, _ := cmd.CombinedOutput()
 		return string(out)
 	}
@@ -75,7 +86,7 @@ func TestAFreshProcessThatCannotReplayIsNoEvidence(t *testing.T) {
 		return
 	}
 	cmd := exec.Command(os.Args[0], "-test.v", "-test.run=^TestAFreshProcessThatCannotReplayIsNoEvidence$")
-	cmd.Env = append(os.Environ(), "INTERLEAVE_NESTED_CHILD=1")
+	cmd.Env = childEnv("INTERLEAVE_NESTED_CHILD=1")
 	out, _ := cmd.CombinedOutput()
 	if !strings.Contains(string(out), "interleave: deadlock: all goroutines are blocked") || strings.Contains(string(out), "passes in a fresh process") {
 		t.Fatalf("want the deadlock reported, got:\n%s", out)

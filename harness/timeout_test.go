@@ -33,7 +33,7 @@ func TestTimeoutCountsTimeOutsideExplorations(t *testing.T) {
 	}
 	child := func(mode string) (string, error) {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestTimeoutCountsTimeOutsideExplorations$", "-test.timeout=0", "-interleave.timeout=1500ms")
-		cmd.Env = append(os.Environ(), "INTERLEAVE_TIMEOUT_CHILD="+mode)
+		cmd.Env = childEnv("INTERLEAVE_TIMEOUT_CHILD=" + mode)
 		out, err := cmd.CombinedOutput()
 		return string(out), err
 	}
