@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -427,5 +428,53 @@ func TestAFindingThatNeedsNoLateWakeSaysNoTiming(t *testing.T) {
 	}
 	if strings.Contains(report, "timing:") || !strings.Contains(report, "found again with -latency=0") {
 		t.Fatalf("the leak needs no late wake; want it reported from a run without one:\n%s", report)
+	}
+}
+
+// box is an object with a finalizer: big enough, and with a pointer, to
+// be allocated and collected on its own.
+type box struct {
+	p   *int
+	buf [64]byte
+}
+
+// TestAJanitorStoppedByAFinalizerIsNoLeak: a goroutine that stops when
+// an object is collected (patrickmn/go-cache's janitor: a finalizer of
+// the cache tells it to) is no leak: once the body has returned and
+// every goroutine is blocked, garbage is collected and the finalizer
+// runs, as in a process that lives on.
+func TestAJanitorStoppedByAFinalizerIsNoLeak(t *testing.T) {
+	fail := false
+	body := func(t *harness.T) {
+		stop := rt.MakeChan(make(chan bool))
+		tick := rt.NewTicker(time.Millisecond)
+		rt.Go(func() {
+			for rt.Select(false, rt.RecvCase(tick.C, nil, nil), rt.RecvCase(stop, nil, nil)) == 0 {
+			}
+			rt.TickerStop(tick)
+		})
+		b := &box{p: new(int)}
+		rt.SetFinalizer(b, func(*box) { rt.Send(stop, true) })
+		if fail {
+			t.Fatalf("a failure: the run ends, and its goroutines with it")
+		}
+	}
+	if report := explore(t, body, harness.Runs(20)); report != "" {
+		t.Fatalf("a janitor that a finalizer stops:\n%s", report)
+	}
+	// A run that fails ends its goroutines; the finalizer, run later,
+	// does nothing, instead of blocking the process's finalizer
+	// goroutine on a send to a janitor that is gone.
+	fail = true
+	if report := explore(t, body, harness.Runs(20)); !strings.HasPrefix(report, "interleave: assertion: a failure") {
+		t.Fatalf("want the assertion:\n%s", report)
+	}
+	for range 3 {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	buf := make([]byte, 1<<20)
+	if stacks := string(buf[:runtime.Stack(buf, true)]); strings.Contains(stacks, "TestAJanitorStoppedByAFinalizerIsNoLeak.func1.2") {
+		t.Fatalf("a finalizer of an ended run is blocked:\n%s", stacks)
 	}
 }

@@ -240,6 +240,7 @@ type Run struct {
 	steps     atomic.Int64
 	heartbeat atomic.Int64 // progress while waiting on the outside
 	ended     atomic.Bool
+	finalizer atomic.Bool  // a goroutine of the run set a finalizer (afterbody.go)
 	stuckG    atomic.Int64 // goroutine abandoned by the watchdog, or -1
 	endSync   uint64       // address used to order the run's goroutines before the explorer
 
@@ -291,6 +292,7 @@ type Run struct {
 	bodyDone  bool
 	bodyEnd   int64 // the clock when the body returned
 	graceCut  bool  // a timer was not fired: it was due past the grace after the body (afterbody.go)
+	collected bool  // garbage was collected after the body, for finalizers (afterbody.go)
 	stopping  bool  // a goroutine failed fatally and is unwinding
 	aborting  bool  // the explorer is making the goroutines exit
 	finished  bool

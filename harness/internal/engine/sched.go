@@ -251,7 +251,7 @@ func (r *Run) schedule() (int, reply) {
 	chosen := 0
 	switch len(alts) {
 	case 0:
-		if !r.waitOutside() {
+		if !r.waitOutside() && !r.finalized() {
 			r.noAlternatives()
 			return r.end()
 		}
