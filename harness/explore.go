@@ -749,6 +749,40 @@ func TestFatalf(t testing.TB, format string, args ...any) {
 	runtime.Goexit()
 }
 
+// TestLog is what `interleave test` makes of t.Log in an explored test:
+// the first run of an exploration prints it, as go test prints the log of
+// the test's one run; the others keep it in the run, for its report,
+// instead of printing it once a run.
+func TestLog(t testing.TB, args ...any) {
+	t.Helper()
+	if noteLog(sprintln(args...)) {
+		t.Log(args...)
+	}
+}
+
+// TestLogf is t.Logf in an explored test (see TestLog).
+func TestLogf(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if noteLog(fmt.Sprintf(format, args...)) {
+		t.Logf(format, args...)
+	}
+}
+
+// noteLog keeps a line of the test's log in the run and reports whether
+// the test should print it too: in the first run only, and not when it
+// replays or shrinks a failure.
+func noteLog(text string) bool {
+	r, h := engine.Current()
+	if r == nil {
+		return true
+	}
+	if h.Dying() {
+		return false
+	}
+	r.Logf(h, text)
+	return r.Index() == 0 && !r.Quiet()
+}
+
 // noteError keeps a failed check's message in the run, for its report,
 // and reports whether the test should be told too: not in the quiet runs
 // that replay or shrink a failure the test has printed already.

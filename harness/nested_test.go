@@ -92,3 +92,31 @@ func TestAFreshProcessThatCannotReplayIsNoEvidence(t *testing.T) {
 		t.Fatalf("want the deadlock reported, got:\n%s", out)
 	}
 }
+
+// TestALogOfAnExploredTestPrintsOnce: t.Log in an explored test (which
+// interleave test makes harness.TestLog) prints in the exploration's first
+// run, not once a run: golang.org/x/sync's TestPanicDo printed its
+// 5-line log a thousand times under -v.
+func TestALogOfAnExploredTestPrintsOnce(t *testing.T) {
+	if os.Getenv("INTERLEAVE_LOG_CHILD") != "" {
+		harness.ExploreTest(t, func(t *testing.T) {
+			var wg sync.WaitGroup
+			rt.WaitGroupAdd(&wg, 2)
+			for range 2 {
+				rt.Go(func() { rt.WaitGroupDone(&wg) })
+			}
+			rt.WaitGroupWait(&wg)
+			harness.TestLogf(t, "the body's log line")
+		})
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.v", "-test.run=^TestALogOfAnExploredTestPrintsOnce$", "-interleave.runs=50", "-interleave.v")
+	cmd.Env = childEnv("INTERLEAVE_LOG_CHILD=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "50 runs") {
+		t.Fatalf("want 50 runs that pass: %v\n%s", err, out)
+	}
+	if n := strings.Count(string(out), "the body's log line"); n != 1 {
+		t.Fatalf("the log line printed %d times, want once:\n%s", n, out)
+	}
+}

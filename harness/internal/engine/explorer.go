@@ -161,6 +161,9 @@ func NewExplorer(cfg Config) (*Explorer, error) {
 // RunParams.Quiet).
 func (r *Run) Quiet() bool { return r.quiet }
 
+// Index returns the run's number in its exploration (RunParams.Index).
+func (r *Run) Index() int { return r.index }
+
 // Close stops the explorer's watchdog and its idle goroutines.
 func (x *Explorer) Close() {
 	select {
@@ -241,6 +244,7 @@ type Run struct {
 	heartbeat atomic.Int64 // progress while waiting on the outside
 	ended     atomic.Bool
 	finalizer atomic.Bool  // a goroutine of the run set a finalizer (afterbody.go)
+	index     int          // the run's number in its exploration
 	stuckG    atomic.Int64 // goroutine abandoned by the watchdog, or -1
 	endSync   uint64       // address used to order the run's goroutines before the explorer
 
@@ -438,6 +442,7 @@ func (x *Explorer) Run(s Strategy, p RunParams, body func()) *Result {
 	}
 	r.obsLast = -1
 	r.flight = x.cfg.Flight
+	r.index = p.Index
 	r.flight.BeginRun(p.Index, p.Seed, r.epoch.Unix(), x.cfg.Latency, x.cfg.MaxSteps, r.window)
 	x.pcg.Seed(p.Seed, p.Seed^0x5851f42d4c957f2d)
 	r.rnd = x.rnd
