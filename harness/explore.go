@@ -283,6 +283,7 @@ func (e *exploration) start() {
 	rec := flightRecorder()
 	rec.Explore(e.t.Name(), e.replayLine(flight.TokenMark))
 	defer rec.Done()
+	defer exploring(e.t.Name())()
 	if tok := replayToken(e.cfg.replay); tok != "" {
 		e.replay(tok)
 		return
@@ -471,10 +472,11 @@ func (e *exploration) report(res *engine.Result, params engine.RunParams, where 
 		e.notRerunnable(res.Failure, where)
 		return rerun
 	}
-	if traced.Hold != nil && e.cfg.latency > 0 && !*flagFresh {
+	if traced.Hold != nil && e.cfg.latency != 0 && !*flagFresh {
 		// The schedule holds a goroutine that could go on while the clock
-		// moves. If the failure shows without any such wait, that run is
-		// the one to report: a logic bug, not a timing assumption.
+		// moves (a fixed latency, or the automatic one's late wakes). If
+		// the failure shows without any such wait, that run is the one to
+		// report: a logic bug, not a timing assumption.
 		if again, p, ok := e.findWithoutHolds(res.Failure); ok {
 			return e.report(again, p, where+"; found again with -latency=0, in which no goroutine that can go on waits while a timer fires")
 		}
@@ -560,6 +562,12 @@ func (e *exploration) freshFails(tok string, kind engine.FailKind) bool {
 		return true
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	if len(files) == 0 {
+		// It failed without a finding: before it could replay (the
+		// token did not reach the test) or for a reason of its own. That
+		// says nothing of the schedule.
+		return true
+	}
 	for _, path := range files {
 		if f, err := report.ReadFile(path); err == nil && f.Kind == string(kind) {
 			return true
@@ -583,6 +591,9 @@ func (e *exploration) replay(tok string) {
 		e.t.Fatalf("interleave: -interleave.replay: %v", err)
 	}
 	if sched.Test != token.TestHash(e.t.Name()) {
+		if e.startsSubtests() {
+			return // the token is for one of them: they replay it
+		}
 		e.t.Fatalf("interleave: the replay token was recorded for another test, not %s", e.t.Name())
 	}
 	if err := e.adopt(sched); err != nil {
@@ -601,6 +612,25 @@ func (e *exploration) replay(tok string) {
 		return
 	}
 	e.t.Logf("interleave: replayed schedule passed (%d steps)", res.Steps)
+}
+
+// startsSubtests runs the body once, as the first run of its exploration
+// did, and reports whether the body started subtests from inside the run
+// (a helper that calls t.Run): the exploration then ended as a nested one
+// and ExploreTest runs the body again, unexplored, so that its subtests
+// explore. A token recorded for one of those subtests (-run selects it)
+// reaches it that way, in a replay as in the fresh process that tells a
+// finding from state left behind.
+func (e *exploration) startsSubtests() bool {
+	if e.stop == nil {
+		return false
+	}
+	s := e.cfg.strategy.newStrategy(e.cfg.seed)
+	if !s.BeginRun(0) {
+		return false
+	}
+	e.runBody(s, engine.RunParams{Seed: e.runSeed(0), Epoch: e.epoch, Index: 0})
+	return e.stop()
 }
 
 // replayLine is the command that replays a failure. It carries whatever
@@ -718,6 +748,40 @@ func TestFatalf(t testing.TB, format string, args ...any) {
 		t.Fatalf(format, args...)
 	}
 	runtime.Goexit()
+}
+
+// TestLog is what `interleave test` makes of t.Log in an explored test:
+// the first run of an exploration prints it, as go test prints the log of
+// the test's one run; the others keep it in the run, for its report,
+// instead of printing it once a run.
+func TestLog(t testing.TB, args ...any) {
+	t.Helper()
+	if noteLog(sprintln(args...)) {
+		t.Log(args...)
+	}
+}
+
+// TestLogf is t.Logf in an explored test (see TestLog).
+func TestLogf(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if noteLog(fmt.Sprintf(format, args...)) {
+		t.Logf(format, args...)
+	}
+}
+
+// noteLog keeps a line of the test's log in the run and reports whether
+// the test should print it too: in the first run only, and not when it
+// replays or shrinks a failure.
+func noteLog(text string) bool {
+	r, h := engine.Current()
+	if r == nil {
+		return true
+	}
+	if h.Dying() {
+		return false
+	}
+	r.Logf(h, text)
+	return r.Index() == 0 && !r.Quiet()
 }
 
 // noteError keeps a failed check's message in the run, for its report,

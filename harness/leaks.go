@@ -22,6 +22,7 @@ var ourGoroutines = []goleak.Option{
 	goleak.IgnoreAnyFunction("github.com/interleave-go/interleave/harness/internal/engine.(*Run).goMain"),
 	goleak.IgnoreAnyFunction("github.com/interleave-go/interleave/harness/internal/engine.(*worker).loop"),
 	goleak.IgnoreTopFunction("github.com/interleave-go/interleave/harness/internal/engine.(*Explorer).watchdog"),
+	goleak.IgnoreAnyFunction("github.com/interleave-go/interleave/harness.watchTimeout"),
 }
 
 // watchOutside arranges for the goroutines outside the harness's control

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -303,5 +304,177 @@ func TestTimingAssumptionsSaySo(t *testing.T) {
 		if !strings.HasPrefix(report, "interleave: assertion: lost update\nfound in") {
 			t.Fatalf("seed %d: got report:\n%s", seed, report)
 		}
+	}
+}
+
+// TestSpinningOnTheClockLetsTimePass: a goroutine that waits for time to
+// pass by reading the clock (a cache entry checked until it expires,
+// under a lock, while a ticker's goroutine reaps; a helper burning CPU
+// until time.Since reaches d) gets there, as on a machine, instead of
+// spinning to the step limit; a burst of a few hundred reads still sees
+// the clock stand still.
+func TestSpinningOnTheClockLetsTimePass(t *testing.T) {
+	expiry := func(t *harness.T) {
+		var mu sync.Mutex
+		expires := rt.Now().Add(5 * time.Millisecond)
+		tick := rt.NewTicker(50 * time.Microsecond)
+		stop := rt.MakeChan(make(chan struct{}))
+		reaped := 0
+		rt.Go(func() {
+			for {
+				switch rt.Select(false, rt.RecvCase(tick.C, nil, nil), rt.RecvCase(stop, nil, nil)) {
+				case 0:
+					rt.Lock(&mu)
+					reaped++
+					rt.Unlock(&mu)
+				case 1:
+					rt.TickerStop(tick)
+					return
+				}
+			}
+		})
+		for {
+			rt.Lock(&mu)
+			live := rt.Now().Before(expires)
+			rt.Unlock(&mu)
+			if !live {
+				break
+			}
+		}
+		rt.Close(stop)
+		if waited := rt.Since(expires); waited < 0 || waited > time.Millisecond {
+			t.Errorf("the loop saw the entry expire %v after its deadline, want at most 1ms", waited)
+		}
+	}
+	if report := explore(t, expiry, harness.Runs(20)); report != "" {
+		t.Fatalf("checking an entry until it expires:\n%s", report)
+	}
+	burn := func(t *harness.T) {
+		start := rt.Now()
+		for rt.Since(start) < 200*time.Millisecond {
+		}
+	}
+	if report := explore(t, burn, harness.Runs(5)); report != "" {
+		t.Fatalf("burning CPU for 200ms:\n%s", report)
+	}
+	burst := func(t *harness.T) {
+		start := rt.Now()
+		for range 500 {
+			rt.Now()
+		}
+		if d := rt.Since(start); d != 0 {
+			t.Errorf("500 reads of the clock took %v, want 0", d)
+		}
+	}
+	if report := explore(t, burst, harness.Runs(5)); report != "" {
+		t.Fatalf("a burst of reads:\n%s", report)
+	}
+}
+
+// TestATickerLeftRunningIsALeakAtOnce: a goroutine that the body leaves
+// waiting on a ticker nobody stops never ends; the run ends with a leak a
+// second of virtual time after the body returned, instead of ticking on
+// to the step limit (a million steps of a run, each of them shrunk and
+// replayed). A goroutine that ends within that second, after a sleep, is
+// no leak.
+func TestATickerLeftRunningIsALeakAtOnce(t *testing.T) {
+	reaper := func(t *harness.T) {
+		tick := rt.NewTicker(time.Millisecond)
+		rt.Go(func() {
+			for {
+				rt.Recv(tick.C)
+			}
+		})
+	}
+	report := explore(t, reaper, harness.Runs(5))
+	if got, want := firstLine(report), "interleave: leak: 1 goroutine still blocked after the test body returned (for 1s; what only a later timer would wake was left waiting)"; got != want {
+		t.Fatalf("got %q, want %q:\n%s", got, want, report)
+	}
+	if m := regexp.MustCompile(`trace \((\d+) steps`).FindStringSubmatch(report); m == nil || len(m[1]) > 4 {
+		t.Fatalf("want a trace of a few thousand steps at most:\n%s", report)
+	}
+	late := func(t *harness.T) {
+		rt.Go(func() { rt.Sleep(300 * time.Millisecond) })
+	}
+	if report := explore(t, late, harness.Runs(5)); report != "" {
+		t.Fatalf("a goroutine that ends 300ms after the body:\n%s", report)
+	}
+}
+
+// TestAFindingThatNeedsNoLateWakeSaysNoTiming: under the automatic
+// latency, a failure found on a schedule in which a goroutine woke late
+// (a reaper's tick held while the body's sleep ended) but that shows on
+// schedules without any such wait (the reaper is never stopped: a leak on
+// every schedule) is reported from one of those, with no timing line: it
+// is no timing assumption.
+func TestAFindingThatNeedsNoLateWakeSaysNoTiming(t *testing.T) {
+	body := func(t *harness.T) {
+		var mu sync.Mutex
+		tick := rt.NewTicker(1500 * time.Microsecond)
+		rt.Go(func() {
+			for {
+				rt.Recv(tick.C)
+				rt.Lock(&mu)
+				rt.Unlock(&mu)
+			}
+		})
+		rt.Sleep(100 * time.Millisecond)
+		rt.Lock(&mu)
+		rt.Unlock(&mu)
+	}
+	report := explore(t, body, harness.Runs(50))
+	if !strings.HasPrefix(report, "interleave: leak: 1 goroutine still blocked") {
+		t.Fatalf("want the reaper's leak:\n%s", report)
+	}
+	if strings.Contains(report, "timing:") || !strings.Contains(report, "found again with -latency=0") {
+		t.Fatalf("the leak needs no late wake; want it reported from a run without one:\n%s", report)
+	}
+}
+
+// box is an object with a finalizer: big enough, and with a pointer, to
+// be allocated and collected on its own.
+type box struct {
+	p   *int
+	buf [64]byte
+}
+
+// TestAJanitorStoppedByAFinalizerIsNoLeak: a goroutine that stops when
+// an object is collected (patrickmn/go-cache's janitor: a finalizer of
+// the cache tells it to) is no leak: once the body has returned and
+// every goroutine is blocked, garbage is collected and the finalizer
+// runs, as in a process that lives on.
+func TestAJanitorStoppedByAFinalizerIsNoLeak(t *testing.T) {
+	fail := false
+	body := func(t *harness.T) {
+		stop := rt.MakeChan(make(chan bool))
+		tick := rt.NewTicker(time.Millisecond)
+		rt.Go(func() {
+			for rt.Select(false, rt.RecvCase(tick.C, nil, nil), rt.RecvCase(stop, nil, nil)) == 0 {
+			}
+			rt.TickerStop(tick)
+		})
+		b := &box{p: new(int)}
+		rt.SetFinalizer(b, func(*box) { rt.Send(stop, true) })
+		if fail {
+			t.Fatalf("a failure: the run ends, and its goroutines with it")
+		}
+	}
+	if report := explore(t, body, harness.Runs(20)); report != "" {
+		t.Fatalf("a janitor that a finalizer stops:\n%s", report)
+	}
+	// A run that fails ends its goroutines; the finalizer, run later,
+	// does nothing, instead of blocking the process's finalizer
+	// goroutine on a send to a janitor that is gone.
+	fail = true
+	if report := explore(t, body, harness.Runs(20)); !strings.HasPrefix(report, "interleave: assertion: a failure") {
+		t.Fatalf("want the assertion:\n%s", report)
+	}
+	for range 3 {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	buf := make([]byte, 1<<20)
+	if stacks := string(buf[:runtime.Stack(buf, true)]); strings.Contains(stacks, "TestAJanitorStoppedByAFinalizerIsNoLeak.func1.2") {
+		t.Fatalf("a finalizer of an ended run is blocked:\n%s", stacks)
 	}
 }

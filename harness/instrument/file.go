@@ -44,8 +44,14 @@ func rewriteFile(fset *token.FileSet, file *ast.File, src []byte, info *types.In
 	if r.usesRT || opts.mark {
 		imports = append(imports, fmt.Sprintf("import %s %q", rtName, rtPath))
 	}
-	if r.usesH {
+	switch {
+	case r.usesH:
 		imports = append(imports, fmt.Sprintf("import %s %q", harnessName, harnessPath))
+	case opts.mark:
+		// interleave test gives every test binary the harness's flags:
+		// one whose files explore nothing (benchmarks, examples only)
+		// must know them too.
+		imports = append(imports, fmt.Sprintf("import _ %q", harnessPath))
 	}
 	if len(imports) > 0 {
 		r.put(edit{start: r.off(file.Name.End()), end: r.off(file.Name.End()), text: "; " + strings.Join(imports, "; ")})

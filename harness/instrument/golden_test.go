@@ -128,3 +128,23 @@ func goTest(t *testing.T, flags []string) string {
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	return strings.Join(lines[:len(lines)-1], "\n")
 }
+
+// TestABinaryWithoutTestsTakesTheFlags: interleave test passes the
+// harness's flags to every test binary; a package whose test files hold
+// only benchmarks or examples, which explore nothing, must accept them.
+func TestABinaryWithoutTestsTakesTheFlags(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a package")
+	}
+	b, err := Prepare(Config{Dir: "testdata/benchonly", CacheDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	args := append(append([]string{"test", "-count=1"}, b.Flags()...), ".", "-interleave.command=interleave test", "-interleave.v")
+	cmd := exec.Command("go", args...)
+	cmd.Dir, cmd.Env = "testdata/benchonly", Env(nil)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}

@@ -503,7 +503,7 @@ func isTestReport(obj types.Object) bool {
 		return false
 	}
 	switch obj.Name() {
-	case "Error", "Errorf", "Fatal", "Fatalf", "Parallel":
+	case "Error", "Errorf", "Fatal", "Fatalf", "Log", "Logf", "Parallel":
 		return true
 	}
 	return false

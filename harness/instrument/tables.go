@@ -86,10 +86,11 @@ var dynamic = map[string]string{
 // funcs maps package functions to the runtime ABI function with the same
 // signature.
 var funcs = map[string]string{
-	"sync.OnceFunc":   "OnceFunc",
-	"sync.OnceValue":  "OnceValue",
-	"sync.OnceValues": "OnceValues",
-	"runtime.Gosched": "Gosched",
+	"sync.OnceFunc":        "OnceFunc",
+	"sync.OnceValue":       "OnceValue",
+	"sync.OnceValues":      "OnceValues",
+	"runtime.Gosched":      "Gosched",
+	"runtime.SetFinalizer": "SetFinalizer",
 
 	"time.Now":       "Now",
 	"time.Since":     "Since",

@@ -130,3 +130,34 @@ func MarkInstrumented() { engine.MarkInstrumented() }
 // Instrumented reports whether the running binary was built with
 // instrumented packages.
 func Instrumented() bool { return engine.Instrumented() }
+
+// SetFinalizer is runtime.SetFinalizer. Set in a run, the finalizer runs
+// only while the run is under way: once it has ended, the goroutines and
+// channels the finalizer would stop or wake (a cache's janitor) are gone,
+// and a send to one of them would block the process's finalizer goroutine
+// for ever. The run notes it, so that the goroutines left blocked after
+// the body are given the finalizers' chance before they count as leaked.
+func SetFinalizer(obj any, finalizer any) {
+	r, _ := engine.Current()
+	if r == nil || finalizer == nil {
+		runtime.SetFinalizer(obj, finalizer)
+		return
+	}
+	r.NoteFinalizer()
+	f := reflect.ValueOf(finalizer)
+	if f.Kind() != reflect.Func {
+		runtime.SetFinalizer(obj, finalizer) // its own error
+		return
+	}
+	t := f.Type()
+	runtime.SetFinalizer(obj, reflect.MakeFunc(t, func(args []reflect.Value) []reflect.Value {
+		if !r.Ended() {
+			return f.Call(args)
+		}
+		out := make([]reflect.Value, t.NumOut())
+		for i := range out {
+			out[i] = reflect.Zero(t.Out(i))
+		}
+		return out
+	}).Interface())
+}

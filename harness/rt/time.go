@@ -12,10 +12,12 @@ import (
 // strategy decides like any other step. Sleeping an hour takes no time.
 // Outside an exploration every function here is the time package's.
 
-// Now is time.Now.
+// Now is time.Now. A goroutine that spins on the clock (reads it a
+// thousand times without its moving) is taken to spend time reading it:
+// see engine.SpinReads.
 func Now() time.Time {
 	if r, h := engine.Current(); r != nil {
-		return r.Now(h)
+		return r.ReadClock(h)
 	}
 	return time.Now()
 }

@@ -163,6 +163,9 @@ func NewExplorer(cfg Config) (*Explorer, error) {
 // RunParams.Quiet).
 func (r *Run) Quiet() bool { return r.quiet }
 
+// Index returns the run's number in its exploration (RunParams.Index).
+func (r *Run) Index() int { return r.index }
+
 // Close stops the explorer's watchdog and its idle goroutines.
 func (x *Explorer) Close() {
 	select {
@@ -239,6 +242,8 @@ type Run struct {
 	steps     atomic.Int64
 	heartbeat atomic.Int64 // progress while waiting on the outside
 	ended     atomic.Bool
+	finalizer atomic.Bool  // a goroutine of the run set a finalizer (afterbody.go)
+	index     int          // the run's number in its exploration
 	stuckG    atomic.Int64 // goroutine abandoned by the watchdog, or -1
 	endSync   uint64       // address used to order the run's goroutines before the explorer
 
@@ -294,8 +299,11 @@ type Run struct {
 	created   int                        // the goroutine the transition being applied started, or -1
 	rnd       *rand.Rand                 // the run's own randomness (math/rand in the program)
 	bodyDone  bool
-	stopping  bool // a goroutine failed fatally and is unwinding
-	aborting  bool // the explorer is making the goroutines exit
+	bodyEnd   int64 // the clock when the body returned
+	graceCut  bool  // a timer was not fired: it was due past the grace after the body (afterbody.go)
+	collected bool  // garbage was collected after the body, for finalizers (afterbody.go)
+	stopping  bool  // a goroutine failed fatally and is unwinding
+	aborting  bool  // the explorer is making the goroutines exit
 	finished  bool
 
 	// Explorer state.
@@ -443,6 +451,7 @@ func (x *Explorer) Run(s Strategy, p RunParams, body func()) *Result {
 	}
 	r.obsLast = -1
 	r.flight = x.cfg.Flight
+	r.index = p.Index
 	r.flight.BeginRun(p.Index, p.Seed, r.epoch.Unix(), x.cfg.Latency, x.cfg.MaxSteps, r.window)
 	x.pcg.Seed(p.Seed, p.Seed^0x5851f42d4c957f2d)
 	r.rnd = x.rnd

@@ -56,7 +56,7 @@ func (r *Run) crossCheck() {
 		panic(fmt.Sprintf("interleave: readiness at step %d: counted %d, found %d", r.nsteps, n, len(want)))
 	}
 	if r.latency <= 0 && len(r.live) > 0 {
-		if t := r.nextTimer(); t != nil {
+		if t := r.nextTimer(); t != nil && !r.pastGrace(t) {
 			on := t.when <= r.clock || ready == math.MaxInt64 || t.when < ready
 			if on != r.timerOn {
 				panic(fmt.Sprintf("interleave: readiness at step %d: timer offered %v, found %v (ready %d, clock %d, when %d)", r.nsteps, r.timerOn, on, ready, r.clock, t.when))

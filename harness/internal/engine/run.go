@@ -27,6 +27,7 @@ type Handle struct {
 	gp   uintptr
 	goid uint64
 	step int // step of the goroutine's latest transition
+	spin clockSpin
 
 	pending []uintptr // callers at the pending scheduling point (tracing)
 	caseBuf []CaseDesc

@@ -150,7 +150,7 @@ func (r *Run) handle(id int, h *Handle, q *request) (int, reply) {
 			return r.end()
 		}
 		if id == 0 {
-			r.bodyDone = true
+			r.bodyDone, r.bodyEnd = true, r.clock
 		}
 		return r.schedule()
 	case noteError, noteFatal:
@@ -279,7 +279,7 @@ func (r *Run) schedule() (int, reply) {
 	chosen := 0
 	switch n {
 	case 0:
-		if !r.waitOutside() {
+		if !r.waitOutside() && !r.finalized() {
 			r.noAlternatives()
 			return r.end()
 		}
@@ -522,7 +522,7 @@ func (r *Run) ready() int {
 		// A timer fires ahead of a goroutine that can run only within
 		// its allowance of when that goroutine became ready: a goroutine
 		// waits for its turn, but not for an hour.
-		if t := r.nextTimer(); t != nil {
+		if t := r.nextTimer(); t != nil && !r.pastGrace(t) {
 			ready := r.readyBy()
 			if t.when <= r.clock || ready == math.MaxInt64 || t.when < ready {
 				r.nextT, r.timerOn = t, true
@@ -688,7 +688,7 @@ func (r *Run) collectAll() {
 	}
 	r.timerOn = false
 	if live {
-		if t := r.nextTimer(); t != nil {
+		if t := r.nextTimer(); t != nil && !r.pastGrace(t) {
 			if t.when <= r.clock || ready == math.MaxInt64 || t.when < ready {
 				r.nextT, r.timerOn = t, true
 				alts = append(alts, r.timerAlt())
@@ -1104,7 +1104,7 @@ func (r *Run) noAlternatives() {
 		return // the run completed
 	case r.bodyDone:
 		r.fail(&Failure{Kind: KindLeak, Step: r.nsteps, G: -1, msgf: func() string {
-			return fmt.Sprintf("%s still blocked after the test body returned", plural(live, "goroutine"))
+			return fmt.Sprintf("%s still blocked after the test body returned", plural(live, "goroutine")) + r.graceNote()
 		}})
 	default:
 		outsideWait, wd := r.outsideWait, r.x.cfg.Watchdog

@@ -141,6 +141,14 @@ func Test(args []string, stdout, stderr io.Writer) int {
 	}
 	goTest = append(goTest, patterns...)
 	goTest = append(goTest, goArgs...)
+	// go test's -timeout bounds a binary, which explores each of its
+	// tests for up to -time: the harness applies it to the time spent
+	// outside explorations and to each exploration instead.
+	timeout := "10m"
+	if v, ok := testFlagValue(goArgs, "timeout"); ok {
+		timeout = v
+	}
+	goTest = append(goTest, "-timeout=0", "-interleave.timeout="+timeout)
 	goTest = append(goTest, "-interleave.command=interleave test", "-interleave.cwd="+cwd)
 	if a := replayArgs(goArgs); a != "" {
 		goTest = append(goTest, "-interleave.args="+a)
@@ -380,6 +388,24 @@ func hasTestFlag(args []string, name string) bool {
 		}
 	}
 	return false
+}
+
+// testFlagValue returns the value of go test flag name in args (-name=v
+// or -name v, with or without test.), the last one given.
+func testFlagValue(args []string, name string) (string, bool) {
+	v, found := "", false
+	for i, a := range args {
+		a = strings.TrimLeft(a, "-")
+		k, val, hasVal := strings.Cut(a, "=")
+		if k != name && k != "test."+name {
+			continue
+		}
+		if !hasVal && i+1 < len(args) {
+			val = args[i+1]
+		}
+		v, found = val, true
+	}
+	return v, found
 }
 
 // printFindings prints the findings written into dir, one JSON object a

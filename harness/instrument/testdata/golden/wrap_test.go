@@ -47,7 +47,7 @@ func TestReports(t *testing.T) {
 		t.Fatal("stop")
 	}
 	helper(t)
-	t.Log("logs are left as they are")
+	t.Log("logs print in the first run only")
 }
 
 func TestUnnamed(*testing.T) {}
