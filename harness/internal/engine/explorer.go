@@ -280,6 +280,7 @@ type Run struct {
 	parked    []*vtimer // active timers whose channel is full
 	rd        *readiness
 	volSeen   bool    // set by altsOf: what it found may change unseen
+	scratch   []Alt   // recheck's
 	timerOn   bool    // the clock is an alternative of this step (nextT)
 	counter   Counter // the strategy, when it chooses by the number of alternatives alone
 	timerOf   map[unsafe.Pointer]*vtimer

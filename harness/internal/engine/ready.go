@@ -265,9 +265,10 @@ func (r *Run) enableAlone(g *G) {
 	g.vol = false
 	g.readyAt = r.clock
 	g.en, g.dl = true, g.readyAt+r.allowance(g)
+	g.dlz = g.dl == g.readyAt
 	r.rd.enabled.add(g.id)
 	r.rd.maxID = max(r.rd.maxID, g.id)
-	r.dlAdd(g.dl, g.readyAt)
+	r.dlAdd(g.dl, g.dlz)
 	r.addInd(g)
 }
 
@@ -325,7 +326,7 @@ func (r *Run) disable(g *G) {
 	if g.en {
 		g.en = false
 		r.rd.enabled.remove(g.id)
-		r.dlRemove(g.dl, g.readyAt)
+		r.dlRemove(g.dl, g.dlz)
 		r.dropInd(g)
 	}
 	g.alts = g.alts[:0]
@@ -424,7 +425,7 @@ func (r *Run) updateGroup(o *object) {
 		rd.ngrp += len(o.lw)
 		o.gsince = r.clock
 		o.gdl = o.gsince + max(r.latency, 0) // lock waiters were not woken by a timer
-		r.dlAdd(o.gdl, o.gsince)
+		r.dlAdd(o.gdl, o.gdl == o.gsince)
 		return
 	}
 	last := len(rd.groups) - 1
@@ -435,7 +436,7 @@ func (r *Run) updateGroup(o *object) {
 	rd.groups[last] = nil
 	rd.groups = rd.groups[:last]
 	rd.ngrp -= len(o.lw)
-	r.dlRemove(o.gdl, o.gsince)
+	r.dlRemove(o.gdl, o.gdl == o.gsince)
 }
 
 // recheck computes what g can do now, and updates the set of goroutines
@@ -451,34 +452,36 @@ func (r *Run) recheck(g *G) {
 		return
 	}
 	r.volSeen = false
-	g.alts = r.altsOf(g.alts[:0], g, true)
+	alts := r.altsOf(r.scratch[:0], g, true)
+	r.scratch = alts
 	if r.volSeen && !g.vol {
 		r.rd.volatile = append(r.rd.volatile, g)
 	}
 	g.vol = r.volSeen
-	if len(g.alts) == 0 {
-		g.readyAt = -1
+	if len(alts) == 0 {
 		r.disable(g)
+		g.readyAt = -1
 		return
 	}
 	if g.readyAt < 0 {
 		g.readyAt = r.clock
 	}
 	dl := g.readyAt + r.allowance(g)
+	if g.en && dl == g.dl && slices.Equal(alts, g.alts) {
+		return // nothing changed for it
+	}
+	g.alts = append(g.alts[:0], alts...)
 	switch {
 	case !g.en:
-		g.en, g.dl = true, dl
+		g.en = true
 		r.rd.enabled.add(g.id)
 		r.rd.maxID = max(r.rd.maxID, g.id)
-		r.dlAdd(dl, g.readyAt)
-	case dl != g.dl:
-		r.dlRemove(g.dl, g.readyAt)
-		g.dl = dl
-		r.dlAdd(dl, g.readyAt)
-		r.dropInd(g)
 	default:
+		r.dlRemove(g.dl, g.dlz)
 		r.dropInd(g)
 	}
+	g.dl, g.dlz = dl, dl == g.readyAt
+	r.dlAdd(g.dl, g.dlz)
 	r.addInd(g)
 }
 
@@ -487,8 +490,11 @@ func (r *Run) recheck(g *G) {
 func (r *Run) refresh(full bool) {
 	rd := r.rd
 	if full {
+		// Only a channel can change where the engine does not see it.
 		for _, g := range r.live {
-			r.markDirty(g)
+			if len(g.cobjs) > 0 {
+				r.markDirty(g)
+			}
 		}
 	}
 	if len(rd.volatile) > 0 {
@@ -553,10 +559,10 @@ func (r *Run) readyBy() int64 {
 	return r.rd.dls[0].at
 }
 
-// dlAdd counts a goroutine (or group) that became ready at readyAt, with
-// deadline at.
-func (r *Run) dlAdd(at, readyAt int64) {
-	if at == readyAt {
+// dlAdd counts a goroutine (or group) with deadline at; zero says it has
+// no allowance (at is when it became ready).
+func (r *Run) dlAdd(at int64, zero bool) {
+	if zero {
 		r.rd.n0++
 		return
 	}
@@ -575,9 +581,9 @@ func (r *Run) dlAdd(at, readyAt int64) {
 	r.rd.dls = dls
 }
 
-// dlRemove undoes dlAdd(at, readyAt).
-func (r *Run) dlRemove(at, readyAt int64) {
-	if at == readyAt {
+// dlRemove undoes dlAdd(at, zero).
+func (r *Run) dlRemove(at int64, zero bool) {
+	if zero {
 		r.rd.n0--
 		return
 	}

@@ -33,6 +33,7 @@ type G struct {
 	ipos   []int32   // while en: where its alternatives are in readiness.ind
 	regs   []reg     // the objects its pending operation waits on
 	dl     int64     // while en: readyAt + allowance, counted in readiness.dls
+	dlz    bool      // while en: dl is readyAt (no allowance), counted in readiness.n0
 	grp    *object   // the mutex in whose waiters it is (KLock), or nil
 	joined int64     // the clock when it joined grp
 	en     bool      // it can go on on its own: in readiness.enabled
