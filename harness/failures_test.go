@@ -134,14 +134,14 @@ func TestFailureKinds(t *testing.T) {
 			var flag atomic.Bool
 			for !rt.BoolLoad(&flag) {
 			}
-		}, []harness.Option{harness.MaxSteps(500)}, `^interleave: step-limit: run exceeded 500 steps`},
+		}, []harness.Option{harness.MaxSteps(500)}, `^interleave: step-limit: run went on for 500 steps without progress`},
 		{"spinner after the body returned", func(t *harness.T) {
 			var flag atomic.Bool
 			rt.Go(func() {
 				for !rt.BoolLoad(&flag) {
 				}
 			})
-		}, []harness.Option{harness.MaxSteps(500)}, `^interleave: leak: goroutines still running after the test body returned \(step limit 500 reached\)`},
+		}, []harness.Option{harness.MaxSteps(500)}, `^interleave: leak: goroutines still running after the test body returned \(500 steps without progress`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -389,7 +389,7 @@ func TestLongTracesAreCut(t *testing.T) {
 		for !rt.BoolLoad(&flag) {
 		}
 	}, harness.MaxSteps(100_000))
-	if !strings.HasPrefix(report, "interleave: step-limit: run exceeded 100000 steps") {
+	if !strings.HasPrefix(report, "interleave: step-limit: run went on for 100000 steps without progress") {
 		t.Fatalf("got report\n%s", firstLine(report))
 	}
 	if n := strings.Count(report, "\n"); n > 300 {
@@ -397,5 +397,35 @@ func TestLongTracesAreCut(t *testing.T) {
 	}
 	if !strings.Contains(report, "trace (100000 steps") || !regexp.MustCompile(`\.\.\. \d+ steps not shown`).MatchString(report) {
 		t.Errorf("the report does not say it cut its trace:\n%s", report)
+	}
+}
+
+// TestLongRunsThatProgressAreNotLivelocks: a run that goes past MaxSteps
+// while its goroutines finish work (WaitGroup.Done, goroutines ending) is a
+// long test, not a livelock; past ProgressCap times MaxSteps it fails.
+func TestLongRunsThatProgressAreNotLivelocks(t *testing.T) {
+	work := func(tasks int) func(*harness.T) {
+		return func(t *harness.T) {
+			var mu sync.Mutex
+			var wg sync.WaitGroup
+			for range tasks {
+				rt.WaitGroupAdd(&wg, 1)
+				rt.Go(func() {
+					defer rt.WaitGroupDone(&wg)
+					rt.Lock(&mu)
+					rt.Unlock(&mu)
+				})
+			}
+			rt.WaitGroupWait(&wg)
+		}
+	}
+	// About 5 steps a task: 2,000 tasks are 10,000 steps, ten times the
+	// limit.
+	if r := explore(t, work(2000), harness.MaxSteps(1000), harness.Runs(3)); r != "" {
+		t.Errorf("a run of 10,000 steps that makes progress failed with MaxSteps(1000):\n%s", firstLine(r))
+	}
+	r := explore(t, work(2000), harness.MaxSteps(200), harness.Runs(1))
+	if want := "interleave: step-limit: run went on for 4000 steps in all (20 times the step limit)"; !strings.HasPrefix(r, want) {
+		t.Errorf("past 20 times MaxSteps(200): got %q, want %q", firstLine(r), want)
 	}
 }

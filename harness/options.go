@@ -98,8 +98,10 @@ func Strategy(s StrategySpec) Option {
 	})
 }
 
-// MaxSteps sets how many scheduling steps a run may take before it fails
-// as a livelock (kind step-limit); the default is 1,000,000. The strategy
+// MaxSteps sets how many scheduling steps a run may take without progress
+// (a goroutine ending, a WaitGroup.Done, a channel closed) before it fails
+// as a livelock (kind step-limit), and, times twenty, how many it may take
+// in all; the default is 1,000,000. The strategy
 // chooses the first tenth of a run's steps; past them the run finishes
 // under a fair round-robin scheduler, so that a long test (a stress loop)
 // has its start explored and still runs to its end.

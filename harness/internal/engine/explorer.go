@@ -255,6 +255,7 @@ type Run struct {
 	pt          Point
 	last        int
 	nsteps      int
+	progressAt  int // the step of the run's latest progress (overLimit)
 	abortSteps  int
 	decisions   []Decision
 	rows        []row // the first steps of a traced run

@@ -134,6 +134,7 @@ func (r *Run) handle(id int, h *Handle, q *request) (int, reply) {
 	g.h = h
 	switch q.note {
 	case noteExit:
+		r.progressAt = r.nsteps
 		g.state = gDone
 		r.unregister(g)
 		r.retire(g)
@@ -223,7 +224,7 @@ func (r *Run) draw(g *G, n uint64) (int, reply) {
 		r.sampled++
 		return g.id, reply{step: r.nsteps, n: int64(r.rnd.Uint64N(n))}
 	}
-	if r.nsteps >= r.maxSteps {
+	if r.overLimit() {
 		r.stepLimit()
 		g.state, g.op = gParked, pending{kind: KRand, n: int64(n), cases: g.op.cases[:0]}
 		return r.end()
@@ -267,7 +268,7 @@ func (r *Run) draw(g *G, n uint64) (int, reply) {
 // chooses by the number of alternatives alone (Counting) is told only
 // that number, and the list is not built.
 func (r *Run) schedule() (int, reply) {
-	if r.nsteps >= r.maxSteps {
+	if r.overLimit() {
 		r.stepLimit()
 		return r.end()
 	}
@@ -940,6 +941,11 @@ func (r *Run) apply(a Alt) (rep reply, fatal bool) {
 		}
 	case KWGAdd:
 		obj.count += op.n
+		if op.n < 0 {
+			r.progressAt = r.nsteps // work done: a Done
+		}
+	case KClose:
+		r.progressAt = r.nsteps
 	case KCondWait:
 		o := obj
 		o.waiters = append(o.waiters, g.id)
@@ -1119,16 +1125,38 @@ func (r *Run) noAlternatives() {
 	}
 }
 
+// ProgressCap is how many times MaxSteps a run that makes progress may
+// take in all.
+const ProgressCap = 20
+
+// overLimit reports whether the run has gone on too long: MaxSteps steps
+// since it last made progress (a goroutine ended, a WaitGroup counted a
+// Done, a channel was closed), or ProgressCap times MaxSteps in all. A
+// long test (a stress loop of many tasks) makes progress all along; a
+// livelock (goroutines retrying, polling, spinning) makes none.
+func (r *Run) overLimit() bool {
+	if r.nsteps < r.maxSteps {
+		return false
+	}
+	return r.nsteps-r.progressAt >= r.maxSteps || r.nsteps >= ProgressCap*r.maxSteps
+}
+
 func (r *Run) stepLimit() {
-	n := r.maxSteps
+	n, w, stalled := r.maxSteps, r.window, r.nsteps-r.progressAt >= r.maxSteps
+	why := func() string {
+		if stalled {
+			return fmt.Sprintf("%d steps without progress (no goroutine ended, no WaitGroup.Done, no channel closed)", n)
+		}
+		return fmt.Sprintf("%d steps in all (%d times the step limit)", ProgressCap*n, ProgressCap)
+	}
 	if r.bodyDone {
 		r.fail(&Failure{Kind: KindLeak, Step: r.nsteps, G: -1, msgf: func() string {
-			return fmt.Sprintf("goroutines still running after the test body returned (step limit %d reached)", n)
+			return fmt.Sprintf("goroutines still running after the test body returned (%s)", why())
 		}})
 		return
 	}
 	r.fail(&Failure{Kind: KindStepLimit, Step: r.nsteps, G: -1, msgf: func() string {
-		return fmt.Sprintf("run exceeded %d steps, the last of them under a fair scheduler (a livelock, or a test too long to explore: raise MaxSteps)", n)
+		return fmt.Sprintf("run went on for %s, the steps past the first %d under a fair scheduler (a livelock, or a test too long to explore: raise MaxSteps)", why(), w)
 	}})
 }
 
