@@ -49,8 +49,8 @@ type object struct {
 	running int // Once: goroutine running the function, or free
 
 	// gw lists the parked goroutines whose pending operation waits on the
-	// object, by reg list (regTouch, regSend, regRecv).
-	gw [3][]waiterRef
+	// object, by reg list (regTouch, regSend, ...).
+	gw [numRegs][]waiterRef
 
 	// Mutex: the goroutines parked to Lock it, by goroutine number. They
 	// can all go on while it is free, and count as a group (ready.go).
@@ -91,8 +91,12 @@ func (r *Run) object(p unsafe.Pointer, k objKind) *object {
 		r.x.objPool = append(r.x.objPool, o)
 	}
 	r.nobj++
+	gw := o.gw
+	for i := range gw {
+		gw[i] = gw[i][:0]
+	}
 	*o = object{kind: k, ptr: p, holder: free, writer: free, announced: free, running: free, waiters: o.waiters[:0],
-		gw: [3][]waiterRef{o.gw[0][:0], o.gw[1][:0], o.gw[2][:0]}, lw: o.lw[:0], lwID: o.lwID[:0]}
+		lw: o.lw[:0], lwID: o.lwID[:0], gw: gw}
 	switch k {
 	case objMutex:
 		if !r.probe(p, k) {

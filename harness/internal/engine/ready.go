@@ -36,7 +36,7 @@ const fullCheckEvery = 64
 // reg is a goroutine's registration with an object it waits on.
 type reg struct {
 	o    *object
-	list uint8 // which of the object's lists: regTouch, regSend, regRecv
+	list uint8 // which of the object's lists: regTouch, regSend, ...
 	idx  int32 // its place in that list
 }
 
@@ -44,6 +44,9 @@ const (
 	regTouch = iota // checked again when the object changes
 	regSend         // a channel's parked sender (a partner for receivers)
 	regRecv         // a channel's parked receiver
+	regSendD        // a select with a default case that may send on the channel
+	regRecvD        // a select with a default case that may receive from it
+	numRegs
 )
 
 // waiterRef is an entry of an object's list of waiting goroutines.
@@ -185,12 +188,12 @@ func (r *Run) register(g *G) {
 			o := r.object(c.Ch, objChan)
 			g.cobjs = append(g.cobjs, o)
 			r.chanLooked(o)
-			list := uint8(regTouch)
-			if !op.hasDefault {
-				list = regRecv
-				if c.Send {
-					list = regSend
-				}
+			list := uint8(regRecv)
+			if c.Send {
+				list = regSend
+			}
+			if op.hasDefault {
+				list += regSendD - regSend
 			}
 			if r.registered(g, o, list) {
 				continue // a goroutine's first case on a channel counts
@@ -219,30 +222,38 @@ func (r *Run) chanLooked(o *object) {
 	if bits == o.crd {
 		return
 	}
+	changed := bits ^ o.crd
 	o.crd = bits
-	for _, l := range &o.gw {
-		for _, w := range l {
-			r.markDirty(w.g)
-		}
+	if changed&1 != 0 {
+		r.dirtyLists(o, regSend, regSendD)
+	}
+	if changed&2 != 0 {
+		r.dirtyLists(o, regRecv, regRecvD)
+	}
+}
+
+// dirtyLists marks dirty the goroutines on two of o's lists.
+func (r *Run) dirtyLists(o *object, a, b int) {
+	for _, w := range o.gw[a] {
+		r.markDirty(w.g)
+	}
+	for _, w := range o.gw[b] {
+		r.markDirty(w.g)
 	}
 }
 
 // touchPartners marks dirty the goroutines for which a goroutine joining
-// or leaving list of channel o changes what they can do: the other side's
-// parked goroutines, and the selects with a default case.
+// or leaving list of channel o changes what they can do: the parked
+// goroutines of the other side, and the selects with a default case that
+// could take it as a partner.
 func (r *Run) touchPartners(o *object, list uint8) {
-	if list == regTouch {
-		return // a select with a default case is nobody's partner
+	switch list {
+	case regSend:
+		r.dirtyLists(o, regRecv, regRecvD)
+	case regRecv:
+		r.dirtyLists(o, regSend, regSendD)
 	}
-	other := regSend
-	if list == regSend {
-		other = regRecv
-	}
-	for _, l := range [2]int{other, regTouch} {
-		for _, w := range o.gw[l] {
-			r.markDirty(w.g)
-		}
-	}
+	// A select with a default case is nobody's partner.
 }
 
 // conditional reports whether an operation of kind k may have to wait.
