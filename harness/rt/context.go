@@ -25,7 +25,13 @@ type vctx struct {
 	hasDeadline bool
 	name        string
 
-	mu         sync.Mutex // taken through Lock, so that it is scheduled
+	// mu guards the fields below against goroutines outside the harness
+	// (the context package cancels a context built on one of its own).
+	// It is a real mutex, not a scheduling point: it is never held across
+	// one, so a controlled goroutine never waits for it. The points of a
+	// context are those of the context package's observable behaviour: the
+	// close of Done (cancel), the read of Err, the timer.
+	mu         sync.Mutex
 	err        error
 	children   []*vctx
 	funcs      []*afterFunc
@@ -51,8 +57,13 @@ func (c *vctx) Deadline() (time.Time, bool) {
 func (c *vctx) Done() <-chan struct{} { return c.done }
 
 func (c *vctx) Err() error {
-	Lock(&c.mu)
-	defer Unlock(&c.mu)
+	// Reading Err is reading whether Done is closed: a point on Done, on
+	// which cancel's close depends.
+	if engine.Active() {
+		lenSlow((<-chan struct{})(c.done))
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	return c.err
 }
 
@@ -65,7 +76,13 @@ func (c *vctx) Value(key any) any {
 	return c.parent.Value(key)
 }
 
-func (c *vctx) String() string { return contextName(c.parent) + "." + c.name }
+func (c *vctx) String() string {
+	name := c.name
+	if c.hasDeadline {
+		name = "WithDeadline(" + c.deadline.String() + ")" // formatted only when asked for
+	}
+	return contextName(c.parent) + "." + name
+}
 
 func contextName(c context.Context) string {
 	if s, ok := c.(interface{ String() string }); ok {
@@ -82,17 +99,17 @@ func (c *vctx) AfterFunc(f func()) func() bool {
 
 func (c *vctx) register(f func(), spawn bool) func() bool {
 	a := &afterFunc{f: f, spawn: spawn}
-	Lock(&c.mu)
+	c.mu.Lock()
 	if c.err != nil {
-		Unlock(&c.mu)
+		c.mu.Unlock()
 		Go(f) // as the context package does for a context already done
 		return func() bool { return false }
 	}
 	c.funcs = append(c.funcs, a)
-	Unlock(&c.mu)
+	c.mu.Unlock()
 	return func() bool {
-		Lock(&c.mu)
-		defer Unlock(&c.mu)
+		c.mu.Lock()
+		defer c.mu.Unlock()
 		if a.gone || c.err != nil {
 			return false
 		}
@@ -106,18 +123,30 @@ func (c *vctx) cancel(removeFromParent bool, err, cause error) {
 	if cause == nil {
 		cause = err
 	}
-	Lock(&c.mu)
+	c.mu.Lock()
+	done := c.err != nil
+	c.mu.Unlock()
+	if done {
+		return
+	}
+	// The scheduling point of the close; the close itself is made with
+	// the error set, in one step, as the context package makes it under
+	// its lock: Err is never seen set while Done is open.
+	if r, h := engine.Current(); r != nil {
+		engine.ClosePoint(r, h, c.done)
+	}
+	c.mu.Lock()
 	if c.err != nil {
-		Unlock(&c.mu)
+		c.mu.Unlock() // cancelled by another at that point
 		return
 	}
 	c.err = err
 	c.innerCancel(cause)
-	Close(c.done)
+	close(c.done)
 	children, funcs := c.children, c.funcs
 	c.children, c.funcs = nil, nil
 	timer := c.timer
-	Unlock(&c.mu)
+	c.mu.Unlock()
 	for _, child := range children {
 		if child != nil {
 			child.cancel(false, err, cause)
@@ -146,8 +175,8 @@ func (c *vctx) cancel(removeFromParent bool, err, cause error) {
 }
 
 func (c *vctx) removeChild(child *vctx) {
-	Lock(&c.mu)
-	defer Unlock(&c.mu)
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	for i, ch := range c.children {
 		if ch == child {
 			c.children[i] = nil
@@ -164,15 +193,15 @@ func newCtx(parent context.Context, name string) *vctx {
 	c := &vctx{parent: parent, name: name, done: MakeChan(make(chan struct{}))}
 	c.inner, c.innerCancel = context.WithCancelCause(context.Background())
 	if p, ok := parent.(*vctx); ok {
-		Lock(&p.mu)
+		p.mu.Lock()
 		if p.err != nil {
 			err := p.err
-			Unlock(&p.mu)
+			p.mu.Unlock()
 			c.cancel(false, err, context.Cause(p))
 			return c
 		}
 		p.children = append(p.children, c)
-		Unlock(&p.mu)
+		p.mu.Unlock()
 		return c
 	}
 	done := parent.Done()
@@ -230,7 +259,7 @@ func WithDeadlineCause(parent context.Context, d time.Time, cause error) (contex
 	if cur, ok := parent.Deadline(); ok && cur.Before(d) {
 		return WithCancel(parent) // the parent's deadline comes first
 	}
-	c := newCtx(parent, "WithDeadline("+d.String()+")")
+	c := newCtx(parent, "WithDeadline")
 	c.deadline, c.hasDeadline = d, true
 	if cause == nil {
 		cause = context.DeadlineExceeded
@@ -240,11 +269,16 @@ func WithDeadlineCause(parent context.Context, d time.Time, cause error) (contex
 		c.cancel(true, context.DeadlineExceeded, cause)
 		return c, func() { c.cancel(false, context.Canceled, nil) }
 	}
-	Lock(&c.mu)
-	if c.err == nil {
-		c.timer = AfterFunc(dur, func() { c.cancel(true, context.DeadlineExceeded, cause) })
+	t := AfterFunc(dur, func() { c.cancel(true, context.DeadlineExceeded, cause) })
+	c.mu.Lock()
+	set := c.err == nil
+	if set {
+		c.timer = t
 	}
-	Unlock(&c.mu)
+	c.mu.Unlock()
+	if !set {
+		TimerStop(t) // the parent cancelled it meanwhile
+	}
 	return c, func() { c.cancel(true, context.Canceled, nil) }
 }
 

@@ -110,6 +110,13 @@ func Close[T any](r *Run, h *Handle, ch chan<- T) {
 	close(ch)
 }
 
+// ClosePoint is the scheduling point of a close of ch that the caller
+// then makes itself, at once: code of the harness that closes a channel
+// inside a critical section of its own (a context's cancel).
+func ClosePoint[T any](r *Run, h *Handle, ch chan<- T) {
+	r.point(h, &request{kind: KClose, obj: chanPtr(ch)})
+}
+
 // ChanLen is the scheduling point before len(ch) of a channel.
 func ChanLen[T any](r *Run, h *Handle, ch <-chan T) {
 	r.point(h, &request{kind: KChanLen, obj: chanPtr(ch)})
