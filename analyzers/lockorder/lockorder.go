@@ -17,6 +17,7 @@ import (
 
 	"github.com/interleave-go/interleave/analyzers/internal/ignore"
 	"github.com/interleave-go/interleave/analyzers/internal/lockflow"
+	"github.com/interleave-go/interleave/analyzers/internal/shape"
 	"github.com/interleave-go/interleave/analyzers/internal/syncapi"
 )
 
@@ -34,7 +35,9 @@ locks with no such identity (locals, bare *sync.Mutex parameters) are
 not considered. Through a call, only the locks that the callee takes
 on every path count. Pairs of two read locks are not reported. Both sites
 are reported when they are in the same package; otherwise the report
-is at the importing package's site and names the other.`
+is at the importing package's site and names the other.
+
+` + shape.Doc
 
 // Analyzer reports lock-order inversions.
 var Analyzer = &analysis.Analyzer{
@@ -295,7 +298,7 @@ func (c *checker) acquires(fn *ssa.Function) []Acq {
 				continue
 			}
 			callee := call.Call.StaticCallee()
-			if callee == nil || syncapi.Classify(call) != nil {
+			if callee == nil || c.res.Classify(call) != nil {
 				continue // an acquire is in the summary already
 			}
 			if o := callee.Origin(); o != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/interleave-go/interleave/analyzers/internal/ignore"
 	"github.com/interleave-go/interleave/analyzers/internal/lockflow"
+	"github.com/interleave-go/interleave/analyzers/internal/shape"
 	"github.com/interleave-go/interleave/analyzers/internal/syncapi"
 )
 
@@ -27,7 +28,9 @@ package that acquires it on every path (for example a method that
 locks its receiver, called with the receiver's lock held), and a Lock
 in a loop whose release is deferred to the end of the function. An
 acquire that can give up (TryLock, or Lock(ctx) with a context that
-can be done) is not a deadlock and is not reported.`
+can be done) is not a deadlock and is not reported.
+
+` + shape.Doc
 
 // Analyzer reports re-acquiring a held lock.
 var Analyzer = &analysis.Analyzer{

@@ -14,6 +14,7 @@ import (
 
 	"github.com/interleave-go/interleave/analyzers/internal/ignore"
 	"github.com/interleave-go/interleave/analyzers/internal/lockflow"
+	"github.com/interleave-go/interleave/analyzers/internal/shape"
 	"github.com/interleave-go/interleave/analyzers/internal/syncapi"
 )
 
@@ -33,7 +34,9 @@ Acquire. Where it is safe it suggests deferring the release.
 
 A function that returns with the lock held on every path (a locking
 helper), or holds it exactly on its successful returns, is not
-reported.`
+reported.
+
+` + shape.Doc
 
 // Analyzer reports unbalanced acquire and release.
 var Analyzer = &analysis.Analyzer{
@@ -47,6 +50,9 @@ var Analyzer = &analysis.Analyzer{
 func run(pass *analysis.Pass) (any, error) {
 	res := pass.ResultOf[lockflow.Analyzer].(*lockflow.Result)
 	rep := ignore.New(pass)
+	for _, d := range res.Shapes().Problems {
+		rep.Report(d) // a malformed //interleavevet:primitive
+	}
 	for _, f := range res.Funcs {
 		if f.Complete {
 			check(pass, rep, f)
@@ -186,10 +192,23 @@ func checkRelease(pass *analysis.Pass, op *syncapi.Op, befores []lockflow.Lock, 
 	}
 }
 
-// discarded reports whether the result of an acquire is not used at all.
+// discarded reports whether the result of an acquire that tells its
+// outcome (the last, if there are several) is not used at all.
 func discarded(op *syncapi.Op) bool {
 	v, ok := op.Instr.(*ssa.Call)
-	return ok && len(*v.Referrers()) == 0
+	if !ok {
+		return false
+	}
+	tuple, ok := v.Type().(*types.Tuple)
+	if !ok {
+		return len(*v.Referrers()) == 0
+	}
+	for _, ref := range *v.Referrers() {
+		if x, ok := ref.(*ssa.Extract); ok && x.Index == tuple.Len()-1 && len(*x.Referrers()) > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // weights returns the constant weights of an acquire and a release.

@@ -225,7 +225,7 @@ func (w *walker) op(op *syncapi.Op, in ssa.Instruction, st *state) {
 		w.event(&Event{Kind: Acquire, Instr: in, Op: op, Before: before, Locks: st.locks, Deferred: st.deferred})
 		after := Lock{Key: k, Status: Held, Read: op.Read, Acq: op}
 		if op.NeverFails {
-			st.setFact(valTerm(op.Instr.(*ssa.Call)), isNil)
+			st.setFact(valTerm(outcome(op)), isNil)
 		}
 		switch {
 		case before.Status == Unknown && !op.Blocking():
@@ -239,7 +239,7 @@ func (w *walker) op(op *syncapi.Op, in ssa.Instruction, st *state) {
 			after = Lock{Key: k, Status: Unknown}
 		case !op.Blocking():
 			after.Status = Pending
-			after.cond = valTerm(op.Instr.(*ssa.Call))
+			after.cond = valTerm(outcome(op))
 		}
 		st.set(after)
 		return
@@ -250,6 +250,22 @@ func (w *walker) op(op *syncapi.Op, in ssa.Instruction, st *state) {
 		after = Lock{Key: k, Status: Unknown}
 	}
 	st.set(after)
+}
+
+// outcome returns the value that tells whether an acquire succeeded:
+// its result, or the last of its results.
+func outcome(op *syncapi.Op) ssa.Value {
+	call := op.Instr.(*ssa.Call)
+	tuple, ok := call.Type().(*types.Tuple)
+	if !ok {
+		return call
+	}
+	for _, ref := range *call.Referrers() {
+		if x, ok := ref.(*ssa.Extract); ok && x.Index == tuple.Len()-1 {
+			return x
+		}
+	}
+	return call
 }
 
 // call applies a call that is not a recognised operation.
