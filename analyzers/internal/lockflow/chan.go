@@ -62,6 +62,65 @@ func (r *Result) Buffered(ch ssa.Value) bool {
 	return r.chans[id]
 }
 
+// SemRelease reports whether a receive from ch gives back a slot of a
+// channel used as a semaphore elsewhere in the package: a channel of
+// struct{} kept in a field or package variable that every assignment
+// fills with a channel made with a capacity (a constant above zero or
+// a computed size), and that some function of the package fills with a
+// plain (blocking) send. Such a receive does not wait in correct code.
+// A buffered channel only ever sent to in a select with a default is a
+// notification, and receiving from it does wait.
+func (r *Result) SemRelease(ch ssa.Value) bool {
+	if !isSemChanType(ch) {
+		return false
+	}
+	u, ok := ch.(*ssa.UnOp)
+	if !ok || u.Op != token.MUL {
+		return false
+	}
+	id := syncapi.Abstract(u.X)
+	if id == "" {
+		return false
+	}
+	if r.sent == nil {
+		r.sent = make(map[string]bool)
+		sized := make(map[string]bool)
+		for _, fn := range r.funcs {
+			for _, b := range fn.Blocks {
+				for _, in := range b.Instrs {
+					switch in := in.(type) {
+					case *ssa.Send:
+						if l, ok := in.Chan.(*ssa.UnOp); ok && l.Op == token.MUL {
+							if f := syncapi.Abstract(l.X); f != "" {
+								r.sent[f] = true
+							}
+						}
+					case *ssa.Store:
+						if f := syncapi.Abstract(in.Addr); f != "" && isSemChanType(in.Val) {
+							mc, ok := in.Val.(*ssa.MakeChan)
+							s, seen := sized[f]
+							sized[f] = ok && !zero(mc.Size) && (s || !seen)
+						}
+					}
+				}
+			}
+		}
+		for f := range r.sent {
+			r.sent[f] = sized[f]
+		}
+	}
+	return r.sent[id]
+}
+
+func zero(v ssa.Value) bool {
+	c, ok := v.(*ssa.Const)
+	if !ok || c.Value == nil || c.Value.Kind() != constant.Int {
+		return false
+	}
+	n, exact := constant.Int64Val(c.Value)
+	return exact && n == 0
+}
+
 func positive(v ssa.Value) bool {
 	c, ok := v.(*ssa.Const)
 	if !ok || c.Value == nil || c.Value.Kind() != constant.Int {
