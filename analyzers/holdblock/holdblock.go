@@ -60,6 +60,14 @@ type checker struct {
 	blk      *blocking.Result
 	rep      *ignore.Reporter
 	reported map[token.Pos]bool
+	found    []finding // of the function being checked
+}
+
+// A finding is one blocking site under one held lock.
+type finding struct {
+	held *syncapi.Op // the acquire of the lock
+	d    analysis.Diagnostic
+	site string // what blocks, for the related information of a group
 }
 
 func run(pass *analysis.Pass) (any, error) {
@@ -80,6 +88,7 @@ func run(pass *analysis.Pass) (any, error) {
 		sort.SliceStable(events, func(i, j int) bool {
 			return events[i].Kind != lockflow.Call && events[j].Kind == lockflow.Call
 		})
+		c.found = c.found[:0]
 		for _, e := range events {
 			if c.reported[e.Instr.Pos()] {
 				continue
@@ -97,8 +106,35 @@ func run(pass *analysis.Pass) (any, error) {
 				c.call(e)
 			}
 		}
+		c.flush()
 	}
 	return nil, nil
+}
+
+// flush reports the findings of one function: one for each acquire
+// whose lock is held while something blocks, at the first site, the
+// others in its related information. A critical section that blocks
+// in two places is one thing to fix.
+func (c *checker) flush() {
+	sort.Slice(c.found, func(i, j int) bool { return c.found[i].d.Pos < c.found[j].d.Pos })
+	first := make(map[*syncapi.Op]*analysis.Diagnostic)
+	var order []*syncapi.Op
+	for i := range c.found {
+		f := &c.found[i]
+		if c.rep.Ignored(f.d.Pos) {
+			continue
+		}
+		d, ok := first[f.held]
+		if !ok {
+			first[f.held] = &f.d
+			order = append(order, f.held)
+			continue
+		}
+		d.Related = append(d.Related, analysis.RelatedInformation{Pos: f.d.Pos, Message: "also under the lock: " + f.site})
+	}
+	for _, op := range order {
+		c.pass.Report(*first[op])
+	}
 }
 
 // mutexes returns the locks (not semaphores) the path holds at e.
@@ -154,6 +190,9 @@ func (c *checker) call(e *lockflow.Event) {
 	held := mutexes(e)
 	if len(held) == 0 || e.Callee == nil {
 		return
+	}
+	if a, _ := e.Relocks(); a != nil {
+		return // the callee deadlocks on the lock first: relock's finding
 	}
 	if _, ok := syncapi.IsBlocking(e.Instr.(ssa.CallInstruction)); ok {
 		return // reported as a Block event, or deliberately not
@@ -248,9 +287,11 @@ func (c *checker) report(e *lockflow.Event, held []lockflow.Lock, what string, v
 	line := func(p token.Pos) int { return c.pass.Fset.Position(p).Line }
 	d := analysis.Diagnostic{Pos: e.Instr.Pos()}
 	d.Related = append(d.Related, analysis.RelatedInformation{Pos: h.Acq.Pos(), Message: h.Key.Show + " acquired here"})
+	site := what
 	if via == nil {
 		d.Message = fmt.Sprintf("%s while holding %s (%s at line %d): %s", what, h.Key.Show, h.Acq.API, line(h.Acq.Pos()), harm)
 	} else {
+		site = fmt.Sprintf("call of %s (%s)", e.Callee.Name(), via.site)
 		d.Message = fmt.Sprintf("call of %s may block while holding %s (%s at line %d): %s: %s",
 			e.Callee.Name(), h.Key.Show, h.Acq.API, line(h.Acq.Pos()), via.site, harm)
 		if via.pos.IsValid() {
@@ -258,5 +299,5 @@ func (c *checker) report(e *lockflow.Event, held []lockflow.Lock, what string, v
 		}
 	}
 	c.reported[e.Instr.Pos()] = true
-	c.rep.Report(d)
+	c.found = append(c.found, finding{held: h.Acq, d: d, site: site})
 }

@@ -45,10 +45,10 @@ func run(pass *analysis.Pass) (any, error) {
 	res := pass.ResultOf[lockflow.Analyzer].(*lockflow.Result)
 	rep := ignore.New(pass)
 	reported := make(map[token.Pos]bool)
-	report := func(pos token.Pos, format string, args ...any) {
+	report := func(pos token.Pos, related []analysis.RelatedInformation, format string, args ...any) {
 		if !reported[pos] {
 			reported[pos] = true
-			rep.Report(analysis.Diagnostic{Pos: pos, Message: fmt.Sprintf(format, args...)})
+			rep.Report(analysis.Diagnostic{Pos: pos, Message: fmt.Sprintf(format, args...), Related: related})
 		}
 	}
 	line := func(pos token.Pos) int { return pass.Fset.Position(pos).Line }
@@ -67,7 +67,8 @@ func run(pass *analysis.Pass) (any, error) {
 				if e.IsDeferred(b.Key.String()) {
 					hint = " (its deferred release runs only when the function returns)"
 				}
-				report(e.Instr.Pos(), "%s of %s, already held since line %d%s: %s", e.Op.API, b.Key.Show, line(b.Acq.Pos()), hint, harm(b.Read, e.Op.Read))
+				related := []analysis.RelatedInformation{{Pos: b.Acq.Pos(), Message: b.Key.Show + " first acquired here"}}
+				report(e.Instr.Pos(), related, "%s of %s, already held since line %d%s: %s", e.Op.API, b.Key.Show, line(b.Acq.Pos()), hint, harm(b.Read, e.Op.Read))
 			case lockflow.Call:
 				for _, a := range e.Accesses {
 					if !a.Acquire || a.Try || !a.Must || a.Family != syncapi.Mutex {
@@ -75,7 +76,11 @@ func run(pass *analysis.Pass) (any, error) {
 					}
 					for _, h := range e.Held() {
 						if h.Key.String() == a.Key.String() {
-							report(e.Instr.Pos(), "call of %s acquires %s (%s at %s), already held since line %d: %s",
+							related := []analysis.RelatedInformation{
+								{Pos: h.Acq.Pos(), Message: h.Key.Show + " first acquired here"},
+								{Pos: a.Pos, Message: "acquired again here, inside " + e.Callee.Name()},
+							}
+							report(e.Instr.Pos(), related, "call of %s acquires %s (%s at %s), already held since line %d: %s",
 								e.Callee.Name(), h.Key.Show, a.API, where(pass, e.Instr.Pos(), a.Pos), line(h.Acq.Pos()), harm(h.Read, a.Read))
 						}
 					}

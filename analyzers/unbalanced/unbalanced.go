@@ -79,10 +79,10 @@ func check(pass *analysis.Pass, rep *ignore.Reporter, f *lockflow.Func) {
 	// before collects, for each release, the statuses it is reached with.
 	before := make(map[*syncapi.Op][]lockflow.Lock)
 	reported := make(map[token.Pos]bool)
-	report := func(pos token.Pos, format string, args ...any) {
+	report := func(pos token.Pos, related []analysis.RelatedInformation, format string, args ...any) {
 		if !reported[pos] {
 			reported[pos] = true
-			rep.Report(analysis.Diagnostic{Pos: pos, Message: fmt.Sprintf(format, args...)})
+			rep.Report(analysis.Diagnostic{Pos: pos, Message: fmt.Sprintf(format, args...), Related: related})
 		}
 	}
 	for _, e := range f.Events {
@@ -110,7 +110,7 @@ func check(pass *analysis.Pass, rep *ignore.Reporter, f *lockflow.Func) {
 					get(l.Acq).balanced = append(get(l.Acq).balanced, e)
 				}
 				if l.Status == lockflow.Released && deferred && l.Rel != nil && l.Rel.Family == syncapi.Mutex {
-					report(l.Rel.Pos(), "%s of %s is followed by a deferred release of the same lock: unlock of unlocked mutex is a fatal error", l.Rel.API, l.Key.Show)
+					report(l.Rel.Pos(), relatedAt(l.Acq, "acquired here"), "%s of %s is followed by a deferred release of the same lock: unlock of unlocked mutex is a fatal error", l.Rel.API, l.Key.Show)
 				}
 			}
 		}
@@ -140,7 +140,7 @@ func check(pass *analysis.Pass, rep *ignore.Reporter, f *lockflow.Func) {
 			d := analysis.Diagnostic{
 				Pos:     op.Pos(),
 				Message: fmt.Sprintf("%s of %s is not released on the return at line %d: %s", op.API, k.Show, line(pass, at), harm(op)),
-				Related: []analysis.RelatedInformation{{Pos: at, Message: "returns with the lock held"}},
+				Related: returns(f, x.leaks),
 			}
 			if fix := deferFix(pass, f, op, k); fix != nil {
 				d.SuggestedFixes = []analysis.SuggestedFix{*fix}
@@ -151,12 +151,12 @@ func check(pass *analysis.Pass, rep *ignore.Reporter, f *lockflow.Func) {
 			}
 		} else if len(x.panics) > 0 {
 			p := first(pass, x.panics)
-			report(op.Pos(), "%s of %s is not released when the panic at line %d unwinds: a recovered panic leaves it held", op.API, k.Show, line(pass, p.Instr.Pos()))
+			report(op.Pos(), []analysis.RelatedInformation{{Pos: p.Instr.Pos(), Message: "panics with the lock held"}}, "%s of %s is not released when the panic at line %d unwinds: a recovered panic leaves it held", op.API, k.Show, line(pass, p.Instr.Pos()))
 		}
 	}
 }
 
-func checkRelease(pass *analysis.Pass, op *syncapi.Op, befores []lockflow.Lock, report func(token.Pos, string, ...any)) {
+func checkRelease(pass *analysis.Pass, op *syncapi.Op, befores []lockflow.Lock, report func(token.Pos, []analysis.RelatedInformation, string, ...any)) {
 	var fromEntry, fromHeld *lockflow.Lock
 	for i := range befores {
 		b := &befores[i]
@@ -166,30 +166,57 @@ func checkRelease(pass *analysis.Pass, op *syncapi.Op, befores []lockflow.Lock, 
 		case lockflow.Held:
 			fromHeld = b
 			if op.Family == syncapi.Mutex && b.Read != op.Read {
-				report(op.Pos(), "%s of %s, which %s at line %d took: releasing the other mode is a fatal error", op.API, b.Key.Show, b.Acq.API, line(pass, b.Acq.Pos()))
+				report(op.Pos(), relatedAt(b.Acq, "acquired here"), "%s of %s, which %s at line %d took: releasing the other mode is a fatal error", op.API, b.Key.Show, b.Acq.API, line(pass, b.Acq.Pos()))
 			}
 			if op.Family == syncapi.Semaphore {
 				if wa, wr, ok := weights(b.Acq, op); ok && wa != wr {
-					report(op.Pos(), "%s(%d) of %s after %s(%d) at line %d: the semaphore count drifts", op.API, wr, b.Key.Show, b.Acq.API, wa, line(pass, b.Acq.Pos()))
+					report(op.Pos(), relatedAt(b.Acq, "acquired here"), "%s(%d) of %s after %s(%d) at line %d: the semaphore count drifts", op.API, wr, b.Key.Show, b.Acq.API, wa, line(pass, b.Acq.Pos()))
 				}
 			}
 		case lockflow.Released:
 			if op.Family == syncapi.ChanSem || (b.Acq == nil && (op.Family != syncapi.Mutex || op.Read)) {
 				continue
 			}
-			report(op.Pos(), "%s of %s, already released at line %d: %s", op.API, b.Key.Show, line(pass, b.Rel.Pos()), doubleHarm(op))
+			report(op.Pos(), relatedAt(b.Rel, "released first here"), "%s of %s, already released at line %d: %s", op.API, b.Key.Show, line(pass, b.Rel.Pos()), doubleHarm(op))
 		case lockflow.Failed:
-			report(op.Pos(), "%s of %s after %s failed at line %d: releases what this goroutine does not hold", op.API, b.Key.Show, b.Acq.API, line(pass, b.Acq.Pos()))
+			report(op.Pos(), relatedAt(b.Acq, "fails here"), "%s of %s after %s failed at line %d: releases what this goroutine does not hold", op.API, b.Key.Show, b.Acq.API, line(pass, b.Acq.Pos()))
 		case lockflow.Pending:
 			if !discarded(b.Acq) {
 				continue // the result went somewhere this analysis does not follow
 			}
-			report(op.Pos(), "%s of %s after %s at line %d without checking its result: on failure it releases what this goroutine does not hold", op.API, b.Key.Show, b.Acq.API, line(pass, b.Acq.Pos()))
+			report(op.Pos(), relatedAt(b.Acq, "result not checked"), "%s of %s after %s at line %d without checking its result: on failure it releases what this goroutine does not hold", op.API, b.Key.Show, b.Acq.API, line(pass, b.Acq.Pos()))
 		}
 	}
 	if fromEntry != nil && fromHeld != nil && op.Family == syncapi.Mutex {
-		report(op.Pos(), "%s of %s is reached on a path that does not acquire it (line %d acquires it on another path): unlock of unlocked mutex is a fatal error", op.API, fromEntry.Key.Show, line(pass, fromHeld.Acq.Pos()))
+		report(op.Pos(), relatedAt(fromHeld.Acq, "acquired on another path"), "%s of %s is reached on a path that does not acquire it (line %d acquires it on another path): unlock of unlocked mutex is a fatal error", op.API, fromEntry.Key.Show, line(pass, fromHeld.Acq.Pos()))
 	}
+}
+
+// relatedAt is the related information naming op, if there is one.
+func relatedAt(op *syncapi.Op, msg string) []analysis.RelatedInformation {
+	if op == nil {
+		return nil
+	}
+	return []analysis.RelatedInformation{{Pos: op.Pos(), Message: msg}}
+}
+
+// returns lists the returns that leave the lock held, once each, in
+// source order; falling off the end is the closing brace.
+func returns(f *lockflow.Func, es []*lockflow.Event) []analysis.RelatedInformation {
+	var out []analysis.RelatedInformation
+	seen := make(map[token.Pos]bool)
+	for _, e := range es {
+		at := e.Instr.Pos()
+		if !at.IsValid() && f.Fn.Syntax() != nil {
+			at = f.Fn.Syntax().End() - 1
+		}
+		if !seen[at] {
+			seen[at] = true
+			out = append(out, analysis.RelatedInformation{Pos: at, Message: "returns with the lock held"})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Pos < out[j].Pos })
+	return out
 }
 
 // discarded reports whether the result of an acquire that tells its

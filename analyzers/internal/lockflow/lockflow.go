@@ -162,6 +162,28 @@ func (e *Event) Held() []Lock {
 	return held
 }
 
+// Relocks returns, for a Call, the access by which the callee acquires
+// on every path a lock that the path holds, and that lock, if the
+// acquire deadlocks (see Deadlocks); nil otherwise.
+func (e *Event) Relocks() (*Access, *Lock) {
+	if e.Kind != Call {
+		return nil, nil
+	}
+	for i := range e.Accesses {
+		a := &e.Accesses[i]
+		if !a.Acquire || !a.Must || a.Try || a.Family != syncapi.Mutex || a.Key.Root == "" {
+			continue
+		}
+		for j := range e.Locks {
+			l := &e.Locks[j]
+			if l.Status == Held && l.Key.String() == a.Key.String() && !(l.Read && a.Read) {
+				return a, l
+			}
+		}
+	}
+	return nil, nil
+}
+
 // IsDeferred reports whether a deferred call releases key.
 func (e *Event) IsDeferred(key string) bool {
 	for _, k := range e.Deferred {

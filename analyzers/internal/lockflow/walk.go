@@ -112,12 +112,14 @@ func (w *walker) block(b *ssa.BasicBlock, st *state, stack []item) []item {
 		}
 		switch in := in.(type) {
 		case *ssa.Call:
-			w.call(in, st)
+			if !w.call(in, st) {
+				return stack // deadlocked: nothing after this runs
+			}
 		case *ssa.Defer:
 			w.deferred(in, st)
 		case *ssa.Send:
 			if op := w.f.Ops[in]; op != nil {
-				w.op(op, in, st)
+				w.op(op, in, st) // a channel semaphore: no relock
 			} else {
 				w.event(&Event{Kind: Block, Instr: in, Name: "channel send", Locks: st.locks})
 			}
@@ -214,25 +216,38 @@ func (w *walker) event(e *Event) {
 	w.f.Events = append(w.f.Events, e)
 }
 
-// op applies a recognised acquire or release.
-func (w *walker) op(op *syncapi.Op, in ssa.Instruction, st *state) {
+// Deadlocks reports whether an acquire of a lock in the state before
+// blocks its own goroutine forever: a blocking acquire of a held
+// mutex, except a read lock taken again for reading (which deadlocks
+// only once a writer waits between the two).
+func Deadlocks(op *syncapi.Op, before Lock) bool {
+	return op.Family == syncapi.Mutex && op.Blocking() && before.Status == Held && !(before.Read && op.Read)
+}
+
+// op applies a recognised acquire or release. It returns false when the
+// acquire deadlocks: the path ends there, and what follows (the
+// release after a relock, the deferred one) is no finding of its own.
+func (w *walker) op(op *syncapi.Op, in ssa.Instruction, st *state) bool {
 	k, ok := syncapi.KeyOf(op.Recv, nil)
 	if !ok {
-		return
+		return true
 	}
 	before := st.get(k)
 	if op.Kind == syncapi.Acquire {
 		w.event(&Event{Kind: Acquire, Instr: in, Op: op, Before: before, Locks: st.locks, Deferred: st.deferred})
+		if Deadlocks(op, before) && !w.f.Shared[k.String()] {
+			return false
+		}
 		after := Lock{Key: k, Status: Held, Read: op.Read, Acq: op}
 		if op.NeverFails {
 			st.setFact(valTerm(outcome(op)), isNil)
 		}
 		switch {
 		case before.Status == Unknown && !op.Blocking():
-			return // still unknown
+			return true // still unknown
 		case before.Status == Held && !op.Blocking() && op.Family == syncapi.Mutex:
 			if !(before.Read && op.Read) {
-				return // the attempt fails (or times out): this goroutine holds the lock
+				return true // the attempt fails (or times out): this goroutine holds the lock
 			}
 			after = Lock{Key: k, Status: Unknown} // one more reader, or not
 		case before.Status == Held:
@@ -242,7 +257,7 @@ func (w *walker) op(op *syncapi.Op, in ssa.Instruction, st *state) {
 			after.cond = valTerm(outcome(op))
 		}
 		st.set(after)
-		return
+		return true
 	}
 	w.event(&Event{Kind: Release, Instr: in, Op: op, Before: before, Locks: st.locks})
 	after := Lock{Key: k, Status: Released, Read: before.Read, Acq: before.Acq, Rel: op}
@@ -250,6 +265,7 @@ func (w *walker) op(op *syncapi.Op, in ssa.Instruction, st *state) {
 		after = Lock{Key: k, Status: Unknown}
 	}
 	st.set(after)
+	return true
 }
 
 // outcome returns the value that tells whether an acquire succeeded:
@@ -268,23 +284,29 @@ func outcome(op *syncapi.Op) ssa.Value {
 	return call
 }
 
-// call applies a call that is not a recognised operation.
-func (w *walker) call(in *ssa.Call, st *state) {
+// call applies a call that is not a recognised operation. It returns
+// false when the call deadlocks: an op that does, or a call of a
+// function of this package that acquires on every path a lock the path
+// holds.
+func (w *walker) call(in *ssa.Call, st *state) bool {
 	if op := w.f.Ops[in]; op != nil {
-		w.op(op, in, st)
-		return
+		return w.op(op, in, st)
 	}
 	if name, ok := w.f.Waits[in]; ok {
 		w.event(&Event{Kind: Wait, Instr: in, Name: name, Locks: st.locks})
 		w.foreign(&in.Call, st)
-		return
+		return true
 	}
 	if name, ok := syncapi.IsBlocking(in); ok {
 		w.event(&Event{Kind: Block, Instr: in, Name: name, Locks: st.locks})
 	}
 	if callee := w.r.local(&in.Call); callee != nil {
 		acc := w.r.mapped(&in.Call, callee)
-		w.event(&Event{Kind: Call, Instr: in, Callee: callee, Accesses: acc, Locks: st.locks})
+		e := &Event{Kind: Call, Instr: in, Callee: callee, Accesses: acc, Locks: st.locks}
+		w.event(e)
+		if _, h := e.Relocks(); h != nil && !w.f.Shared[h.Key.String()] {
+			return false // the callee relocks
+		}
 		for _, a := range acc {
 			if i := st.find(a.Key.String()); i >= 0 {
 				st.locks[i] = Lock{Key: a.Key, Status: Unknown}
@@ -296,12 +318,13 @@ func (w *walker) call(in *ssa.Call, st *state) {
 				reset(st, mc.Bindings)
 			}
 		}
-		return
+		return true
 	}
 	if callee := in.Call.StaticCallee(); callee != nil && holds(st) {
 		w.event(&Event{Kind: Call, Instr: in, Callee: callee, Locks: st.locks})
 	}
 	w.foreign(&in.Call, st)
+	return true
 }
 
 func holds(st *state) bool {

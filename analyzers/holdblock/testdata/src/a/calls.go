@@ -104,8 +104,15 @@ func (h *hub) admit(ctx context.Context) error {
 func (h *hub) admitDirect(ctx context.Context) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.gate.Acquire()             // want `userprim.Gate.Acquire while holding h.mu \(sync.Mutex.Lock at line \d+\)`
-	return h.sem.Acquire(ctx, 1) // want `userprim.Weighted.Acquire while holding h.mu`
+	return h.sem.Acquire(ctx, 1) // want `userprim.Weighted.Acquire while holding h.mu \(sync.Mutex.Lock at line \d+\)`
+}
+
+// Flagged: a gate's Acquire, which has no context.
+func (h *hub) admitGate() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.gate.Acquire() // want `userprim.Gate.Acquire while holding h.mu`
+	h.gate.Release()
 }
 
 // Flagged: a helper that takes a semaphore-channel slot.
@@ -311,4 +318,18 @@ func runAll(fs ...func()) {
 func handOff(mu *sync.Mutex, work func()) {
 	mu.Lock()
 	runAll(work, func() { mu.Unlock() })
+}
+
+func (h *hub) lockedPublish(ev string) {
+	h.mu.Lock()
+	h.acks = nil
+	h.mu.Unlock()
+	h.publish(ev)
+}
+
+// Silent (relock reports it): the callee relocks h.mu before it blocks.
+func (h *hub) relocks(ev string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.lockedPublish(ev)
 }

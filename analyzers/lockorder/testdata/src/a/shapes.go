@@ -26,7 +26,7 @@ func (x *index) merge(s *shard) {
 func (s *shard) split(x *index) {
 	s.lk.Lock()
 	defer s.lk.Unlock()
-	x.spin.Lock() // want `a.index.spin acquired while holding a.shard.lk`
+	x.spin.Lock() // related information of the finding in merge
 	s.items = x.words
 	x.spin.Unlock()
 }
