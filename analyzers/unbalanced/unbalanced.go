@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/buildssa"
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/interleave-go/interleave/analyzers/internal/ignore"
@@ -33,8 +34,13 @@ acquire it, and a semaphore Release whose weight differs from the
 Acquire. Where it is safe it suggests deferring the release.
 
 A function that returns with the lock held on every path (a locking
-helper), or holds it exactly on its successful returns, is not
-reported.
+helper) is not reported. One that holds it exactly on its successful
+returns (a nil error or true) is an acquire helper only if its name or
+doc says so (lock, acquire, take, hold, enter, claim, reserve, ...) and,
+when the package calls it, some caller releases the lock after a
+success (directly, deferred, through a function of the package) or
+passes the result on; otherwise it is reported, as a function that
+returns true from inside its critical section.
 
 ` + shape.Doc
 
@@ -43,7 +49,7 @@ var Analyzer = &analysis.Analyzer{
 	Name:     "unbalanced",
 	Doc:      Doc,
 	URL:      "https://github.com/interleave-go/interleave#unbalanced",
-	Requires: []*analysis.Analyzer{lockflow.Analyzer},
+	Requires: []*analysis.Analyzer{lockflow.Analyzer, buildssa.Analyzer},
 	Run:      run,
 }
 
@@ -53,9 +59,10 @@ func run(pass *analysis.Pass) (any, error) {
 	for _, d := range res.Shapes().Problems {
 		rep.Report(d) // a malformed //interleavevet:primitive
 	}
+	h := &helpers{res: res, funcs: pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA).SrcFuncs}
 	for _, f := range res.Funcs {
 		if f.Complete {
-			check(pass, rep, f)
+			check(pass, rep, h, f)
 		}
 	}
 	return nil, nil
@@ -68,7 +75,7 @@ type exits struct {
 	balanced      []*lockflow.Event
 }
 
-func check(pass *analysis.Pass, rep *ignore.Reporter, f *lockflow.Func) {
+func check(pass *analysis.Pass, rep *ignore.Reporter, h *helpers, f *lockflow.Func) {
 	byAcq := make(map[*syncapi.Op]*exits)
 	get := func(op *syncapi.Op) *exits {
 		if byAcq[op] == nil {
@@ -131,7 +138,15 @@ func check(pass *analysis.Pass, rep *ignore.Reporter, f *lockflow.Func) {
 			continue // a locking helper, or nothing ever releases it
 		}
 		k, _ := syncapi.KeyOf(op.Recv, nil)
-		if len(x.leaks) > 0 && !successOnly(f.Fn, x) {
+		why := ""
+		if len(x.leaks) > 0 && successOnly(f.Fn, x) {
+			why = h.verdict(f.Fn, k)
+			if why == "" {
+				continue // an acquire helper, used as one
+			}
+			why = ", which reports success, but " + why
+		}
+		if len(x.leaks) > 0 {
 			ret := first(pass, x.leaks)
 			at := ret.Instr.Pos()
 			if !at.IsValid() && f.Fn.Syntax() != nil {
@@ -139,7 +154,7 @@ func check(pass *analysis.Pass, rep *ignore.Reporter, f *lockflow.Func) {
 			}
 			d := analysis.Diagnostic{
 				Pos:     op.Pos(),
-				Message: fmt.Sprintf("%s of %s is not released on the return at line %d: %s", op.API, k.Show, line(pass, at), harm(op)),
+				Message: fmt.Sprintf("%s of %s is not released on the return at line %d%s: %s", op.API, k.Show, line(pass, at), why, harm(op)),
 				Related: returns(f, x.leaks),
 			}
 			if fix := deferFix(pass, f, op, k); fix != nil {
@@ -260,12 +275,7 @@ func weight(op *syncapi.Op) (int64, bool) {
 // the returns that report success (nil error or true) and releases it
 // on those that report failure: a conditional locking helper.
 func successOnly(fn *ssa.Function, x *exits) bool {
-	res := fn.Signature.Results()
-	if res.Len() == 0 {
-		return false
-	}
-	t := res.At(res.Len() - 1).Type()
-	if !types.Identical(t, types.Universe.Lookup("error").Type()) && !types.Identical(t.Underlying(), types.Typ[types.Bool]) {
+	if !conditional(fn) {
 		return false
 	}
 	for _, e := range x.leaks {

@@ -100,6 +100,16 @@ func touched(locks []Lock, key string) bool {
 	return false
 }
 
+// Accesses returns what a call of a function of this package does to
+// the caller's locks, as keys of the calling function; nil for a call
+// of anything else.
+func (r *Result) Accesses(c *ssa.CallCommon) []Access {
+	if callee := r.local(c); callee != nil {
+		return r.mapped(c, callee)
+	}
+	return nil
+}
+
 // mapped returns the accesses of callee's summary as keys of the
 // calling function: a parameter root becomes the argument, a free
 // variable the captured value.
