@@ -5,6 +5,7 @@ package holdblock
 import (
 	"fmt"
 	"go/token"
+	"slices"
 	"sort"
 
 	"golang.org/x/tools/go/analysis"
@@ -202,8 +203,18 @@ func (c *checker) call(e *lockflow.Event) {
 	if sum == nil || len(held) == 0 {
 		return
 	}
-	if sum.Block != nil {
-		c.report(e, held, "", &callSite{sum.Block, sum.Pos})
+	var keys []syncapi.Key
+	for _, h := range held {
+		keys = append(keys, h.Key)
+	}
+	if site, pos, still := sum.Applies(e.Instr.(ssa.CallInstruction), keys); site != nil {
+		var blocked []lockflow.Lock
+		for _, h := range held {
+			if slices.ContainsFunc(still, func(k syncapi.Key) bool { return k.String() == h.Key.String() }) {
+				blocked = append(blocked, h)
+			}
+		}
+		c.report(e, blocked, "", &callSite{site, pos})
 		return
 	}
 	for _, w := range sum.Waits {

@@ -35,6 +35,7 @@ import (
 	"go/types"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -63,6 +64,15 @@ type Site struct {
 	Func string // the function it is in: "pkg.F", "pkg.T.M"
 	File string // the base name of its file
 	Line int
+	// NonNil, when positive, says that the operation runs only when
+	// parameter NonNil-1 is not nil (an optional channel); a caller
+	// that passes nil there does not block on it.
+	NonNil int
+	// Released are the caller's locks, as keys rooted at the function's
+	// parameters or at package variables, that the function has
+	// released by the time it blocks there (it drops the lock around
+	// the wait): a caller holding one of them does not block holding it.
+	Released []syncapi.Key
 }
 
 // String spells the site: "channel send at a.go:12 in a.flush".
@@ -76,10 +86,14 @@ type CondWait struct {
 	L string // the lock's identity (see syncapi.Abstract), "" when unknown
 }
 
+// maxSites bounds the sites a summary keeps: the first few, which are
+// different in what they ask of the caller.
+const maxSites = 4
+
 // Fact says that a call of a function may block.
 type Fact struct {
-	// Block may block whatever locks the caller holds; nil if none.
-	Block *Site
+	// Blocks may block whatever else the caller holds.
+	Blocks []Site
 	// Waits release a lock the caller holds while they wait.
 	Waits []CondWait
 }
@@ -90,8 +104,15 @@ func (*Fact) AFact() {}
 // String spells the fact for tests.
 func (f *Fact) String() string {
 	var parts []string
-	if f.Block != nil {
-		parts = append(parts, "blocks("+f.Block.String()+")")
+	for _, b := range f.Blocks {
+		extra := ""
+		if b.NonNil > 0 {
+			extra += fmt.Sprintf(" if p%d != nil", b.NonNil-1)
+		}
+		for _, k := range b.Released {
+			extra += " released " + k.String()
+		}
+		parts = append(parts, "blocks("+b.String()+extra+")")
 	}
 	for _, w := range f.Waits {
 		parts = append(parts, fmt.Sprintf("waits(%s on %q)", w.Site.String(), syncapi.ShortAbstract(w.L)))
@@ -102,9 +123,55 @@ func (f *Fact) String() string {
 // Summary is what a call of a function may block on.
 type Summary struct {
 	Fact
-	// Pos is where the blocking operation is, when it is in this
-	// package; token.NoPos otherwise.
-	Pos token.Pos
+	// Pos are where the blocking operations of Blocks are, when they
+	// are in this package; token.NoPos otherwise.
+	Pos []token.Pos
+}
+
+// Applies returns the first site of s that blocks a caller making the
+// call c while holding the locks held (keys of the caller), and the
+// locks of held it blocks; nil if none does.
+func (s *Summary) Applies(c ssa.CallInstruction, held []syncapi.Key) (*Site, token.Pos, []syncapi.Key) {
+	args := c.Common().Args
+	for i := range s.Blocks {
+		site := &s.Blocks[i]
+		if site.NonNil > 0 && site.NonNil <= len(args) && isNil(args[site.NonNil-1]) {
+			continue
+		}
+		released := mapKeys(site.Released, args)
+		var still []syncapi.Key
+		for _, h := range held {
+			if !slices.ContainsFunc(released, func(k syncapi.Key) bool { return k.String() == h.String() }) {
+				still = append(still, h)
+			}
+		}
+		if len(still) > 0 {
+			return site, s.Pos[i], still
+		}
+	}
+	return nil, token.NoPos, nil
+}
+
+func isNil(v ssa.Value) bool {
+	c, ok := v.(*ssa.Const)
+	return ok && c.Value == nil
+}
+
+// mapKeys spells the callee's keys as the caller's, through the
+// arguments; keys that cannot be spelt are dropped.
+func mapKeys(keys []syncapi.Key, args []ssa.Value) []syncapi.Key {
+	var out []syncapi.Key
+	for _, k := range keys {
+		switch {
+		case k.Global():
+			out = append(out, k)
+		case k.Param() >= 0 && k.Param() < len(args):
+			if base, ok := syncapi.KeyOf(args[k.Param()], nil); ok {
+				out = append(out, k.Rebase(base))
+			}
+		}
+	}
+	return out
 }
 
 // Result holds the summaries of one package.
@@ -114,6 +181,13 @@ type Result struct {
 	sums  map[*ssa.Function]*Summary
 	busy  map[*ssa.Function]bool
 	conds map[string]string // condition-variable field -> its lock
+}
+
+func opOf(f *lockflow.Func, in ssa.Instruction) *syncapi.Op {
+	if f == nil {
+		return nil
+	}
+	return f.Ops[in]
 }
 
 // HarnessPath is the import path of interleave's harness.
@@ -176,7 +250,7 @@ func (r *Result) Of(fn *ssa.Function) *Summary {
 	if !r.pass.ImportObjectFact(obj, &f) {
 		return nil
 	}
-	return &Summary{Fact: f}
+	return &Summary{Fact: f, Pos: make([]token.Pos, len(f.Blocks))}
 }
 
 // CondLock returns the identity of the lock that the condition variable
@@ -242,75 +316,169 @@ func (r *Result) of(fn *ssa.Function) *Summary {
 	}
 	r.busy[fn] = true
 	defer delete(r.busy, fn)
-	flow := r.flow.Func(fn)
-	s := &Summary{}
-	block := func(site Site, pos token.Pos) {
-		if s.Block == nil {
-			s.Block, s.Pos = &site, pos
-		}
-	}
-	here := func(op string, pos token.Pos) Site {
-		p := r.pass.Fset.Position(pos)
-		return Site{Op: op, Func: FuncName(fn), File: filepath.Base(p.Filename), Line: p.Line}
-	}
-	for _, b := range fn.Blocks {
-		for _, in := range b.Instrs {
+	b := &builder{r: r, fn: fn, flow: r.flow.Func(fn), s: &Summary{}}
+	for _, blk := range fn.Blocks {
+		for _, in := range blk.Instrs {
 			switch in := in.(type) {
 			case *ssa.Send:
-				if op := opOf(flow, in); op != nil || !r.flow.Buffered(in.Chan) {
-					block(here("channel send", in.Pos()), in.Pos())
+				if op := opOf(b.flow, in); op != nil || !r.flow.Buffered(in.Chan) {
+					b.op("channel send", in, in.Chan)
 				}
 			case *ssa.UnOp:
-				if in.Op != token.ARROW || opOf(flow, in) != nil || r.flow.SemRelease(in.X) {
-					continue
+				if in.Op == token.ARROW && opOf(b.flow, in) == nil && !r.flow.SemRelease(in.X) {
+					b.op("channel receive", in, in.X)
 				}
-				block(here("channel receive", in.Pos()), in.Pos())
 			case *ssa.Select:
 				if in.Blocking {
-					block(here("select", in.Pos()), in.Pos())
+					b.op("select", in, nil)
 				}
 			case ssa.CallInstruction:
-				if _, isGo := in.(*ssa.Go); isGo {
-					continue // another goroutine's
+				if _, isGo := in.(*ssa.Go); !isGo { // a goroutine's is its own
+					b.call(in)
 				}
-				r.call(fn, flow, in, s, block, here)
 			}
 		}
 	}
-	if s.Block == nil && len(s.Waits) == 0 {
+	s := b.s
+	if len(s.Blocks) == 0 && len(s.Waits) == 0 {
 		s = nil
 	}
 	r.sums[fn] = s
 	return s
 }
 
-func opOf(f *lockflow.Func, in ssa.Instruction) *syncapi.Op {
-	if f == nil {
-		return nil
-	}
-	return f.Ops[in]
+// builder collects the summary of one function.
+type builder struct {
+	r    *Result
+	fn   *ssa.Function
+	flow *lockflow.Func
+	s    *Summary
 }
 
-func (r *Result) call(fn *ssa.Function, flow *lockflow.Func, in ssa.CallInstruction, s *Summary, block func(Site, token.Pos), here func(string, token.Pos) Site) {
-	if op := r.flow.Classify(in); op != nil {
+func (b *builder) here(op string, pos token.Pos) Site {
+	p := b.r.pass.Fset.Position(pos)
+	return Site{Op: op, Func: FuncName(b.fn), File: filepath.Base(p.Filename), Line: p.Line}
+}
+
+// add records a site unless one that asks no more of the caller is
+// recorded already, or the summary is full.
+func (b *builder) add(site Site, pos token.Pos) {
+	for _, x := range b.s.Blocks {
+		if (x.NonNil == 0 || x.NonNil == site.NonNil) && len(x.Released) == 0 {
+			return
+		}
+		if x.NonNil == site.NonNil && slices.Equal(keys(x.Released), keys(site.Released)) {
+			return
+		}
+	}
+	if len(b.s.Blocks) < maxSites {
+		b.s.Blocks = append(b.s.Blocks, site)
+		b.s.Pos = append(b.s.Pos, pos)
+	}
+}
+
+func keys(ks []syncapi.Key) []string {
+	out := make([]string, len(ks))
+	for i, k := range ks {
+		out[i] = k.String()
+	}
+	slices.Sort(out)
+	return out
+}
+
+// op records a blocking operation of the function itself, on channel
+// ch if it has one.
+func (b *builder) op(name string, in ssa.Instruction, ch ssa.Value) {
+	site := b.here(name, in.Pos())
+	site.NonNil = b.guard(in, ch)
+	site.Released = b.released(in)
+	b.add(site, in.Pos())
+}
+
+// guard returns i+1 if in runs only when ch, parameter i, is not nil.
+func (b *builder) guard(in ssa.Instruction, ch ssa.Value) int {
+	p, ok := ch.(*ssa.Parameter)
+	if !ok {
+		return 0
+	}
+	idx := slices.Index(b.fn.Params, p)
+	if idx < 0 {
+		return 0
+	}
+	for _, blk := range b.fn.Blocks {
+		iff, ok := blk.Instrs[len(blk.Instrs)-1].(*ssa.If)
+		if !ok {
+			continue
+		}
+		cmp, ok := iff.Cond.(*ssa.BinOp)
+		if !ok || (cmp.X != p || !isNil(cmp.Y)) && (cmp.Y != p || !isNil(cmp.X)) {
+			continue
+		}
+		var nonNil *ssa.BasicBlock
+		switch cmp.Op {
+		case token.NEQ:
+			nonNil = blk.Succs[0]
+		case token.EQL:
+			nonNil = blk.Succs[1]
+		default:
+			continue
+		}
+		if len(nonNil.Preds) == 1 && nonNil.Dominates(in.Block()) {
+			return idx + 1
+		}
+	}
+	return 0
+}
+
+// released returns the caller's locks that the function has released
+// on every path that reaches in.
+func (b *builder) released(in ssa.Instruction) []syncapi.Key {
+	if b.flow == nil || !b.flow.Complete {
+		return nil
+	}
+	var out []syncapi.Key
+	first := true
+	for _, e := range b.flow.Events {
+		if e.Instr != in || (e.Kind != lockflow.Block && e.Kind != lockflow.Call) {
+			continue
+		}
+		var here []syncapi.Key
+		for _, l := range e.Locks {
+			if l.Status == lockflow.Released && l.Acq == nil && (l.Key.Param() >= 0 || l.Key.Global()) {
+				here = append(here, l.Key)
+			}
+		}
+		if first {
+			out, first = here, false
+			continue
+		}
+		out = slices.DeleteFunc(out, func(k syncapi.Key) bool {
+			return !slices.ContainsFunc(here, func(h syncapi.Key) bool { return h.String() == k.String() })
+		})
+	}
+	return out
+}
+
+func (b *builder) call(in ssa.CallInstruction) {
+	if op := b.r.flow.Classify(in); op != nil {
 		if op.Kind == syncapi.Acquire && op.Family != syncapi.Mutex && !op.Try() {
-			block(here(op.API, in.Pos()), in.Pos())
+			b.op(op.API, in, nil)
 		}
 		return
 	}
 	if name, ok := syncapi.IsWait(in); ok {
-		switch held, known := holds(flow, in); {
+		switch held, known := holds(b.flow, in); {
 		case !known:
 		case held:
-			block(here(name, in.Pos()), in.Pos()) // on its own lock
+			b.op(name, in, nil) // on its own lock
 		default:
-			s.Waits = append(s.Waits, CondWait{Site: here(name, in.Pos()), L: r.CondLock(in)})
+			b.s.Waits = append(b.s.Waits, CondWait{Site: b.here(name, in.Pos()), L: b.r.CondLock(in)})
 		}
 		return
 	}
 	if name, ok := syncapi.IsBlocking(in); ok {
 		if !strings.HasPrefix(name, "os.") {
-			block(here(name, in.Pos()), in.Pos())
+			b.op(name, in, nil)
 		}
 		return
 	}
@@ -318,22 +486,40 @@ func (r *Result) call(fn *ssa.Function, flow *lockflow.Func, in ssa.CallInstruct
 	if callee == nil {
 		return
 	}
-	sum := r.Of(callee)
+	sum := b.r.Of(callee)
 	if sum == nil {
 		return
 	}
-	if sum.Block != nil {
-		block(*sum.Block, sum.Pos)
+	args := in.Common().Args
+	released := b.released(in)
+	for i, site := range sum.Blocks {
+		if site.NonNil > 0 && site.NonNil <= len(args) && isNil(args[site.NonNil-1]) {
+			continue
+		}
+		inner := site
+		inner.NonNil = 0
+		if site.NonNil > 0 && site.NonNil <= len(args) {
+			if p, ok := args[site.NonNil-1].(*ssa.Parameter); ok {
+				inner.NonNil = slices.Index(b.fn.Params, p) + 1
+			}
+		}
+		inner.Released = append(slices.Clone(released), rooted(mapKeys(site.Released, args))...)
+		b.add(inner, sum.Pos[i])
 	}
 	for _, w := range sum.Waits {
-		switch held, known := holds(flow, in); {
+		switch held, known := holds(b.flow, in); {
 		case !known:
 		case held:
-			block(w.Site, token.NoPos)
+			b.add(w.Site, token.NoPos)
 		default:
-			s.Waits = append(s.Waits, w)
+			b.s.Waits = append(b.s.Waits, w)
 		}
 	}
+}
+
+// rooted keeps the keys a caller of the function can spell.
+func rooted(ks []syncapi.Key) []syncapi.Key {
+	return slices.DeleteFunc(ks, func(k syncapi.Key) bool { return k.Param() < 0 && !k.Global() })
 }
 
 // holds reports whether fn holds a lock it acquired itself when it

@@ -51,17 +51,19 @@ type Result struct {
 	// a condition variable, in source order.
 	Funcs []*Func
 
-	pkg    *ssa.Package
-	shapes *shape.Result
-	byFn   map[*ssa.Function]*Func
-	sums   map[*ssa.Function]*Summary
-	busy   map[*ssa.Function]bool
-	fset   *token.FileSet
-	noOps  map[*ssa.Function]bool
-	must   map[*ssa.BasicBlock]bool
-	funcs  []*ssa.Function // all functions of the package
-	chans  map[string]bool // see Buffered
-	sent   map[string]bool // see SemRelease
+	pkg       *ssa.Package
+	shapes    *shape.Result
+	byFn      map[*ssa.Function]*Func
+	sums      map[*ssa.Function]*Summary
+	busy      map[*ssa.Function]bool
+	fset      *token.FileSet
+	noOps     map[*ssa.Function]bool
+	must      map[*ssa.BasicBlock]bool
+	funcs     []*ssa.Function // all functions of the package
+	chans     map[string]bool // see Buffered
+	plainRecv map[string]bool // see scanChans
+	chanTypes []chanType
+	sent      map[string]bool // see SemRelease
 }
 
 // Func is the walk of one function.

@@ -320,11 +320,22 @@ func (w *walker) call(in *ssa.Call, st *state) bool {
 		}
 		return true
 	}
-	if callee := in.Call.StaticCallee(); callee != nil && holds(st) {
+	if callee := in.Call.StaticCallee(); callee != nil && (holds(st) || releasedEntry(st)) {
 		w.event(&Event{Kind: Call, Instr: in, Callee: callee, Locks: st.locks})
 	}
 	w.foreign(&in.Call, st)
 	return true
+}
+
+// releasedEntry reports whether the path released a lock its caller
+// holds (one it did not acquire itself).
+func releasedEntry(st *state) bool {
+	for _, l := range st.locks {
+		if l.Status == Released && l.Acq == nil {
+			return true
+		}
+	}
+	return false
 }
 
 func holds(st *state) bool {

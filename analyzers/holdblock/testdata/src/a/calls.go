@@ -333,3 +333,103 @@ func (h *hub) relocks(ev string) {
 	defer h.mu.Unlock()
 	h.lockedPublish(ev)
 }
+
+// closeConn signals done, if there is one.
+func (h *hub) closeConn(done chan<- struct{}) {
+	h.events = nil
+	if done != nil {
+		done <- struct{}{}
+	}
+}
+
+// Silent: no channel given, so nothing to block on.
+func (h *hub) closeAll(c interface{ Close() error }) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.closeConn(nil)
+	blockhelp.Close(c, nil)
+}
+
+// Flagged: with a channel, the helper sends on it.
+func (h *hub) closeAndWait(done chan struct{}) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.closeConn(done) // want `call of closeConn may block while holding h.mu .*: channel send at calls.go:\d+ in a.hub.closeConn`
+}
+
+// waitAck drops the caller's lock while it waits.
+func (h *hub) waitAck() bool {
+	h.mu.Unlock()
+	defer h.mu.Lock()
+	return <-h.acks
+}
+
+// Silent: the helper releases the held lock around its wait.
+func (h *hub) confirmUnlocked() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.waitAck()
+}
+
+// Flagged: it releases h.mu, but not h.spin.
+func (h *hub) confirmSpin() bool {
+	h.spin.Lock()
+	defer h.spin.Unlock()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.waitAck() // want `call of waitAck may block while holding h.spin`
+}
+
+type broker struct {
+	mu      sync.Mutex
+	queue   chan string        // made with a computed capacity
+	tokens  chan struct{}      // a semaphore of computed size
+	replies map[int]chan error // each made with a buffer of one
+	subs    []chan string      // unbuffered
+}
+
+func newBroker(n int) *broker {
+	return &broker{queue: make(chan string, n), tokens: make(chan struct{}, n), replies: make(map[int]chan error)}
+}
+
+func (b *broker) call(id int) chan error {
+	ch := make(chan error, 1)
+	b.mu.Lock()
+	b.replies[id] = ch
+	b.mu.Unlock()
+	return ch
+}
+
+func (b *broker) subscribe() chan string {
+	ch := make(chan string)
+	b.mu.Lock()
+	b.subs = append(b.subs, ch)
+	b.mu.Unlock()
+	return ch
+}
+
+func (b *broker) release() { <-b.tokens }
+
+// Silent: the queue has a capacity, and each reply channel a buffer.
+func (b *broker) answer(id int, err error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.queue <- "answered"
+	b.replies[id] <- err
+}
+
+// Flagged: a semaphore's send waits when it is full.
+func (b *broker) admit() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.tokens <- struct{}{} // want `channel send while holding b.mu`
+}
+
+// Flagged: subscribers' channels are unbuffered.
+func (b *broker) publish(ev string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, ch := range b.subs {
+		ch <- ev // want `channel send while holding b.mu`
+	}
+}

@@ -59,3 +59,11 @@ func Later(f func()) {
 		f()
 	}()
 }
+
+// Close closes c and, if done is not nil, says so on it.
+func Close(c io.Closer, done chan<- struct{}) {
+	c.Close()
+	if done != nil {
+		done <- struct{}{}
+	}
+}

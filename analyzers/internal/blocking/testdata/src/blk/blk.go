@@ -57,3 +57,17 @@ func (q *Q) Try(v int) bool {
 }
 func (q *Q) Spawn(v int) { go func() { q.ch <- v }() }
 func (q *Q) Locks()      { q.mu.Lock(); q.mu.Unlock() }
+
+// Optional says so on done if there is one.
+func Optional(done chan int) { // want Optional:`blocks\(channel send at blk.go:\d+ in blk.Optional if p0 != nil\)`
+	if done != nil {
+		done <- 1
+	}
+}
+
+// Dropped waits with its caller's lock released.
+func (q *Q) Dropped() int { // want Dropped:`blocks\(channel receive at blk.go:\d+ in blk.Q.Dropped released p0.mu\)`
+	q.mu.Unlock()
+	defer q.mu.Lock()
+	return <-q.ch
+}
