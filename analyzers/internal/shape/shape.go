@@ -13,15 +13,19 @@
 //	Lock(ctx) error and Unlock()                 a lock held when Lock returns nil
 //	RLock() and RUnlock(), with TryRLock() bool  a read lock (also RLock(ctx) error)
 //	Acquire(ctx, n) error and Release(n)         a weighted semaphore, with TryAcquire(n) bool
+//	Acquire(n) [error] and Release(n)            a weighted semaphore without a context
 //	Acquire(ctx) error and Release()             a semaphore, with TryAcquire() bool
 //	Acquire() and Release()                      a semaphore, with TryAcquire() bool
+//	P and V, Down and Up                         the same, with Dijkstra's or the other names
 //
 // where n has the same integer type in every method. A shape alone is
 // not enough when the acquiring method has a body: it must wait (a
 // channel operation or select, a lock, a condition or WaitGroup wait,
 // a sleep, or a compare-and-swap, a Try* or a yield in a loop),
 // directly or through functions of its package. A Lock that sets a
-// flag, or an Acquire that bumps a reference count, is no primitive.
+// flag, or an Acquire that bumps a reference count, is no primitive. A
+// lock whose type name says reentrant or recursive may be taken again
+// by its holder: it is treated as a semaphore.
 //
 // # Directive
 //
@@ -60,12 +64,14 @@ import (
 const Doc = `Besides sync, the reference primitives and x/sync's semaphore, a type
 is taken for a lock or a semaphore by the methods declared on it:
 Lock() and Unlock() (with TryLock() bool), Lock(ctx) error and Unlock(),
-RLock() and RUnlock() (or RLock(ctx) error, with TryRLock() bool),
-Acquire(ctx, n) error and Release(n) with TryAcquire(n) bool for one
-integer type of n, Acquire(ctx) error and Release(), or Acquire() and
-Release(). Where the acquiring method has a body it must wait (a channel
-operation, a lock, a condition or WaitGroup wait, a sleep, or a
-compare-and-swap in a loop). A comment on the type,
+RLock() and RUnlock() (or RLock(ctx) error, with TryRLock() bool);
+Acquire(ctx, n) error, Acquire(n) error or Acquire(n) with Release(n)
+and TryAcquire(n) bool for one integer type of n; Acquire(ctx) error or
+Acquire() with Release() and TryAcquire() bool; and the same with the
+names P and V, or Down and Up. Where the acquiring method has a body it
+must wait (a channel operation, a lock, a condition or WaitGroup wait,
+a sleep, or a compare-and-swap in a loop). A lock whose type name says
+reentrant or recursive may be taken again. A comment on the type,
 //interleavevet:primitive acquire=Get release=Put [try=TryGet]
 [kind=lock|semaphore], names the methods where the shape does not, and
 //interleavevet:primitive none says that a type is no primitive.`
@@ -239,10 +245,22 @@ func (r *Result) decide(tn *types.TypeName) *TypeFact {
 	if c, ok := r.directives[tn]; ok {
 		f = r.fromDirective(tn, c, methods)
 	} else if roles := match(methods); roles != nil && r.waitsToAcquire(roles, methods) {
+		if reentrant(tn.Name()) {
+			for i := range roles {
+				roles[i].Method.Family = syncapi.Semaphore // taking it again is legal
+			}
+		}
 		f = &TypeFact{Roles: roles}
 	}
 	r.decided[tn] = f
 	return f
+}
+
+// reentrant reports whether a type's name says that its holder may take
+// it again: a relock of it is no deadlock.
+func reentrant(name string) bool {
+	n := strings.ToLower(name)
+	return strings.Contains(n, "reentrant") || strings.Contains(n, "recursive")
 }
 
 // declared returns the methods declared on named (the explicit ones of
@@ -342,28 +360,46 @@ func match(methods map[string]*types.Func) []Role {
 	if roles != nil {
 		return roles
 	}
-	a, an := sigOf(methods["Acquire"])
-	r, rn := sigOf(methods["Release"])
-	t, tn := sigOf(methods["TryAcquire"])
+	for _, names := range [][3]string{{"Acquire", "Release", "TryAcquire"}, {"P", "V", ""}, {"Down", "Up", "TryDown"}} {
+		if r := semaphore(methods, names[0], names[1], names[2]); r != nil {
+			return r
+		}
+	}
+	return nil
+}
+
+// semaphore returns the roles of a semaphore whose methods have the
+// given names, if their signatures agree: acquire(ctx, n) error,
+// acquire(n) error or acquire(n) with release(n) and try(n) bool, for
+// one integer type of n; or acquire(ctx) error or acquire() with
+// release() and try() bool.
+func semaphore(methods map[string]*types.Func, acquire, release, try string) []Role {
+	a, an := sigOf(methods[acquire])
+	r, rn := sigOf(methods[release])
+	t, tn := sigOf(methods[try])
+	var roles []Role
+	add := func(name string, kind syncapi.Kind, out syncapi.Outcome) {
+		roles = append(roles, Role{name, syncapi.Method{Kind: kind, Family: syncapi.Semaphore, Outcome: out}})
+	}
+	out := syncapi.Always
+	if strings.HasSuffix(a, "->error") {
+		out = syncapi.IfNil
+	}
 	switch {
-	case a == "ctx,n->error" && r == "n->" && types.Identical(an, rn):
-		add("Acquire", acq, sem, false, ifNil)
+	case (a == "ctx,n->error" || a == "n->error" || a == "n->") && r == "n->" && types.Identical(an, rn):
+		add(acquire, syncapi.Acquire, out)
 		if t == "n->bool" && types.Identical(tn, an) {
-			add("TryAcquire", acq, sem, false, try)
+			add(try, syncapi.Acquire, syncapi.IfTrue)
 		}
 	case (a == "ctx->error" || a == "->") && r == "->":
-		out := always
-		if a == "ctx->error" {
-			out = ifNil
-		}
-		add("Acquire", acq, sem, false, out)
+		add(acquire, syncapi.Acquire, out)
 		if t == "->bool" {
-			add("TryAcquire", acq, sem, false, try)
+			add(try, syncapi.Acquire, syncapi.IfTrue)
 		}
 	default:
 		return nil
 	}
-	add("Release", rel, sem, false, always)
+	add(release, syncapi.Release, syncapi.Always)
 	return roles
 }
 

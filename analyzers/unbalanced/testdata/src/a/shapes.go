@@ -209,3 +209,20 @@ type ticket struct{}
 
 func (ticket) Get() {}
 func (ticket) Put() {}
+
+// Flagged: a textbook counting semaphore, released with another weight.
+func counting(c *userprim.Counting, work func()) {
+	c.Acquire(2)
+	work()
+	c.Release(1) // want `userprim.Counting.Release\(1\) of c after userprim.Counting.Acquire\(2\) at line \d+: the semaphore count drifts`
+}
+
+// Flagged: P without V on an early return.
+func dijkstra(d *userprim.Dijkstra, work func() error) error {
+	d.P() // want `userprim.Dijkstra.P of d is not released on the return at line \d+`
+	if err := work(); err != nil {
+		return err
+	}
+	d.V()
+	return nil
+}

@@ -217,3 +217,69 @@ type Door struct{ ch chan struct{} }
 
 func (d *Door) Lock()   { d.ch <- struct{}{} }
 func (d *Door) Unlock() { <-d.ch }
+
+// Counting is a weighted semaphore without a context, on a condition
+// variable: the way a textbook writes it.
+type Counting struct { // want Counting:`semaphore\(Acquire Release\)`
+	mu    sync.Mutex
+	cond  *sync.Cond
+	avail int
+}
+
+func NewCounting(n int) *Counting {
+	c := &Counting{avail: n}
+	c.cond = sync.NewCond(&c.mu)
+	return c
+}
+
+func (c *Counting) Acquire(n int) {
+	c.mu.Lock()
+	for c.avail < n {
+		c.cond.Wait()
+	}
+	c.avail -= n
+	c.mu.Unlock()
+}
+
+func (c *Counting) Release(n int) {
+	c.mu.Lock()
+	c.avail += n
+	c.cond.Broadcast()
+	c.mu.Unlock()
+}
+
+// Dijkstra is a semaphore with Dijkstra's names.
+type Dijkstra struct{ ch chan struct{} } // want Dijkstra:`semaphore\(P V\)`
+
+func (d *Dijkstra) P() { d.ch <- struct{}{} }
+func (d *Dijkstra) V() { <-d.ch }
+
+// ReentrantMutex may be locked again by its holder: a lock, but no
+// relock deadlocks.
+type ReentrantMutex struct { // want ReentrantMutex:`semaphore\(Lock Unlock\)`
+	mu    sync.Mutex
+	cond  *sync.Cond
+	owner int64
+	count int
+}
+
+func (m *ReentrantMutex) Lock() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for m.count > 0 && m.owner != goid() {
+		m.cond.Wait()
+	}
+	m.owner = goid()
+	m.count++
+}
+
+func (m *ReentrantMutex) Unlock() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.count--
+	if m.count == 0 {
+		m.cond.Signal()
+	}
+}
+
+func goid() int64 { return 0 }
