@@ -164,6 +164,31 @@ func (e *Event) Held() []Lock {
 	return held
 }
 
+// Leaks reports whether the lock that op acquires is left held, not by
+// a deferred release, on some return while another return releases it:
+// what unbalanced reports (a locking helper, which holds it on every
+// return, does not leak).
+func (f *Func) Leaks(op *syncapi.Op) bool {
+	var leak, balanced bool
+	for _, e := range f.Events {
+		if e.Kind != Return {
+			continue
+		}
+		for _, l := range e.Locks {
+			if l.Acq != op {
+				continue
+			}
+			switch {
+			case l.Status == Held && !e.IsDeferred(l.Key.String()):
+				leak = true
+			case l.Status == Held || l.Status == Released:
+				balanced = true
+			}
+		}
+	}
+	return leak && balanced
+}
+
 // Relocks returns, for a Call, the access by which the callee acquires
 // on every path a lock that the path holds, and that lock, if the
 // acquire deadlocks (see Deadlocks); nil otherwise.

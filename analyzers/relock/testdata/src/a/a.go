@@ -221,7 +221,7 @@ func goroutine(mu *sync.Mutex, done chan struct{}) {
 // Flagged: goto loop that relocks.
 func gotoLoop(mu *sync.Mutex, n int) {
 again:
-	mu.Lock() // want `sync.Mutex.Lock of mu, already held since line \d+`
+	mu.Lock() // want `sync.Mutex.Lock of mu, already held since line \d+ \(an earlier iteration did not release it\)`
 	n--
 	if n > 0 {
 		goto again

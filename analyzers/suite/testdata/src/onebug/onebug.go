@@ -157,3 +157,48 @@ func (b *bank) add(a *account) {
 	b.accounts = append(b.accounts, a)
 	b.mu.Unlock()
 }
+
+// A continue that skips the unlock: the loop's next Lock deadlocks, but
+// the bug is the path that keeps the lock, reported once.
+func (s *store) sum(xs []int) {
+	for _, x := range xs {
+		s.mu.Lock() // finding unbalanced
+		if x < 0 {
+			continue
+		}
+		s.n += x
+		s.mu.Unlock()
+	}
+}
+
+// The same in a loop that never returns: only the relock is left.
+func (s *store) drainForever() {
+	for {
+		s.mu.Lock() // finding relock
+		if s.n < 0 {
+			continue
+		}
+		s.n--
+		s.mu.Unlock()
+	}
+}
+
+// Returning true from inside the critical section.
+func (s *store) contains(k string) bool {
+	s.mu.Lock() // finding unbalanced
+	if _, ok := s.items[k]; ok {
+		return true
+	}
+	s.mu.Unlock()
+	return false
+}
+
+// A helper that blocks, called twice under one lock: one finding.
+func (s *store) wait() { <-s.done }
+
+func (s *store) twice() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.wait() // finding holdblock
+	s.wait()
+}
