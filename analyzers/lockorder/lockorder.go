@@ -39,6 +39,15 @@ it: at a site of the rarer order in this package, naming a site of the
 other order (in this package or an imported one), with the other sites
 of this package as related information.
 
+Two instances of one lock (from.mu and to.mu, the same field of the
+same type) are one identity, so transfer(from, to), which locks from
+then to, is no inversion by itself; it is reported when the package
+calls it both ways round (transfer(a, b) and transfer(b, a), in
+goroutines or closures too) or with two elements of one slice or map,
+unless it takes the two in either order itself (sorting them first).
+Locking a parent then its child, with no call the other way round, is
+an order, not a bug.
+
 ` + shape.Doc
 
 // Analyzer reports lock-order inversions.
@@ -201,6 +210,9 @@ func run(pass *analysis.Pass) (any, error) {
 	}
 	for _, d := range inversions(pass, sites, all) {
 		pass.Report(d)
+	}
+	for _, d := range instanceOrders(pass, c.res, pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA).SrcFuncs) {
+		rep.Report(d)
 	}
 	return nil, nil
 }

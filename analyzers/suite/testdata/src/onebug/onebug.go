@@ -202,3 +202,19 @@ func (s *store) twice() {
 	s.wait() // finding holdblock
 	s.wait()
 }
+
+// The bank transfer: both accounts' locks, in the order of the
+// arguments, called both ways round.
+func transfer(from, to *account, n int) {
+	from.mu.Lock()
+	defer from.mu.Unlock()
+	to.mu.Lock() // finding lockorder
+	defer to.mu.Unlock()
+	from.bal -= n
+	to.bal += n
+}
+
+func pay(x, y *account) {
+	go transfer(x, y, 1)
+	go transfer(y, x, 2)
+}
