@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"go/token"
 	"path/filepath"
+	"sort"
 
 	"golang.org/x/tools/go/analysis"
 
@@ -41,20 +42,27 @@ var Analyzer = &analysis.Analyzer{
 	Run:      run,
 }
 
+// A finding is one re-acquire of one held lock.
+type finding struct {
+	held *syncapi.Op // the first acquire
+	d    analysis.Diagnostic
+}
+
 func run(pass *analysis.Pass) (any, error) {
 	res := pass.ResultOf[lockflow.Analyzer].(*lockflow.Result)
 	rep := ignore.New(pass)
-	reported := make(map[token.Pos]bool)
-	report := func(pos token.Pos, related []analysis.RelatedInformation, format string, args ...any) {
-		if !reported[pos] {
-			reported[pos] = true
-			rep.Report(analysis.Diagnostic{Pos: pos, Message: fmt.Sprintf(format, args...), Related: related})
-		}
-	}
 	line := func(pos token.Pos) int { return pass.Fset.Position(pos).Line }
 	for _, f := range res.Funcs {
 		if !f.Complete {
 			continue
+		}
+		var found []finding
+		seen := make(map[token.Pos]bool)
+		add := func(held *syncapi.Op, pos token.Pos, related []analysis.RelatedInformation, format string, args ...any) {
+			if !seen[pos] {
+				seen[pos] = true
+				found = append(found, finding{held, analysis.Diagnostic{Pos: pos, Message: fmt.Sprintf(format, args...), Related: related}})
+			}
 		}
 		for _, e := range f.Events {
 			switch e.Kind {
@@ -73,7 +81,7 @@ func run(pass *analysis.Pass) (any, error) {
 					hint = " (an earlier iteration did not release it)"
 				}
 				related := []analysis.RelatedInformation{{Pos: b.Acq.Pos(), Message: b.Key.Show + " first acquired here"}}
-				report(e.Instr.Pos(), related, "%s of %s, already held since line %d%s: %s", e.Op.API, b.Key.Show, line(b.Acq.Pos()), hint, harm(b.Read, e.Op.Read))
+				add(b.Acq, e.Instr.Pos(), related, "%s of %s, already held since line %d%s: %s", e.Op.API, b.Key.Show, line(b.Acq.Pos()), hint, harm(b.Read, e.Op.Read))
 			case lockflow.Call:
 				for _, a := range e.Accesses {
 					if !a.Acquire || a.Try || !a.Must || a.Family != syncapi.Mutex {
@@ -85,12 +93,32 @@ func run(pass *analysis.Pass) (any, error) {
 								{Pos: h.Acq.Pos(), Message: h.Key.Show + " first acquired here"},
 								{Pos: a.Pos, Message: "acquired again here, inside " + e.Callee.Name()},
 							}
-							report(e.Instr.Pos(), related, "call of %s acquires %s (%s at %s), already held since line %d: %s",
+							add(h.Acq, e.Instr.Pos(), related, "call of %s acquires %s (%s at %s), already held since line %d: %s",
 								e.Callee.Name(), h.Key.Show, a.API, where(pass, e.Instr.Pos(), a.Pos), line(h.Acq.Pos()), harm(h.Read, a.Read))
 						}
 					}
 				}
 			}
+		}
+		// One finding for each acquire taken again: the first place it
+		// is, the others related. Fixing one usually fixes the rest.
+		sort.Slice(found, func(i, j int) bool { return found[i].d.Pos < found[j].d.Pos })
+		first := make(map[*syncapi.Op]*analysis.Diagnostic)
+		var order []*syncapi.Op
+		for i := range found {
+			x := &found[i]
+			if rep.Ignored(x.d.Pos) {
+				continue
+			}
+			if d, ok := first[x.held]; ok {
+				d.Related = append(d.Related, analysis.RelatedInformation{Pos: x.d.Pos, Message: "acquired again here too"})
+				continue
+			}
+			first[x.held] = &x.d
+			order = append(order, x.held)
+		}
+		for _, op := range order {
+			pass.Report(*first[op])
 		}
 	}
 	return nil, nil

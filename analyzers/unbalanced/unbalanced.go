@@ -132,6 +132,27 @@ func check(pass *analysis.Pass, rep *ignore.Reporter, h *helpers, f *lockflow.Fu
 		}
 		checkRelease(pass, op, before[op], report)
 	}
+	// An Acquire(ctx) whose error nobody looks at, and whose release is
+	// not in this function (a goroutine's, a caller's): the acquire is
+	// the place to report.
+	pendingAt := make(map[*syncapi.Op]bool)
+	for _, bs := range before {
+		for _, b := range bs {
+			if b.Status == lockflow.Pending {
+				pendingAt[b.Acq] = true
+			}
+		}
+	}
+	acquires := make(map[*syncapi.Op]bool)
+	for _, op := range f.Ops {
+		acquires[op] = op.Kind == syncapi.Acquire
+	}
+	for _, op := range sortedOps(acquires) {
+		if op.Kind == syncapi.Acquire && op.Outcome == syncapi.IfNil && !op.NeverFails && discarded(op) && !pendingAt[op] && !f.Recovers {
+			k, _ := syncapi.KeyOf(op.Recv, nil)
+			report(op.Pos(), nil, "%s of %s without checking its error: it fails when the context is done, and what follows runs as if it held %s", op.API, k.Show, k.Show)
+		}
+	}
 	for _, op := range sortedOps(byAcq) {
 		x := byAcq[op]
 		if len(x.balanced) == 0 {
@@ -184,8 +205,8 @@ func checkRelease(pass *analysis.Pass, op *syncapi.Op, befores []lockflow.Lock, 
 				report(op.Pos(), relatedAt(b.Acq, "acquired here"), "%s of %s, which %s at line %d took: releasing the other mode is a fatal error", op.API, b.Key.Show, b.Acq.API, line(pass, b.Acq.Pos()))
 			}
 			if op.Family == syncapi.Semaphore {
-				if wa, wr, ok := weights(b.Acq, op); ok && wa != wr {
-					report(op.Pos(), relatedAt(b.Acq, "acquired here"), "%s(%d) of %s after %s(%d) at line %d: the semaphore count drifts", op.API, wr, b.Key.Show, b.Acq.API, wa, line(pass, b.Acq.Pos()))
+				if wa, wr, differ := weights(b.Acq, op); differ {
+					report(op.Pos(), relatedAt(b.Acq, "acquired here"), "%s(%s) of %s after %s(%s) at line %d: the semaphore count drifts", op.API, wr, b.Key.Show, b.Acq.API, wa, line(pass, b.Acq.Pos()))
 				}
 			}
 		case lockflow.Released:
@@ -254,10 +275,21 @@ func discarded(op *syncapi.Op) bool {
 }
 
 // weights returns the constant weights of an acquire and a release.
-func weights(acq, rel *syncapi.Op) (a, r int64, ok bool) {
-	a, ok1 := weight(acq)
-	r, ok2 := weight(rel)
-	return a, r, ok1 && ok2
+// weights spells the weights of an acquire and a release, and reports
+// whether they differ: two different constants, or a constant on one
+// side and a variable on the other (Acquire(ctx, size) then
+// Release(1)). Two variables may be equal, and are not compared.
+func weights(acq, rel *syncapi.Op) (a, r string, differ bool) {
+	ca, ka := weight(acq)
+	cr, kr := weight(rel)
+	a, r = spell(acq.Weight, ca, ka), spell(rel.Weight, cr, kr)
+	switch {
+	case ka && kr:
+		return a, r, ca != cr
+	case ka != kr:
+		return a, r, a != r
+	}
+	return a, r, false
 }
 
 func weight(op *syncapi.Op) (int64, bool) {
@@ -269,6 +301,34 @@ func weight(op *syncapi.Op) (int64, bool) {
 		return 0, false
 	}
 	return c.Int64(), true
+}
+
+// spell writes a weight for a message: its value, or the name of the
+// variable it comes from.
+func spell(v ssa.Value, c int64, known bool) string {
+	if known {
+		return fmt.Sprint(c)
+	}
+	for i := 0; i < 4; i++ {
+		switch x := v.(type) {
+		case *ssa.Parameter:
+			return x.Name()
+		case *ssa.FreeVar:
+			return x.Name()
+		case *ssa.Convert:
+			v = x.X
+			continue
+		case *ssa.ChangeType:
+			v = x.X
+			continue
+		case *ssa.UnOp:
+			if a, ok := x.X.(*ssa.Alloc); ok && a.Comment != "" {
+				return a.Comment
+			}
+		}
+		break
+	}
+	return "n"
 }
 
 // successOnly reports whether the function holds the lock exactly on

@@ -20,7 +20,7 @@
 //
 // where n has the same integer type in every method. A shape alone is
 // not enough when the acquiring method has a body: it must wait (a
-// channel operation or select, a lock, a condition or WaitGroup wait,
+// channel operation or select, a lock it keeps, a condition or WaitGroup wait,
 // a sleep, or a compare-and-swap, a Try* or a yield in a loop),
 // directly or through functions of its package. A Lock that sets a
 // flag, or an Acquire that bumps a reference count, is no primitive. A
@@ -69,8 +69,9 @@ Acquire(ctx, n) error, Acquire(n) error or Acquire(n) with Release(n)
 and TryAcquire(n) bool for one integer type of n; Acquire(ctx) error or
 Acquire() with Release() and TryAcquire() bool; and the same with the
 names P and V, or Down and Up. Where the acquiring method has a body it
-must wait (a channel operation, a lock, a condition or WaitGroup wait,
-a sleep, or a compare-and-swap in a loop). A lock whose type name says
+must wait (a channel operation, a lock it keeps, a condition or
+WaitGroup wait, a sleep, or a compare-and-swap in a loop): a mutex
+taken and given back inside, as around a reference count, is not. A lock whose type name says
 reentrant or recursive may be taken again. A comment on the type,
 //interleavevet:primitive acquire=Get release=Put [try=TryGet]
 [kind=lock|semaphore], names the methods where the shape does not, and
@@ -442,6 +443,10 @@ func (r *Result) wait(fn *ssa.Function) bool {
 		}
 		return loops[b]
 	}
+	// A mutex taken and given back within fn is a critical section,
+	// not a wait for the primitive (a reference count under a mutex);
+	// one fn takes and keeps is (a wrapper of a lock).
+	acquired, released := make(map[string]bool), make(map[string]bool)
 	w := false
 scan:
 	for _, b := range fn.Blocks {
@@ -453,13 +458,31 @@ scan:
 				w = in.Op == token.ARROW
 			case *ssa.Select:
 				w = in.Blocking || inLoop(b)
-			case *ssa.Call:
-				w = r.callWaits(in, inLoop(b))
+			case ssa.CallInstruction:
+				if _, isGo := in.(*ssa.Go); isGo {
+					continue
+				}
+				if op := r.Classify(in); op != nil && op.Family == syncapi.Mutex && !op.Try() {
+					if k, ok := syncapi.KeyOf(op.Recv, nil); ok {
+						if op.Kind == syncapi.Acquire {
+							acquired[k.String()] = true
+						} else {
+							released[k.String()] = true
+						}
+					}
+					continue
+				}
+				if call, ok := in.(*ssa.Call); ok {
+					w = r.callWaits(call, inLoop(b))
+				}
 			}
 			if w {
 				break scan
 			}
 		}
+	}
+	for k := range acquired {
+		w = w || !released[k]
 	}
 	r.waits[fn] = w
 	return w

@@ -296,8 +296,8 @@ func IsContext(t types.Type) bool {
 	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "context" && n.Obj().Name() == "Context"
 }
 
-// NeverDone reports whether ctx is known to be context.Background() or
-// context.TODO(), directly or as captured by every closure creating
+// NeverDone reports whether ctx is known to be context.Background(),
+// context.TODO() or context.WithoutCancel(...), directly or as captured by every closure creating
 // the function that uses it: a context that is never done.
 func NeverDone(ctx ssa.Value) bool {
 	return neverDone(ctx, 0)
@@ -310,7 +310,7 @@ func neverDone(v ssa.Value, depth int) bool {
 	switch v := v.(type) {
 	case *ssa.Call:
 		name, _ := Callee(&v.Call)
-		return name == "context.Background" || name == "context.TODO"
+		return name == "context.Background" || name == "context.TODO" || name == "context.WithoutCancel"
 	case *ssa.MakeInterface:
 		return neverDone(v.X, depth+1)
 	case *ssa.ChangeInterface:

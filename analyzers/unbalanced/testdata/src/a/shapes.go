@@ -226,3 +226,62 @@ func dijkstra(d *userprim.Dijkstra, work func() error) error {
 	d.V()
 	return nil
 }
+
+// Silent: a count of users under a mutex is no semaphore.
+func users(u *userprim.Users, n int) int {
+	u.Acquire()
+	if n < 0 {
+		return 0
+	}
+	u.Release()
+	return n
+}
+
+// Flagged: a variable weight given back as one.
+func upload(ctx context.Context, s *userprim.Weighted, size int64, send func() error) error {
+	if err := s.Acquire(ctx, size); err != nil {
+		return err
+	}
+	defer s.Release(1) // want `userprim.Weighted.Release\(1\) of s after userprim.Weighted.Acquire\(size\) at line \d+: the semaphore count drifts`
+	return send()
+}
+
+// Silent: two variables may well be equal.
+func chunks(ctx context.Context, s *userprim.Weighted, size, n int64) error {
+	if err := s.Acquire(ctx, size); err != nil {
+		return err
+	}
+	s.Release(n)
+	return nil
+}
+
+// Flagged: the error is dropped and a goroutine releases.
+func crawl(ctx context.Context, s *userprim.Weighted, urls []string, fetch func(string)) {
+	for _, u := range urls {
+		s.Acquire(ctx, 1) // want `userprim.Weighted.Acquire of s without checking its error: it fails when the context is done, and what follows runs as if it held s`
+		go func() {
+			defer s.Release(1)
+			fetch(u)
+		}()
+	}
+}
+
+// Silent: a background context never fails.
+func crawlBackground(s *userprim.Weighted, urls []string, fetch func(string)) {
+	for _, u := range urls {
+		s.Acquire(context.Background(), 1)
+		go func() {
+			defer s.Release(1)
+			fetch(u)
+		}()
+	}
+}
+
+// Silent: a context without cancel is never done either.
+func crawlWithoutCancel(ctx context.Context, s *userprim.Weighted, fetch func()) {
+	s.Acquire(context.WithoutCancel(ctx), 1)
+	go func() {
+		defer s.Release(1)
+		fetch()
+	}()
+}

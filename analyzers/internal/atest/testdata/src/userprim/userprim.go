@@ -283,3 +283,13 @@ func (m *ReentrantMutex) Unlock() {
 }
 
 func goid() int64 { return 0 }
+
+// Users counts users under a mutex: Acquire takes the mutex and gives
+// it back, it does not wait for the count.
+type Users struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (u *Users) Acquire() { u.mu.Lock(); u.n++; u.mu.Unlock() }
+func (u *Users) Release() { u.mu.Lock(); u.n--; u.mu.Unlock() }
