@@ -58,7 +58,9 @@ func (r *Result) Summary(fn *ssa.Function) *Summary {
 		r.walk(f)
 		for _, e := range f.Events {
 			switch e.Kind {
-			case Acquire, Release:
+			case Acquire, Release, DeferRelease:
+				// A deferred release of the caller's lock releases it
+				// too, when the function returns.
 				if e.Before.Status == Entry && e.Op.Family != syncapi.ChanSem {
 					add(Access{Key: e.Before.Key, Abstract: syncapi.Abstract(e.Op.Recv), Acquire: e.Kind == Acquire,
 						Read: e.Op.Read, Try: e.Op.Try(), Must: r.mandatory(e.Instr.Block()), Family: e.Op.Family, API: e.Op.API, Pos: e.Instr.Pos()})

@@ -172,7 +172,7 @@ func (w *walker) block(b *ssa.BasicBlock, st *state, stack []item) []item {
 			w.event(e)
 			return stack
 		case *ssa.Go:
-			w.foreign(&in.Call, st) // the new goroutine may release them
+			w.spawn(&in.Call, st)
 		case *ssa.Panic:
 			// go/ssa adds panics of its own, without a position, for
 			// misused range-over-func iterators.
@@ -345,6 +345,31 @@ func holds(st *state) bool {
 		}
 	}
 	return false
+}
+
+// spawn applies a go statement. A goroutine running a function of this
+// package forgets the locks that function releases without taking them
+// first (a hand-off: the lock is the new goroutine's to release); one
+// that only takes them, as every other goroutine may, changes nothing
+// for this path. A goroutine running anything else may do anything to
+// what it can reach.
+func (w *walker) spawn(c *ssa.CallCommon, st *state) {
+	if w.r.local(c) == nil {
+		w.foreign(c, st)
+		return
+	}
+	for _, a := range w.r.Accesses(c) {
+		if a.Acquire {
+			continue
+		}
+		if a.Key.Root == "" {
+			w.foreign(c, st) // a release the caller cannot name
+			return
+		}
+		if i := st.find(a.Key.String()); i >= 0 {
+			st.locks[i] = Lock{Key: a.Key, Status: Unknown}
+		}
+	}
 }
 
 // foreign forgets what the path knows about the locks that a call of

@@ -433,3 +433,30 @@ func (b *broker) publish(ev string) {
 		ch <- ev // want `channel send while holding b.mu`
 	}
 }
+
+// Flagged: the goroutine needs the lock the parent holds while it
+// waits for the goroutine.
+func (h *hub) stop() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		h.mu.Lock()
+		h.acks = nil
+		h.mu.Unlock()
+		close(done)
+	}()
+	<-done // want `channel receive while holding h.mu`
+}
+
+// Silent: the goroutine is handed the lock and releases it.
+func (h *hub) handTo() {
+	h.mu.Lock()
+	done := make(chan struct{})
+	go func() {
+		defer h.mu.Unlock()
+		h.acks = nil
+		close(done)
+	}()
+	<-done
+}
