@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"go/types"
 	"slices"
+	"strings"
 
 	"golang.org/x/tools/go/ssa"
 
@@ -46,9 +47,13 @@ func (r *Result) Buffered(ch ssa.Value) bool {
 		}
 	}
 	if c, ok := ch.Type().Underlying().(*types.Chan); ok {
+		inTest := r.inTestFile(ch.Parent())
 		for _, t := range r.chanTypes {
 			if types.Identical(t.elem, c.Elem()) {
-				return t.buffered
+				// Tests make channels their own way (an unbuffered one
+				// to exercise a set of reply channels): they speak for
+				// test code only.
+				return t.buffered || !inTest && t.outside > 0 && t.bufferedOutsideTests
 			}
 		}
 	}
@@ -56,8 +61,18 @@ func (r *Result) Buffered(ch ssa.Value) bool {
 }
 
 type chanType struct {
-	elem     types.Type
-	buffered bool // every make of it has a capacity
+	elem                 types.Type
+	buffered             bool // every make of it has a capacity
+	bufferedOutsideTests bool // every make outside _test.go files has
+	outside              int  // makes outside _test.go files
+}
+
+// inTestFile reports whether fn is declared in a _test.go file.
+func (r *Result) inTestFile(fn *ssa.Function) bool {
+	if fn == nil {
+		return false
+	}
+	return strings.HasSuffix(r.fset.Position(fn.Pos()).Filename, "_test.go")
 }
 
 // scanChans records, once, how the package makes its channels: per
@@ -103,10 +118,15 @@ func (r *Result) scanChans() {
 		elem := mc.Type().Underlying().(*types.Chan).Elem()
 		i := slices.IndexFunc(r.chanTypes, func(t chanType) bool { return types.Identical(t.elem, elem) })
 		if i < 0 {
-			r.chanTypes = append(r.chanTypes, chanType{elem, true})
+			r.chanTypes = append(r.chanTypes, chanType{elem, true, true, 0})
 			i = len(r.chanTypes) - 1
 		}
-		r.chanTypes[i].buffered = r.chanTypes[i].buffered && r.sized(mc, "")
+		sized := r.sized(mc, "")
+		r.chanTypes[i].buffered = r.chanTypes[i].buffered && sized
+		if !r.inTestFile(mc.Parent()) {
+			r.chanTypes[i].bufferedOutsideTests = r.chanTypes[i].bufferedOutsideTests && sized
+			r.chanTypes[i].outside++
+		}
 	}
 }
 
