@@ -152,6 +152,50 @@ func (s *Summary) Applies(c ssa.CallInstruction, held []syncapi.Key) (*Site, tok
 	return nil, token.NoPos, nil
 }
 
+// throughStruct spells k, a callee's key "p0.c.*.mu", as the caller's
+// when the argument is a struct the caller made here and whose field c
+// it filled with one value (hs := &state{c: c}; hs.run()): the key of
+// that value, then ".mu".
+func throughStruct(arg ssa.Value, k syncapi.Key) (syncapi.Key, bool) {
+	alloc, ok := arg.(*ssa.Alloc)
+	if !ok || !strings.HasPrefix(k.Path, ".") {
+		return syncapi.Key{}, false
+	}
+	field, rest, _ := strings.Cut(k.Path[1:], ".")
+	rest = "." + rest
+	if !strings.HasPrefix(rest, ".*") {
+		return syncapi.Key{}, false
+	}
+	rest = rest[2:]
+	var stored ssa.Value
+	for _, ref := range *alloc.Referrers() {
+		fa, ok := ref.(*ssa.FieldAddr)
+		if !ok || fa.X != alloc {
+			continue
+		}
+		st, ok := alloc.Type().Underlying().(*types.Pointer).Elem().Underlying().(*types.Struct)
+		if !ok || st.Field(fa.Field).Name() != field {
+			continue
+		}
+		for _, r := range *fa.Referrers() {
+			if s, ok := r.(*ssa.Store); ok && s.Addr == fa {
+				if stored != nil {
+					return syncapi.Key{}, false // filled twice
+				}
+				stored = s.Val
+			}
+		}
+	}
+	if stored == nil {
+		return syncapi.Key{}, false
+	}
+	base, ok := syncapi.KeyOf(stored, nil)
+	if !ok {
+		return syncapi.Key{}, false
+	}
+	return syncapi.Key{Root: base.Root, Path: base.Path + rest, Show: base.Show + rest}, true
+}
+
 func isNil(v ssa.Value) bool {
 	c, ok := v.(*ssa.Const)
 	return ok && c.Value == nil
@@ -166,7 +210,9 @@ func mapKeys(keys []syncapi.Key, args []ssa.Value) []syncapi.Key {
 		case k.Global():
 			out = append(out, k)
 		case k.Param() >= 0 && k.Param() < len(args):
-			if base, ok := syncapi.KeyOf(args[k.Param()], nil); ok {
+			if mk, ok := throughStruct(args[k.Param()], k); ok {
+				out = append(out, mk)
+			} else if base, ok := syncapi.KeyOf(args[k.Param()], nil); ok {
 				out = append(out, k.Rebase(base))
 			}
 		}
