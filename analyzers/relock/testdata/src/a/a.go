@@ -288,3 +288,17 @@ func climb(l *link) {
 	}
 	l.mu.Unlock()
 }
+
+// Flagged: the middle function's receiver is captured by a closure
+// (go/ssa keeps it in a cell), and the lock it takes through deposit is
+// still its caller's a.mu.
+func (a *account) outer() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.middle() // want `call of middle acquires a.mu \(sync.Mutex.Lock at line \d+\), already held since line \d+`
+}
+
+func (a *account) middle() {
+	defer func() { a.balance++ }()
+	a.deposit(1)
+}
