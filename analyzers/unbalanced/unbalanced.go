@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"go/token"
 	"go/types"
+	"slices"
 	"sort"
 	"strings"
 
@@ -148,7 +149,7 @@ func check(pass *analysis.Pass, rep *ignore.Reporter, h *helpers, f *lockflow.Fu
 		acquires[op] = op.Kind == syncapi.Acquire
 	}
 	for _, op := range sortedOps(acquires) {
-		if op.Kind == syncapi.Acquire && op.Outcome == syncapi.IfNil && !op.NeverFails && discarded(op) && !pendingAt[op] && !f.Recovers {
+		if op.Kind == syncapi.Acquire && op.Outcome == syncapi.IfNil && !op.NeverFails && discarded(op) && !pendingAt[op] && !f.Recovers && releasedAfter(f, op) {
 			k, _ := syncapi.KeyOf(op.Recv, nil)
 			report(op.Pos(), nil, "%s of %s without checking its error: it fails when the context is done, and what follows runs as if it held %s", op.API, k.Show, k.Show)
 		}
@@ -157,6 +158,9 @@ func check(pass *analysis.Pass, rep *ignore.Reporter, h *helpers, f *lockflow.Fu
 		x := byAcq[op]
 		if len(x.balanced) == 0 {
 			continue // a locking helper, or nothing ever releases it
+		}
+		if op.Family == syncapi.Semaphore && countingLoops(f, op) {
+			continue // N acquires in one loop, N releases in another
 		}
 		k, _ := syncapi.KeyOf(op.Recv, nil)
 		why := ""
@@ -213,8 +217,18 @@ func checkRelease(pass *analysis.Pass, op *syncapi.Op, befores []lockflow.Lock, 
 			if op.Family == syncapi.ChanSem || (b.Acq == nil && (op.Family != syncapi.Mutex || op.Read)) {
 				continue
 			}
+			if op.Family == syncapi.Semaphore && b.Rel == op {
+				continue // a loop of releases, after a loop of acquires: counted, not doubled
+			}
 			report(op.Pos(), relatedAt(b.Rel, "released first here"), "%s of %s, already released at line %d: %s", op.API, b.Key.Show, line(pass, b.Rel.Pos()), doubleHarm(op))
 		case lockflow.Failed:
+			if op.Family != syncapi.Mutex && onCycle(b.Acq.Instr.Block()) && !sameCycle(b.Acq.Instr.Block(), op) {
+				// for s.TryAcquire(1) { s.Release(1) }: the loop probes
+				// and gives back; a failed last try holds nothing, and a
+				// release after the loop gives back something else
+				// (another goroutine's token).
+				continue
+			}
 			report(op.Pos(), relatedAt(b.Acq, "fails here"), "%s of %s after %s failed at line %d: releases what this goroutine does not hold", op.API, b.Key.Show, b.Acq.API, line(pass, b.Acq.Pos()))
 		case lockflow.Pending:
 			if !discarded(b.Acq) {
@@ -226,6 +240,107 @@ func checkRelease(pass *analysis.Pass, op *syncapi.Op, befores []lockflow.Lock, 
 	if fromEntry != nil && fromHeld != nil && op.Family == syncapi.Mutex {
 		report(op.Pos(), relatedAt(fromHeld.Acq, "acquired on another path"), "%s of %s is reached on a path that does not acquire it (line %d acquires it on another path): unlock of unlocked mutex is a fatal error", op.API, fromEntry.Key.Show, line(pass, fromHeld.Acq.Pos()))
 	}
+}
+
+// onCycle reports whether b lies on a cycle of its function's graph.
+func onCycle(b *ssa.BasicBlock) bool { return reaches(b, b) }
+
+// reaches reports whether block to is reachable from block from in one
+// or more steps.
+func reaches(from, to *ssa.BasicBlock) bool {
+	seen := make(map[*ssa.BasicBlock]bool)
+	stack := append([]*ssa.BasicBlock(nil), from.Succs...)
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if x == to {
+			return true
+		}
+		if !seen[x] {
+			seen[x] = true
+			stack = append(stack, x.Succs...)
+		}
+	}
+	return false
+}
+
+// sameCycle reports whether op's block and b lie on one cycle.
+func sameCycle(b *ssa.BasicBlock, op *syncapi.Op) bool {
+	ob := opBlock(op)
+	return ob == b || reaches(b, ob) && reaches(ob, b)
+}
+
+func opBlock(op *syncapi.Op) *ssa.BasicBlock {
+	if op.Instr != nil {
+		return op.Instr.Block()
+	}
+	return op.Chan.Block()
+}
+
+// countingLoops reports whether a semaphore acquire sits in a loop and
+// every release of its semaphore in the function in another: the
+// acquire comes round again without passing a release, and each
+// release without passing the acquire. Take N, then give N back, which
+// the paths (a loop that may run zero times) cannot count.
+func countingLoops(f *lockflow.Func, acq *syncapi.Op) bool {
+	ab := opBlock(acq)
+	k, _ := syncapi.KeyOf(acq.Recv, nil)
+	var rels []*ssa.BasicBlock
+	for _, op := range f.Ops {
+		if op.Kind != syncapi.Release {
+			continue
+		}
+		if rk, ok := syncapi.KeyOf(op.Recv, nil); ok && rk.String() == k.String() {
+			rels = append(rels, opBlock(op))
+		}
+	}
+	if len(rels) == 0 || !reachesAvoiding(ab, ab, rels) {
+		return false
+	}
+	for _, rb := range rels {
+		if rb == ab || !reachesAvoiding(rb, rb, []*ssa.BasicBlock{ab}) {
+			return false
+		}
+	}
+	return true
+}
+
+// reachesAvoiding reports whether to is reachable from from in one or
+// more steps without entering any of the blocks in avoid (to itself
+// excepted).
+func reachesAvoiding(from, to *ssa.BasicBlock, avoid []*ssa.BasicBlock) bool {
+	seen := make(map[*ssa.BasicBlock]bool)
+	stack := append([]*ssa.BasicBlock(nil), from.Succs...)
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if x == to {
+			return true
+		}
+		if seen[x] || slices.Contains(avoid, x) {
+			continue
+		}
+		seen[x] = true
+		stack = append(stack, x.Succs...)
+	}
+	return false
+}
+
+// releasedAfter reports whether the semaphore or lock acq takes is
+// released in the function, or in a closure it makes (a goroutine that
+// gives the token back): then an acquire whose failure nobody checks
+// leads to a release of what was not taken.
+func releasedAfter(f *lockflow.Func, acq *syncapi.Op) bool {
+	k, _ := syncapi.KeyOf(acq.Recv, nil)
+	if f.ClosureReleases[k.String()] {
+		return true
+	}
+	for _, op := range f.Ops {
+		if rk, ok := syncapi.KeyOf(op.Recv, nil); ok && op.Kind == syncapi.Release && rk.String() == k.String() {
+			return true
+		}
+	}
+	return false
 }
 
 // relatedAt is the related information naming op, if there is one.

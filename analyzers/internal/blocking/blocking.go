@@ -375,7 +375,7 @@ func (r *Result) of(fn *ssa.Function) *Summary {
 					b.op("channel receive", in, in.X)
 				}
 			case *ssa.Select:
-				if in.Blocking {
+				if in.Blocking && len(in.States) > 0 { // select {} parks on purpose
 					b.op("select", in, nil)
 				}
 			case ssa.CallInstruction:

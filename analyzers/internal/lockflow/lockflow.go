@@ -81,6 +81,9 @@ type Func struct {
 	// other goroutines may lock and unlock them between this
 	// function's own operations.
 	Shared map[string]bool
+	// ClosureReleases are the keys of locks that closures made here
+	// release (a goroutine giving back a semaphore token).
+	ClosureReleases map[string]bool
 	// Recovers is true when the function defers a recover: a misuse
 	// panic may be what it is about.
 	Recovers bool
@@ -300,7 +303,14 @@ func (r *Result) scan(fn *ssa.Function) *Func {
 				for _, cb := range in.Fn.(*ssa.Function).Blocks {
 					for _, ci := range cb.Instrs {
 						if call, ok := ci.(ssa.CallInstruction); ok {
-							if op := r.Classify(call); op != nil && op.Kind == syncapi.Acquire {
+							if op := r.Classify(call); op != nil && op.Kind == syncapi.Release {
+								if k, ok := syncapi.KeyOf(op.Recv, subst); ok {
+									if f.ClosureReleases == nil {
+										f.ClosureReleases = make(map[string]bool)
+									}
+									f.ClosureReleases[k.String()] = true
+								}
+							} else if op != nil && op.Kind == syncapi.Acquire {
 								if k, ok := syncapi.KeyOf(op.Recv, subst); ok {
 									if f.Shared == nil {
 										f.Shared = make(map[string]bool)

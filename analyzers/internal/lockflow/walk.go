@@ -133,7 +133,7 @@ func (w *walker) block(b *ssa.BasicBlock, st *state, stack []item) []item {
 				w.event(&Event{Kind: Block, Instr: in, Name: "channel receive", Locks: st.locks})
 			}
 		case *ssa.Select:
-			if in.Blocking {
+			if in.Blocking && len(in.States) > 0 { // select {} parks for good, on purpose
 				w.event(&Event{Kind: Block, Instr: in, Name: "select", Locks: st.locks})
 			}
 		case *ssa.Store:
@@ -292,6 +292,9 @@ func (w *walker) call(in *ssa.Call, st *state) bool {
 	if op := w.f.Ops[in]; op != nil {
 		return w.op(op, in, st)
 	}
+	if failsNow(&in.Call) {
+		return false // t.Fatal through testing.TB: the goroutine ends here
+	}
 	if name, ok := w.f.Waits[in]; ok {
 		w.event(&Event{Kind: Wait, Instr: in, Name: name, Locks: st.locks})
 		w.foreign(&in.Call, st)
@@ -325,6 +328,20 @@ func (w *walker) call(in *ssa.Call, st *state) bool {
 	}
 	w.foreign(&in.Call, st)
 	return true
+}
+
+// failsNow reports whether a call is one of testing.TB's methods that do
+// not return (FailNow, Fatal, Fatalf, SkipNow, Skip, Skipf) called
+// through the interface, which go/ssa cannot see end the path.
+func failsNow(c *ssa.CallCommon) bool {
+	if !c.IsInvoke() || c.Method.Pkg() == nil || c.Method.Pkg().Path() != "testing" {
+		return false
+	}
+	switch c.Method.Name() {
+	case "FailNow", "Fatal", "Fatalf", "SkipNow", "Skip", "Skipf":
+		return true
+	}
+	return false
 }
 
 // releasedEntry reports whether the path released a lock its caller

@@ -475,3 +475,12 @@ func (h *hub) handshake() bool {
 	hs := &handshakeState{h: h}
 	return hs.run()
 }
+
+// Silent: select {} parks the goroutine for good, on purpose (here, to
+// keep it in a crash dump).
+func (h *hub) crash(err error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	go panic(err)
+	select {}
+}

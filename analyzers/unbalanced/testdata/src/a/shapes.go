@@ -285,3 +285,67 @@ func crawlWithoutCancel(ctx context.Context, s *userprim.Weighted, fetch func())
 		fetch()
 	}()
 }
+
+// Silent: N acquires in one loop, N releases in another.
+func acquireN(s *userprim.Weighted, n int) {
+	for i := 0; i < n; i++ {
+		s.Acquire(context.Background(), 1)
+	}
+	for i := 0; i < n; i++ {
+		s.Release(1)
+	}
+}
+
+// Silent: the loop probes and gives back; the last Release gives back
+// the token the caller's goroutine took.
+func drainProbe(s *userprim.Weighted, done chan struct{}) {
+	for s.TryAcquire(1) {
+		s.Release(1)
+	}
+	s.Release(1)
+	close(done)
+}
+
+// Flagged: in a loop, a failed TryAcquire is followed by a Release.
+func tryEach(s *userprim.Weighted, jobs []func()) {
+	for _, j := range jobs {
+		if !s.TryAcquire(1) {
+			s.Release(1) // want `userprim.Weighted.Release of s after userprim.Weighted.TryAcquire failed`
+			continue
+		}
+		j()
+		s.Release(1)
+	}
+}
+
+// Silent: an acquire left to block until cancelled, its error unneeded:
+// nothing releases after it.
+func park(ctx context.Context, s *userprim.Weighted) {
+	go func() {
+		s.Acquire(ctx, 10)
+	}()
+}
+
+// Silent: the same inside an outer loop, as a benchmark writes it.
+func acquireNTimes(s *userprim.Weighted, n, times int) {
+	for t := 0; t < times; t++ {
+		for i := 0; i < n; i++ {
+			s.Acquire(context.Background(), 1)
+		}
+		for i := 0; i < n; i++ {
+			s.Release(1)
+		}
+	}
+}
+
+// Flagged: a continue skips the release, and the acquire comes round
+// again holding the token.
+func skipRelease(s *userprim.Weighted, jobs []func() bool) {
+	for _, j := range jobs {
+		s.Acquire(context.Background(), 1) // want `userprim.Weighted.Acquire of s is not released on the return`
+		if !j() {
+			continue
+		}
+		s.Release(1)
+	}
+}
