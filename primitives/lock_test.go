@@ -251,6 +251,7 @@ func TestLockWaiterLeavesDuringUnlock(t *testing.T) {
 		errc := make(chan error, 1)
 		go func() { errc <- l.Lock(ctx) }()
 		for !waiting(&l) {
+			//interleavevet:ignore holdblock l is held on purpose until the goroutine above waits for it
 			time.Sleep(time.Millisecond)
 		}
 		unlocked := make(chan struct{})

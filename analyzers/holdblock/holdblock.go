@@ -5,12 +5,16 @@ package holdblock
 import (
 	"fmt"
 	"go/token"
+	"slices"
+	"sort"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
 
+	"github.com/interleave-go/interleave/analyzers/internal/blocking"
 	"github.com/interleave-go/interleave/analyzers/internal/ignore"
 	"github.com/interleave-go/interleave/analyzers/internal/lockflow"
+	"github.com/interleave-go/interleave/analyzers/internal/shape"
 	"github.com/interleave-go/interleave/analyzers/internal/syncapi"
 )
 
@@ -25,49 +29,286 @@ acquired is held: a channel send or receive and a select without a
 default case (except a send on a channel made with a constant buffer
 in the same function or in the one whose closure captures it, or
 stored only with buffered channels in the package's fields or
-variables); time.Sleep; sync.WaitGroup.Wait; Event.Wait, Queue.Get,
-Queue.Put, Barrier.Wait and Limiter.Wait of the reference primitives;
-and network, file and process I/O of the standard library (net.Dial,
-net.Conn.Read, http.Get, os.ReadFile, os.File.Write, exec.Cmd.Run, ...).
-Condition waits, which release the lock, are not reported.`
+variables, and a receive that gives back a slot of a channel used as a
+semaphore); a semaphore acquire that is not a Try*; time.Sleep;
+sync.WaitGroup.Wait; a sync.Cond.Wait on a condition variable made with
+another lock than one held; Event.Wait, Queue.Get, Queue.Put,
+Barrier.Wait and Limiter.Wait of the reference primitives; network,
+file and process I/O of the standard library (net.Dial, net.Conn.Read,
+http.Get, os.ReadFile, os.File.Write, exec.Cmd.Run, ...); and a call of
+a function, of this package or an imported one, that does one of these
+(file I/O aside) directly or through further calls, reported at the
+call with the blocking line inside. Condition waits that release the
+held lock are not reported, nor is blocking in goroutines a function
+starts.
+
+` + shape.Doc
 
 // Analyzer reports blocking while holding a lock.
 var Analyzer = &analysis.Analyzer{
 	Name:     "holdblock",
 	Doc:      Doc,
 	URL:      "https://github.com/interleave-go/interleave#holdblock",
-	Requires: []*analysis.Analyzer{lockflow.Analyzer},
+	Requires: []*analysis.Analyzer{lockflow.Analyzer, blocking.Analyzer},
 	Run:      run,
 }
 
+const harm = "goroutines waiting for the lock block as long, or deadlock"
+
+type checker struct {
+	pass     *analysis.Pass
+	res      *lockflow.Result
+	blk      *blocking.Result
+	rep      *ignore.Reporter
+	reported map[token.Pos]bool
+	found    []finding // of the function being checked
+}
+
+// A finding is one blocking site under one held lock.
+type finding struct {
+	held *syncapi.Op // the acquire of the lock
+	d    analysis.Diagnostic
+	site string // what blocks, for the related information of a group
+}
+
 func run(pass *analysis.Pass) (any, error) {
-	res := pass.ResultOf[lockflow.Analyzer].(*lockflow.Result)
-	rep := ignore.New(pass)
-	reported := make(map[token.Pos]bool)
-	for _, f := range res.Funcs {
+	c := &checker{
+		pass:     pass,
+		res:      pass.ResultOf[lockflow.Analyzer].(*lockflow.Result),
+		blk:      pass.ResultOf[blocking.Analyzer].(*blocking.Result),
+		rep:      ignore.New(pass),
+		reported: make(map[token.Pos]bool),
+	}
+	for _, f := range c.res.Funcs {
 		if !f.Complete {
 			continue
 		}
-		for _, e := range f.Events {
-			if e.Kind != lockflow.Block || reported[e.Instr.Pos()] {
+		// Operations first, so that a call the table names (http.Get)
+		// is reported as itself rather than by what it does inside.
+		events := append([]*lockflow.Event(nil), f.Events...)
+		sort.SliceStable(events, func(i, j int) bool {
+			return events[i].Kind != lockflow.Call && events[j].Kind == lockflow.Call
+		})
+		c.found = c.found[:0]
+		for _, e := range events {
+			if c.reported[e.Instr.Pos()] {
 				continue
 			}
-			if send, ok := e.Instr.(*ssa.Send); ok && res.Buffered(send.Chan) {
-				continue
-			}
-			for _, h := range e.Held() {
-				if h.Acq.Family != syncapi.Mutex {
-					continue
+			switch e.Kind {
+			case lockflow.Block:
+				c.block(e)
+			case lockflow.Acquire:
+				if e.Op.Family != syncapi.Mutex && !e.Op.Try() {
+					c.report(e, mutexes(e), e.Op.API, nil)
 				}
-				reported[e.Instr.Pos()] = true
-				rep.Report(analysis.Diagnostic{
-					Pos: e.Instr.Pos(),
-					Message: fmt.Sprintf("%s while holding %s (%s at line %d): goroutines waiting for the lock block as long, or deadlock",
-						e.Name, h.Key.Show, h.Acq.API, pass.Fset.Position(h.Acq.Pos()).Line),
-				})
-				break
+			case lockflow.Wait:
+				c.wait(e)
+			case lockflow.Call:
+				c.call(e)
+			}
+		}
+		c.flush()
+	}
+	return nil, nil
+}
+
+// flush reports the findings of one function: one for each acquire
+// whose lock is held while something blocks, at the first site, the
+// others in its related information. A critical section that blocks
+// in two places is one thing to fix.
+func (c *checker) flush() {
+	sort.Slice(c.found, func(i, j int) bool { return c.found[i].d.Pos < c.found[j].d.Pos })
+	first := make(map[*syncapi.Op]*analysis.Diagnostic)
+	var order []*syncapi.Op
+	for i := range c.found {
+		f := &c.found[i]
+		if c.rep.Ignored(f.d.Pos) {
+			continue
+		}
+		d, ok := first[f.held]
+		if !ok {
+			first[f.held] = &f.d
+			order = append(order, f.held)
+			continue
+		}
+		d.Related = append(d.Related, analysis.RelatedInformation{Pos: f.d.Pos, Message: "also under the lock: " + f.site})
+	}
+	for _, op := range order {
+		c.pass.Report(*first[op])
+	}
+}
+
+// mutexes returns the locks (not semaphores) the path holds at e.
+func mutexes(e *lockflow.Event) []lockflow.Lock {
+	var out []lockflow.Lock
+	for _, h := range e.Held() {
+		if h.Acq.Family == syncapi.Mutex {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+func (c *checker) block(e *lockflow.Event) {
+	switch in := e.Instr.(type) {
+	case *ssa.Send:
+		if c.res.Buffered(in.Chan) {
+			return
+		}
+	case *ssa.UnOp:
+		if c.res.SemRelease(in.X) {
+			return // gives a semaphore slot back
+		}
+	}
+	c.report(e, mutexes(e), e.Name, nil)
+}
+
+// wait reports a condition wait on a lock other than one held: it
+// releases only its own.
+func (c *checker) wait(e *lockflow.Event) {
+	l := c.blk.CondLock(e.Instr.(ssa.CallInstruction))
+	if l == "" {
+		return
+	}
+	if other := others(mutexes(e), l); len(other) > 0 {
+		c.report(e, other, fmt.Sprintf("%s (it releases only %s)", e.Name, syncapi.ShortAbstract(l)), nil)
+	}
+}
+
+// others returns the held locks known to be other than the lock l.
+func others(held []lockflow.Lock, l string) []lockflow.Lock {
+	var out []lockflow.Lock
+	for _, h := range held {
+		if id := syncapi.Abstract(h.Acq.Recv); id != "" && id != l {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// call reports a call of a function that may block.
+func (c *checker) call(e *lockflow.Event) {
+	held := mutexes(e)
+	if len(held) == 0 || e.Callee == nil {
+		return
+	}
+	if a, _ := e.Relocks(); a != nil {
+		return // the callee deadlocks on the lock first: relock's finding
+	}
+	if _, ok := syncapi.IsBlocking(e.Instr.(ssa.CallInstruction)); ok {
+		return // reported as a Block event, or deliberately not
+	}
+	held = handedOver(e, held)
+	sum := c.blk.Of(e.Callee)
+	if sum == nil || len(held) == 0 {
+		return
+	}
+	var keys []syncapi.Key
+	for _, h := range held {
+		keys = append(keys, h.Key)
+	}
+	if site, pos, still := sum.Applies(e.Instr.(ssa.CallInstruction), keys); site != nil {
+		var blocked []lockflow.Lock
+		for _, h := range held {
+			if slices.ContainsFunc(still, func(k syncapi.Key) bool { return k.String() == h.Key.String() }) {
+				blocked = append(blocked, h)
+			}
+		}
+		c.report(e, blocked, "", &callSite{site, pos})
+		return
+	}
+	for _, w := range sum.Waits {
+		if w.L == "" {
+			continue // on the caller's lock, presumably the one held
+		}
+		if other := others(held, w.L); len(other) > 0 {
+			site := w.Site
+			site.Op = fmt.Sprintf("%s (it releases only %s)", site.Op, syncapi.ShortAbstract(w.L))
+			c.report(e, other, "", &callSite{&site, token.NoPos})
+			return
+		}
+	}
+}
+
+// handedOver drops the held locks that a closure passed to the call
+// captures: the callee may run it, in a goroutine that releases the
+// lock, and wait for that (a lock handed over, not held while blocked).
+func handedOver(e *lockflow.Event, held []lockflow.Lock) []lockflow.Lock {
+	var keys []syncapi.Key
+	for _, a := range e.Instr.(ssa.CallInstruction).Common().Args {
+		for _, mc := range closures(a) {
+			for _, b := range mc.Bindings {
+				if k, ok := syncapi.KeyOf(b, nil); ok {
+					keys = append(keys, k)
+				}
 			}
 		}
 	}
-	return nil, nil
+	var out []lockflow.Lock
+	for _, h := range held {
+		captured := false
+		for _, k := range keys {
+			captured = captured || h.Key.HasPrefix(k)
+		}
+		if !captured {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// closures returns the closures an argument passes: itself, or the
+// elements of a variadic argument's slice.
+func closures(a ssa.Value) []*ssa.MakeClosure {
+	switch a := a.(type) {
+	case *ssa.MakeClosure:
+		return []*ssa.MakeClosure{a}
+	case *ssa.Slice:
+		arr, ok := a.X.(*ssa.Alloc)
+		if !ok {
+			return nil
+		}
+		var out []*ssa.MakeClosure
+		for _, ref := range *arr.Referrers() {
+			if ia, ok := ref.(*ssa.IndexAddr); ok {
+				for _, r := range *ia.Referrers() {
+					if st, ok := r.(*ssa.Store); ok && st.Addr == ia {
+						if mc, ok := st.Val.(*ssa.MakeClosure); ok {
+							out = append(out, mc)
+						}
+					}
+				}
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+type callSite struct {
+	site *blocking.Site
+	pos  token.Pos
+}
+
+func (c *checker) report(e *lockflow.Event, held []lockflow.Lock, what string, via *callSite) {
+	if len(held) == 0 {
+		return
+	}
+	h := held[0]
+	line := func(p token.Pos) int { return c.pass.Fset.Position(p).Line }
+	d := analysis.Diagnostic{Pos: e.Instr.Pos()}
+	d.Related = append(d.Related, analysis.RelatedInformation{Pos: h.Acq.Pos(), Message: h.Key.Show + " acquired here"})
+	site := what
+	if via == nil {
+		d.Message = fmt.Sprintf("%s while holding %s (%s at line %d): %s", what, h.Key.Show, h.Acq.API, line(h.Acq.Pos()), harm)
+	} else {
+		site = fmt.Sprintf("call of %s (%s)", e.Callee.Name(), via.site)
+		d.Message = fmt.Sprintf("call of %s may block while holding %s (%s at line %d): %s: %s",
+			e.Callee.Name(), h.Key.Show, h.Acq.API, line(h.Acq.Pos()), via.site, harm)
+		if via.pos.IsValid() {
+			d.Related = append(d.Related, analysis.RelatedInformation{Pos: via.pos, Message: via.site.Op + " may block here"})
+		}
+	}
+	c.reported[e.Instr.Pos()] = true
+	c.found = append(c.found, finding{held: h.Acq, d: d, site: site})
 }

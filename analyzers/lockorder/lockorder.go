@@ -17,6 +17,7 @@ import (
 
 	"github.com/interleave-go/interleave/analyzers/internal/ignore"
 	"github.com/interleave-go/interleave/analyzers/internal/lockflow"
+	"github.com/interleave-go/interleave/analyzers/internal/shape"
 	"github.com/interleave-go/interleave/analyzers/internal/syncapi"
 )
 
@@ -32,9 +33,22 @@ package it imports (through analysis facts). Locks are identified
 across functions as "field F of type T" or "package-level variable V";
 locks with no such identity (locals, bare *sync.Mutex parameters) are
 not considered. Through a call, only the locks that the callee takes
-on every path count. Pairs of two read locks are not reported. Both sites
-are reported when they are in the same package; otherwise the report
-is at the importing package's site and names the other.`
+on every path count. Pairs of two read locks are not reported. An
+inconsistent order of two locks is one finding, however many sites show
+it: at a site of the rarer order in this package, naming a site of the
+other order (in this package or an imported one), with the other sites
+of this package as related information.
+
+Two instances of one lock (from.mu and to.mu, the same field of the
+same type) are one identity, so transfer(from, to), which locks from
+then to, is no inversion by itself; it is reported when the package
+calls it both ways round (transfer(a, b) and transfer(b, a), in
+goroutines or closures too) or with two elements of one slice or map,
+unless it takes the two in either order itself (sorting them first).
+Locking a parent then its child, with no call the other way round, is
+an order, not a bug.
+
+` + shape.Doc
 
 // Analyzer reports lock-order inversions.
 var Analyzer = &analysis.Analyzer{
@@ -188,23 +202,111 @@ func run(pass *analysis.Pass) (any, error) {
 	}
 
 	rep := ignore.New(pass)
-	reported := make(map[token.Pos]bool)
+	var sites []inversionSite
 	for _, s := range local {
-		if reported[s.pos] {
-			continue
-		}
-		for _, q := range all {
-			if q.First != s.pair.Second || q.Second != s.pair.First || (s.pair.FirstRead && s.pair.SecondRead && q.FirstRead && q.SecondRead) {
-				continue
-			}
-			reported[s.pos] = true
-			rep.Report(analysis.Diagnostic{Pos: s.pos, Message: fmt.Sprintf(
-				"%s acquired while holding %s, but %s (%s) acquires them in the opposite order: potential deadlock",
-				syncapi.ShortAbstract(s.pair.Second), syncapi.ShortAbstract(s.pair.First), q.Func, q.Pos)})
-			break
+		if !rep.Ignored(s.pos) {
+			sites = append(sites, inversionSite{s.pair, s.pos})
 		}
 	}
+	for _, d := range inversions(pass, sites, all) {
+		pass.Report(d)
+	}
+	for _, d := range instanceOrders(pass, c.res, pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA).SrcFuncs) {
+		rep.Report(d)
+	}
 	return nil, nil
+}
+
+type inversionSite struct {
+	pair Pair
+	pos  token.Pos
+}
+
+// inversions returns one diagnostic for each pair of locks that local
+// sites acquire in one order while this package or an import acquires
+// them in the other: an inconsistent order is one bug, however many
+// sites show it. It is reported at a local site of the order with fewer
+// sites (the odd one out), naming an opposite one; the other local
+// sites are its related information.
+func inversions(pass *analysis.Pass, local []inversionSite, all []Pair) []analysis.Diagnostic {
+	unordered := func(p Pair) [2]string {
+		if p.First > p.Second {
+			return [2]string{p.Second, p.First}
+		}
+		return [2]string{p.First, p.Second}
+	}
+	opposes := func(s, q Pair) bool {
+		return q.First == s.Second && q.Second == s.First && !(s.FirstRead && s.SecondRead && q.FirstRead && q.SecondRead)
+	}
+	groups := make(map[[2]string][]inversionSite)
+	var keys [][2]string
+	for _, s := range local {
+		k := unordered(s.pair)
+		if groups[k] == nil {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], s)
+	}
+	var out []analysis.Diagnostic
+	for _, k := range keys {
+		sites := groups[k]
+		// count the sites of each order: this package's and the imports'
+		count := make(map[string]int)
+		for _, q := range all {
+			if unordered(q) == k {
+				count[q.First]++
+			}
+		}
+		var best *inversionSite
+		var opposite Pair
+		for i := range sites {
+			s := &sites[i]
+			var q *Pair
+			for j := range all {
+				if opposes(s.pair, all[j]) {
+					q = &all[j]
+					break
+				}
+			}
+			if q == nil {
+				continue
+			}
+			if best == nil || count[s.pair.First] < count[best.pair.First] ||
+				count[s.pair.First] == count[best.pair.First] && s.pos < best.pos {
+				best, opposite = s, *q
+			}
+		}
+		if best == nil {
+			continue
+		}
+		others := count[opposite.First] - 1
+		more := " acquires"
+		if others > 0 {
+			more = fmt.Sprintf(" and %d other site%s acquire", others, plural(others))
+		}
+		d := analysis.Diagnostic{Pos: best.pos, Message: fmt.Sprintf(
+			"%s acquired while holding %s, but %s (%s)%s them in the opposite order: potential deadlock",
+			syncapi.ShortAbstract(best.pair.Second), syncapi.ShortAbstract(best.pair.First), opposite.Func, opposite.Pos, more)}
+		for _, s := range sites {
+			if s.pos == best.pos {
+				continue
+			}
+			msg := "acquires them in the same order"
+			if s.pair.First != best.pair.First {
+				msg = "acquires them in the opposite order"
+			}
+			d.Related = append(d.Related, analysis.RelatedInformation{Pos: s.pos, Message: msg})
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
 
 // pairs returns the order pairs an event creates.
@@ -295,7 +397,7 @@ func (c *checker) acquires(fn *ssa.Function) []Acq {
 				continue
 			}
 			callee := call.Call.StaticCallee()
-			if callee == nil || syncapi.Classify(call) != nil {
+			if callee == nil || c.res.Classify(call) != nil {
 				continue // an acquire is in the summary already
 			}
 			if o := callee.Origin(); o != nil {

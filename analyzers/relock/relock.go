@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"go/token"
 	"path/filepath"
+	"sort"
 
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/interleave-go/interleave/analyzers/internal/ignore"
 	"github.com/interleave-go/interleave/analyzers/internal/lockflow"
+	"github.com/interleave-go/interleave/analyzers/internal/shape"
 	"github.com/interleave-go/interleave/analyzers/internal/syncapi"
 )
 
@@ -27,7 +29,9 @@ package that acquires it on every path (for example a method that
 locks its receiver, called with the receiver's lock held), and a Lock
 in a loop whose release is deferred to the end of the function. An
 acquire that can give up (TryLock, or Lock(ctx) with a context that
-can be done) is not a deadlock and is not reported.`
+can be done) is not a deadlock and is not reported.
+
+` + shape.Doc
 
 // Analyzer reports re-acquiring a held lock.
 var Analyzer = &analysis.Analyzer{
@@ -38,20 +42,27 @@ var Analyzer = &analysis.Analyzer{
 	Run:      run,
 }
 
+// A finding is one re-acquire of one held lock.
+type finding struct {
+	held *syncapi.Op // the first acquire
+	d    analysis.Diagnostic
+}
+
 func run(pass *analysis.Pass) (any, error) {
 	res := pass.ResultOf[lockflow.Analyzer].(*lockflow.Result)
 	rep := ignore.New(pass)
-	reported := make(map[token.Pos]bool)
-	report := func(pos token.Pos, format string, args ...any) {
-		if !reported[pos] {
-			reported[pos] = true
-			rep.Report(analysis.Diagnostic{Pos: pos, Message: fmt.Sprintf(format, args...)})
-		}
-	}
 	line := func(pos token.Pos) int { return pass.Fset.Position(pos).Line }
 	for _, f := range res.Funcs {
 		if !f.Complete {
 			continue
+		}
+		var found []finding
+		seen := make(map[token.Pos]bool)
+		add := func(held *syncapi.Op, pos token.Pos, related []analysis.RelatedInformation, format string, args ...any) {
+			if !seen[pos] {
+				seen[pos] = true
+				found = append(found, finding{held, analysis.Diagnostic{Pos: pos, Message: fmt.Sprintf(format, args...), Related: related}})
+			}
 		}
 		for _, e := range f.Events {
 			switch e.Kind {
@@ -61,10 +72,16 @@ func run(pass *analysis.Pass) (any, error) {
 					continue // Try* fails, Lock(ctx) times out: no deadlock
 				}
 				hint := ""
-				if e.IsDeferred(b.Key.String()) {
+				switch {
+				case e.IsDeferred(b.Key.String()):
 					hint = " (its deferred release runs only when the function returns)"
+				case b.Acq == e.Op && f.Leaks(e.Op):
+					continue // a path round the loop skips the release: unbalanced reports that
+				case b.Acq == e.Op:
+					hint = " (an earlier iteration did not release it)"
 				}
-				report(e.Instr.Pos(), "%s of %s, already held since line %d%s: %s", e.Op.API, b.Key.Show, line(b.Acq.Pos()), hint, harm(b.Read, e.Op.Read))
+				related := []analysis.RelatedInformation{{Pos: b.Acq.Pos(), Message: b.Key.Show + " first acquired here"}}
+				add(b.Acq, e.Instr.Pos(), related, "%s of %s, already held since line %d%s: %s", e.Op.API, b.Key.Show, line(b.Acq.Pos()), hint, harm(b.Read, e.Op.Read))
 			case lockflow.Call:
 				for _, a := range e.Accesses {
 					if !a.Acquire || a.Try || !a.Must || a.Family != syncapi.Mutex {
@@ -72,12 +89,36 @@ func run(pass *analysis.Pass) (any, error) {
 					}
 					for _, h := range e.Held() {
 						if h.Key.String() == a.Key.String() {
-							report(e.Instr.Pos(), "call of %s acquires %s (%s at %s), already held since line %d: %s",
+							related := []analysis.RelatedInformation{
+								{Pos: h.Acq.Pos(), Message: h.Key.Show + " first acquired here"},
+								{Pos: a.Pos, Message: "acquired again here, inside " + e.Callee.Name()},
+							}
+							add(h.Acq, e.Instr.Pos(), related, "call of %s acquires %s (%s at %s), already held since line %d: %s",
 								e.Callee.Name(), h.Key.Show, a.API, where(pass, e.Instr.Pos(), a.Pos), line(h.Acq.Pos()), harm(h.Read, a.Read))
 						}
 					}
 				}
 			}
+		}
+		// One finding for each acquire taken again: the first place it
+		// is, the others related. Fixing one usually fixes the rest.
+		sort.Slice(found, func(i, j int) bool { return found[i].d.Pos < found[j].d.Pos })
+		first := make(map[*syncapi.Op]*analysis.Diagnostic)
+		var order []*syncapi.Op
+		for i := range found {
+			x := &found[i]
+			if rep.Ignored(x.d.Pos) {
+				continue
+			}
+			if d, ok := first[x.held]; ok {
+				d.Related = append(d.Related, analysis.RelatedInformation{Pos: x.d.Pos, Message: "acquired again here too"})
+				continue
+			}
+			first[x.held] = &x.d
+			order = append(order, x.held)
+		}
+		for _, op := range order {
+			pass.Report(*first[op])
 		}
 	}
 	return nil, nil

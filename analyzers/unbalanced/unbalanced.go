@@ -6,14 +6,17 @@ import (
 	"fmt"
 	"go/token"
 	"go/types"
+	"slices"
 	"sort"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/buildssa"
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/interleave-go/interleave/analyzers/internal/ignore"
 	"github.com/interleave-go/interleave/analyzers/internal/lockflow"
+	"github.com/interleave-go/interleave/analyzers/internal/shape"
 	"github.com/interleave-go/interleave/analyzers/internal/syncapi"
 )
 
@@ -32,24 +35,35 @@ acquire it, and a semaphore Release whose weight differs from the
 Acquire. Where it is safe it suggests deferring the release.
 
 A function that returns with the lock held on every path (a locking
-helper), or holds it exactly on its successful returns, is not
-reported.`
+helper) is not reported. One that holds it exactly on its successful
+returns (a nil error or true) is an acquire helper only if its name or
+doc says so (lock, acquire, take, hold, enter, claim, reserve, ...) and,
+when the package calls it, some caller releases the lock after a
+success (directly, deferred, through a function of the package) or
+passes the result on; otherwise it is reported, as a function that
+returns true from inside its critical section.
+
+` + shape.Doc
 
 // Analyzer reports unbalanced acquire and release.
 var Analyzer = &analysis.Analyzer{
 	Name:     "unbalanced",
 	Doc:      Doc,
 	URL:      "https://github.com/interleave-go/interleave#unbalanced",
-	Requires: []*analysis.Analyzer{lockflow.Analyzer},
+	Requires: []*analysis.Analyzer{lockflow.Analyzer, buildssa.Analyzer},
 	Run:      run,
 }
 
 func run(pass *analysis.Pass) (any, error) {
 	res := pass.ResultOf[lockflow.Analyzer].(*lockflow.Result)
 	rep := ignore.New(pass)
+	for _, d := range res.Shapes().Problems {
+		rep.Report(d) // a malformed //interleavevet:primitive
+	}
+	h := &helpers{res: res, funcs: pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA).SrcFuncs}
 	for _, f := range res.Funcs {
 		if f.Complete {
-			check(pass, rep, f)
+			check(pass, rep, h, f)
 		}
 	}
 	return nil, nil
@@ -62,7 +76,7 @@ type exits struct {
 	balanced      []*lockflow.Event
 }
 
-func check(pass *analysis.Pass, rep *ignore.Reporter, f *lockflow.Func) {
+func check(pass *analysis.Pass, rep *ignore.Reporter, h *helpers, f *lockflow.Func) {
 	byAcq := make(map[*syncapi.Op]*exits)
 	get := func(op *syncapi.Op) *exits {
 		if byAcq[op] == nil {
@@ -73,10 +87,10 @@ func check(pass *analysis.Pass, rep *ignore.Reporter, f *lockflow.Func) {
 	// before collects, for each release, the statuses it is reached with.
 	before := make(map[*syncapi.Op][]lockflow.Lock)
 	reported := make(map[token.Pos]bool)
-	report := func(pos token.Pos, format string, args ...any) {
+	report := func(pos token.Pos, related []analysis.RelatedInformation, format string, args ...any) {
 		if !reported[pos] {
 			reported[pos] = true
-			rep.Report(analysis.Diagnostic{Pos: pos, Message: fmt.Sprintf(format, args...)})
+			rep.Report(analysis.Diagnostic{Pos: pos, Message: fmt.Sprintf(format, args...), Related: related})
 		}
 	}
 	for _, e := range f.Events {
@@ -104,7 +118,7 @@ func check(pass *analysis.Pass, rep *ignore.Reporter, f *lockflow.Func) {
 					get(l.Acq).balanced = append(get(l.Acq).balanced, e)
 				}
 				if l.Status == lockflow.Released && deferred && l.Rel != nil && l.Rel.Family == syncapi.Mutex {
-					report(l.Rel.Pos(), "%s of %s is followed by a deferred release of the same lock: unlock of unlocked mutex is a fatal error", l.Rel.API, l.Key.Show)
+					report(l.Rel.Pos(), relatedAt(l.Acq, "acquired here"), "%s of %s is followed by a deferred release of the same lock: unlock of unlocked mutex is a fatal error", l.Rel.API, l.Key.Show)
 				}
 			}
 		}
@@ -119,13 +133,45 @@ func check(pass *analysis.Pass, rep *ignore.Reporter, f *lockflow.Func) {
 		}
 		checkRelease(pass, op, before[op], report)
 	}
+	// An Acquire(ctx) whose error nobody looks at, and whose release is
+	// not in this function (a goroutine's, a caller's): the acquire is
+	// the place to report.
+	pendingAt := make(map[*syncapi.Op]bool)
+	for _, bs := range before {
+		for _, b := range bs {
+			if b.Status == lockflow.Pending {
+				pendingAt[b.Acq] = true
+			}
+		}
+	}
+	acquires := make(map[*syncapi.Op]bool)
+	for _, op := range f.Ops {
+		acquires[op] = op.Kind == syncapi.Acquire
+	}
+	for _, op := range sortedOps(acquires) {
+		if op.Kind == syncapi.Acquire && op.Outcome == syncapi.IfNil && !op.NeverFails && discarded(op) && !pendingAt[op] && !f.Recovers && releasedAfter(f, op) {
+			k, _ := syncapi.KeyOf(op.Recv, nil)
+			report(op.Pos(), nil, "%s of %s without checking its error: it fails when the context is done, and what follows runs as if it held %s", op.API, k.Show, k.Show)
+		}
+	}
 	for _, op := range sortedOps(byAcq) {
 		x := byAcq[op]
 		if len(x.balanced) == 0 {
 			continue // a locking helper, or nothing ever releases it
 		}
+		if op.Family == syncapi.Semaphore && countingLoops(f, op) {
+			continue // N acquires in one loop, N releases in another
+		}
 		k, _ := syncapi.KeyOf(op.Recv, nil)
-		if len(x.leaks) > 0 && !successOnly(f.Fn, x) {
+		why := ""
+		if len(x.leaks) > 0 && successOnly(f.Fn, x) {
+			why = h.verdict(f.Fn, k)
+			if why == "" {
+				continue // an acquire helper, used as one
+			}
+			why = ", which reports success, but " + why
+		}
+		if len(x.leaks) > 0 {
 			ret := first(pass, x.leaks)
 			at := ret.Instr.Pos()
 			if !at.IsValid() && f.Fn.Syntax() != nil {
@@ -133,8 +179,8 @@ func check(pass *analysis.Pass, rep *ignore.Reporter, f *lockflow.Func) {
 			}
 			d := analysis.Diagnostic{
 				Pos:     op.Pos(),
-				Message: fmt.Sprintf("%s of %s is not released on the return at line %d: %s", op.API, k.Show, line(pass, at), harm(op)),
-				Related: []analysis.RelatedInformation{{Pos: at, Message: "returns with the lock held"}},
+				Message: fmt.Sprintf("%s of %s is not released on the return at line %d%s: %s", op.API, k.Show, line(pass, at), why, harm(op)),
+				Related: returns(f, x.leaks),
 			}
 			if fix := deferFix(pass, f, op, k); fix != nil {
 				d.SuggestedFixes = []analysis.SuggestedFix{*fix}
@@ -145,12 +191,12 @@ func check(pass *analysis.Pass, rep *ignore.Reporter, f *lockflow.Func) {
 			}
 		} else if len(x.panics) > 0 {
 			p := first(pass, x.panics)
-			report(op.Pos(), "%s of %s is not released when the panic at line %d unwinds: a recovered panic leaves it held", op.API, k.Show, line(pass, p.Instr.Pos()))
+			report(op.Pos(), []analysis.RelatedInformation{{Pos: p.Instr.Pos(), Message: "panics with the lock held"}}, "%s of %s is not released when the panic at line %d unwinds: a recovered panic leaves it held", op.API, k.Show, line(pass, p.Instr.Pos()))
 		}
 	}
 }
 
-func checkRelease(pass *analysis.Pass, op *syncapi.Op, befores []lockflow.Lock, report func(token.Pos, string, ...any)) {
+func checkRelease(pass *analysis.Pass, op *syncapi.Op, befores []lockflow.Lock, report func(token.Pos, []analysis.RelatedInformation, string, ...any)) {
 	var fromEntry, fromHeld *lockflow.Lock
 	for i := range befores {
 		b := &befores[i]
@@ -160,43 +206,205 @@ func checkRelease(pass *analysis.Pass, op *syncapi.Op, befores []lockflow.Lock, 
 		case lockflow.Held:
 			fromHeld = b
 			if op.Family == syncapi.Mutex && b.Read != op.Read {
-				report(op.Pos(), "%s of %s, which %s at line %d took: releasing the other mode is a fatal error", op.API, b.Key.Show, b.Acq.API, line(pass, b.Acq.Pos()))
+				report(op.Pos(), relatedAt(b.Acq, "acquired here"), "%s of %s, which %s at line %d took: releasing the other mode is a fatal error", op.API, b.Key.Show, b.Acq.API, line(pass, b.Acq.Pos()))
 			}
 			if op.Family == syncapi.Semaphore {
-				if wa, wr, ok := weights(b.Acq, op); ok && wa != wr {
-					report(op.Pos(), "%s(%d) of %s after %s(%d) at line %d: the semaphore count drifts", op.API, wr, b.Key.Show, b.Acq.API, wa, line(pass, b.Acq.Pos()))
+				if wa, wr, differ := weights(b.Acq, op); differ {
+					report(op.Pos(), relatedAt(b.Acq, "acquired here"), "%s(%s) of %s after %s(%s) at line %d: the semaphore count drifts", op.API, wr, b.Key.Show, b.Acq.API, wa, line(pass, b.Acq.Pos()))
 				}
 			}
 		case lockflow.Released:
 			if op.Family == syncapi.ChanSem || (b.Acq == nil && (op.Family != syncapi.Mutex || op.Read)) {
 				continue
 			}
-			report(op.Pos(), "%s of %s, already released at line %d: %s", op.API, b.Key.Show, line(pass, b.Rel.Pos()), doubleHarm(op))
+			if op.Family == syncapi.Semaphore && b.Rel == op {
+				continue // a loop of releases, after a loop of acquires: counted, not doubled
+			}
+			report(op.Pos(), relatedAt(b.Rel, "released first here"), "%s of %s, already released at line %d: %s", op.API, b.Key.Show, line(pass, b.Rel.Pos()), doubleHarm(op))
 		case lockflow.Failed:
-			report(op.Pos(), "%s of %s after %s failed at line %d: releases what this goroutine does not hold", op.API, b.Key.Show, b.Acq.API, line(pass, b.Acq.Pos()))
+			if op.Family != syncapi.Mutex && onCycle(b.Acq.Instr.Block()) && !sameCycle(b.Acq.Instr.Block(), op) {
+				// for s.TryAcquire(1) { s.Release(1) }: the loop probes
+				// and gives back; a failed last try holds nothing, and a
+				// release after the loop gives back something else
+				// (another goroutine's token).
+				continue
+			}
+			report(op.Pos(), relatedAt(b.Acq, "fails here"), "%s of %s after %s failed at line %d: releases what this goroutine does not hold", op.API, b.Key.Show, b.Acq.API, line(pass, b.Acq.Pos()))
 		case lockflow.Pending:
 			if !discarded(b.Acq) {
 				continue // the result went somewhere this analysis does not follow
 			}
-			report(op.Pos(), "%s of %s after %s at line %d without checking its result: on failure it releases what this goroutine does not hold", op.API, b.Key.Show, b.Acq.API, line(pass, b.Acq.Pos()))
+			report(op.Pos(), relatedAt(b.Acq, "result not checked"), "%s of %s after %s at line %d without checking its result: on failure it releases what this goroutine does not hold", op.API, b.Key.Show, b.Acq.API, line(pass, b.Acq.Pos()))
 		}
 	}
 	if fromEntry != nil && fromHeld != nil && op.Family == syncapi.Mutex {
-		report(op.Pos(), "%s of %s is reached on a path that does not acquire it (line %d acquires it on another path): unlock of unlocked mutex is a fatal error", op.API, fromEntry.Key.Show, line(pass, fromHeld.Acq.Pos()))
+		report(op.Pos(), relatedAt(fromHeld.Acq, "acquired on another path"), "%s of %s is reached on a path that does not acquire it (line %d acquires it on another path): unlock of unlocked mutex is a fatal error", op.API, fromEntry.Key.Show, line(pass, fromHeld.Acq.Pos()))
 	}
 }
 
-// discarded reports whether the result of an acquire is not used at all.
+// onCycle reports whether b lies on a cycle of its function's graph.
+func onCycle(b *ssa.BasicBlock) bool { return reaches(b, b) }
+
+// reaches reports whether block to is reachable from block from in one
+// or more steps.
+func reaches(from, to *ssa.BasicBlock) bool {
+	seen := make(map[*ssa.BasicBlock]bool)
+	stack := append([]*ssa.BasicBlock(nil), from.Succs...)
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if x == to {
+			return true
+		}
+		if !seen[x] {
+			seen[x] = true
+			stack = append(stack, x.Succs...)
+		}
+	}
+	return false
+}
+
+// sameCycle reports whether op's block and b lie on one cycle.
+func sameCycle(b *ssa.BasicBlock, op *syncapi.Op) bool {
+	ob := opBlock(op)
+	return ob == b || reaches(b, ob) && reaches(ob, b)
+}
+
+func opBlock(op *syncapi.Op) *ssa.BasicBlock {
+	if op.Instr != nil {
+		return op.Instr.Block()
+	}
+	return op.Chan.Block()
+}
+
+// countingLoops reports whether a semaphore acquire sits in a loop and
+// every release of its semaphore in the function in another: the
+// acquire comes round again without passing a release, and each
+// release without passing the acquire. Take N, then give N back, which
+// the paths (a loop that may run zero times) cannot count.
+func countingLoops(f *lockflow.Func, acq *syncapi.Op) bool {
+	ab := opBlock(acq)
+	k, _ := syncapi.KeyOf(acq.Recv, nil)
+	var rels []*ssa.BasicBlock
+	for _, op := range f.Ops {
+		if op.Kind != syncapi.Release {
+			continue
+		}
+		if rk, ok := syncapi.KeyOf(op.Recv, nil); ok && rk.String() == k.String() {
+			rels = append(rels, opBlock(op))
+		}
+	}
+	if len(rels) == 0 || !reachesAvoiding(ab, ab, rels) {
+		return false
+	}
+	for _, rb := range rels {
+		if rb == ab || !reachesAvoiding(rb, rb, []*ssa.BasicBlock{ab}) {
+			return false
+		}
+	}
+	return true
+}
+
+// reachesAvoiding reports whether to is reachable from from in one or
+// more steps without entering any of the blocks in avoid (to itself
+// excepted).
+func reachesAvoiding(from, to *ssa.BasicBlock, avoid []*ssa.BasicBlock) bool {
+	seen := make(map[*ssa.BasicBlock]bool)
+	stack := append([]*ssa.BasicBlock(nil), from.Succs...)
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if x == to {
+			return true
+		}
+		if seen[x] || slices.Contains(avoid, x) {
+			continue
+		}
+		seen[x] = true
+		stack = append(stack, x.Succs...)
+	}
+	return false
+}
+
+// releasedAfter reports whether the semaphore or lock acq takes is
+// released in the function, or in a closure it makes (a goroutine that
+// gives the token back): then an acquire whose failure nobody checks
+// leads to a release of what was not taken.
+func releasedAfter(f *lockflow.Func, acq *syncapi.Op) bool {
+	k, _ := syncapi.KeyOf(acq.Recv, nil)
+	if f.ClosureReleases[k.String()] {
+		return true
+	}
+	for _, op := range f.Ops {
+		if rk, ok := syncapi.KeyOf(op.Recv, nil); ok && op.Kind == syncapi.Release && rk.String() == k.String() {
+			return true
+		}
+	}
+	return false
+}
+
+// relatedAt is the related information naming op, if there is one.
+func relatedAt(op *syncapi.Op, msg string) []analysis.RelatedInformation {
+	if op == nil {
+		return nil
+	}
+	return []analysis.RelatedInformation{{Pos: op.Pos(), Message: msg}}
+}
+
+// returns lists the returns that leave the lock held, once each, in
+// source order; falling off the end is the closing brace.
+func returns(f *lockflow.Func, es []*lockflow.Event) []analysis.RelatedInformation {
+	var out []analysis.RelatedInformation
+	seen := make(map[token.Pos]bool)
+	for _, e := range es {
+		at := e.Instr.Pos()
+		if !at.IsValid() && f.Fn.Syntax() != nil {
+			at = f.Fn.Syntax().End() - 1
+		}
+		if !seen[at] {
+			seen[at] = true
+			out = append(out, analysis.RelatedInformation{Pos: at, Message: "returns with the lock held"})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Pos < out[j].Pos })
+	return out
+}
+
+// discarded reports whether the result of an acquire that tells its
+// outcome (the last, if there are several) is not used at all.
 func discarded(op *syncapi.Op) bool {
 	v, ok := op.Instr.(*ssa.Call)
-	return ok && len(*v.Referrers()) == 0
+	if !ok {
+		return false
+	}
+	tuple, ok := v.Type().(*types.Tuple)
+	if !ok {
+		return len(*v.Referrers()) == 0
+	}
+	for _, ref := range *v.Referrers() {
+		if x, ok := ref.(*ssa.Extract); ok && x.Index == tuple.Len()-1 && len(*x.Referrers()) > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // weights returns the constant weights of an acquire and a release.
-func weights(acq, rel *syncapi.Op) (a, r int64, ok bool) {
-	a, ok1 := weight(acq)
-	r, ok2 := weight(rel)
-	return a, r, ok1 && ok2
+// weights spells the weights of an acquire and a release, and reports
+// whether they differ: two different constants, or a constant on one
+// side and a variable on the other (Acquire(ctx, size) then
+// Release(1)). Two variables may be equal, and are not compared.
+func weights(acq, rel *syncapi.Op) (a, r string, differ bool) {
+	ca, ka := weight(acq)
+	cr, kr := weight(rel)
+	a, r = spell(acq.Weight, ca, ka), spell(rel.Weight, cr, kr)
+	switch {
+	case ka && kr:
+		return a, r, ca != cr
+	case ka != kr:
+		return a, r, a != r
+	}
+	return a, r, false
 }
 
 func weight(op *syncapi.Op) (int64, bool) {
@@ -210,16 +418,39 @@ func weight(op *syncapi.Op) (int64, bool) {
 	return c.Int64(), true
 }
 
+// spell writes a weight for a message: its value, or the name of the
+// variable it comes from.
+func spell(v ssa.Value, c int64, known bool) string {
+	if known {
+		return fmt.Sprint(c)
+	}
+	for i := 0; i < 4; i++ {
+		switch x := v.(type) {
+		case *ssa.Parameter:
+			return x.Name()
+		case *ssa.FreeVar:
+			return x.Name()
+		case *ssa.Convert:
+			v = x.X
+			continue
+		case *ssa.ChangeType:
+			v = x.X
+			continue
+		case *ssa.UnOp:
+			if a, ok := x.X.(*ssa.Alloc); ok && a.Comment != "" {
+				return a.Comment
+			}
+		}
+		break
+	}
+	return "n"
+}
+
 // successOnly reports whether the function holds the lock exactly on
 // the returns that report success (nil error or true) and releases it
 // on those that report failure: a conditional locking helper.
 func successOnly(fn *ssa.Function, x *exits) bool {
-	res := fn.Signature.Results()
-	if res.Len() == 0 {
-		return false
-	}
-	t := res.At(res.Len() - 1).Type()
-	if !types.Identical(t, types.Universe.Lookup("error").Type()) && !types.Identical(t.Underlying(), types.Typ[types.Bool]) {
+	if !conditional(fn) {
 		return false
 	}
 	for _, e := range x.leaks {

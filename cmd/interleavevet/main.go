@@ -17,21 +17,9 @@ package main
 import (
 	"golang.org/x/tools/go/analysis/multichecker"
 
-	"github.com/interleave-go/interleave/analyzers/condloop"
-	"github.com/interleave-go/interleave/analyzers/copyprim"
-	"github.com/interleave-go/interleave/analyzers/holdblock"
-	"github.com/interleave-go/interleave/analyzers/lockorder"
-	"github.com/interleave-go/interleave/analyzers/relock"
-	"github.com/interleave-go/interleave/analyzers/unbalanced"
+	"github.com/interleave-go/interleave/analyzers/suite"
 )
 
 func main() {
-	multichecker.Main(
-		unbalanced.Analyzer,
-		lockorder.Analyzer,
-		holdblock.Analyzer,
-		condloop.Analyzer,
-		relock.Analyzer,
-		copyprim.Analyzer,
-	)
+	multichecker.Main(suite.Analyzers()...)
 }

@@ -22,6 +22,9 @@ func TestData(t testing.TB) string {
 	}
 	dir := t.TempDir()
 	for _, src := range []string{filepath.Join(filepath.Dir(file), "testdata"), "testdata"} {
+		if _, err := os.Stat(src); os.IsNotExist(err) && src == "testdata" {
+			continue // a test of the shared stubs alone
+		}
 		if err := copyTree(src, dir); err != nil {
 			t.Fatalf("atest: %v", err)
 		}

@@ -31,6 +31,7 @@ import (
 	"golang.org/x/tools/go/analysis/passes/buildssa"
 	"golang.org/x/tools/go/ssa"
 
+	"github.com/interleave-go/interleave/analyzers/internal/shape"
 	"github.com/interleave-go/interleave/analyzers/internal/syncapi"
 )
 
@@ -40,7 +41,7 @@ var Analyzer = &analysis.Analyzer{
 	Doc:        "follow lock state along the paths of each function",
 	URL:        "https://github.com/interleave-go/interleave#analyzers",
 	Run:        run,
-	Requires:   []*analysis.Analyzer{buildssa.Analyzer},
+	Requires:   []*analysis.Analyzer{buildssa.Analyzer, shape.Analyzer},
 	ResultType: reflect.TypeFor[*Result](),
 }
 
@@ -50,15 +51,19 @@ type Result struct {
 	// a condition variable, in source order.
 	Funcs []*Func
 
-	pkg   *ssa.Package
-	byFn  map[*ssa.Function]*Func
-	sums  map[*ssa.Function]*Summary
-	busy  map[*ssa.Function]bool
-	fset  *token.FileSet
-	noOps map[*ssa.Function]bool
-	must  map[*ssa.BasicBlock]bool
-	funcs []*ssa.Function // all functions of the package
-	chans map[string]bool // see Buffered
+	pkg       *ssa.Package
+	shapes    *shape.Result
+	byFn      map[*ssa.Function]*Func
+	sums      map[*ssa.Function]*Summary
+	busy      map[*ssa.Function]bool
+	fset      *token.FileSet
+	noOps     map[*ssa.Function]bool
+	must      map[*ssa.BasicBlock]bool
+	funcs     []*ssa.Function // all functions of the package
+	chans     map[string]bool // see Buffered
+	plainRecv map[string]bool // see scanChans
+	chanTypes []chanType
+	sent      map[string]bool // see SemRelease
 }
 
 // Func is the walk of one function.
@@ -76,6 +81,9 @@ type Func struct {
 	// other goroutines may lock and unlock them between this
 	// function's own operations.
 	Shared map[string]bool
+	// ClosureReleases are the keys of locks that closures made here
+	// release (a goroutine giving back a semaphore token).
+	ClosureReleases map[string]bool
 	// Recovers is true when the function defers a recover: a misuse
 	// panic may be what it is about.
 	Recovers bool
@@ -159,6 +167,53 @@ func (e *Event) Held() []Lock {
 	return held
 }
 
+// Leaks reports whether the lock that op acquires is left held, not by
+// a deferred release, on some return while another return releases it:
+// what unbalanced reports (a locking helper, which holds it on every
+// return, does not leak).
+func (f *Func) Leaks(op *syncapi.Op) bool {
+	var leak, balanced bool
+	for _, e := range f.Events {
+		if e.Kind != Return {
+			continue
+		}
+		for _, l := range e.Locks {
+			if l.Acq != op {
+				continue
+			}
+			switch {
+			case l.Status == Held && !e.IsDeferred(l.Key.String()):
+				leak = true
+			case l.Status == Held || l.Status == Released:
+				balanced = true
+			}
+		}
+	}
+	return leak && balanced
+}
+
+// Relocks returns, for a Call, the access by which the callee acquires
+// on every path a lock that the path holds, and that lock, if the
+// acquire deadlocks (see Deadlocks); nil otherwise.
+func (e *Event) Relocks() (*Access, *Lock) {
+	if e.Kind != Call {
+		return nil, nil
+	}
+	for i := range e.Accesses {
+		a := &e.Accesses[i]
+		if !a.Acquire || !a.Must || a.Try || a.Family != syncapi.Mutex || a.Key.Root == "" {
+			continue
+		}
+		for j := range e.Locks {
+			l := &e.Locks[j]
+			if l.Status == Held && l.Key.String() == a.Key.String() && !(l.Read && a.Read) {
+				return a, l
+			}
+		}
+	}
+	return nil, nil
+}
+
 // IsDeferred reports whether a deferred call releases key.
 func (e *Event) IsDeferred(key string) bool {
 	for _, k := range e.Deferred {
@@ -193,14 +248,15 @@ type Summary struct {
 func run(pass *analysis.Pass) (any, error) {
 	ssainfo := pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA)
 	r := &Result{
-		pkg:   ssainfo.Pkg,
-		byFn:  make(map[*ssa.Function]*Func),
-		sums:  make(map[*ssa.Function]*Summary),
-		busy:  make(map[*ssa.Function]bool),
-		noOps: make(map[*ssa.Function]bool),
-		must:  make(map[*ssa.BasicBlock]bool),
-		fset:  pass.Fset,
-		funcs: ssainfo.SrcFuncs,
+		pkg:    ssainfo.Pkg,
+		shapes: pass.ResultOf[shape.Analyzer].(*shape.Result),
+		byFn:   make(map[*ssa.Function]*Func),
+		sums:   make(map[*ssa.Function]*Summary),
+		busy:   make(map[*ssa.Function]bool),
+		noOps:  make(map[*ssa.Function]bool),
+		must:   make(map[*ssa.BasicBlock]bool),
+		fset:   pass.Fset,
+		funcs:  ssainfo.SrcFuncs,
 	}
 	for _, fn := range ssainfo.SrcFuncs {
 		if f := r.scan(fn); f != nil {
@@ -229,7 +285,7 @@ func (r *Result) scan(fn *ssa.Function) *Func {
 		for _, in := range b.Instrs {
 			switch in := in.(type) {
 			case ssa.CallInstruction:
-				if op := syncapi.Classify(in); op != nil {
+				if op := r.Classify(in); op != nil {
 					f.Ops[in] = op
 				} else if name, ok := syncapi.IsWait(in); ok {
 					f.Waits[in] = name
@@ -247,7 +303,14 @@ func (r *Result) scan(fn *ssa.Function) *Func {
 				for _, cb := range in.Fn.(*ssa.Function).Blocks {
 					for _, ci := range cb.Instrs {
 						if call, ok := ci.(ssa.CallInstruction); ok {
-							if op := syncapi.Classify(call); op != nil && op.Kind == syncapi.Acquire {
+							if op := r.Classify(call); op != nil && op.Kind == syncapi.Release {
+								if k, ok := syncapi.KeyOf(op.Recv, subst); ok {
+									if f.ClosureReleases == nil {
+										f.ClosureReleases = make(map[string]bool)
+									}
+									f.ClosureReleases[k.String()] = true
+								}
+							} else if op != nil && op.Kind == syncapi.Acquire {
 								if k, ok := syncapi.KeyOf(op.Recv, subst); ok {
 									if f.Shared == nil {
 										f.Shared = make(map[string]bool)
@@ -331,6 +394,23 @@ func bindings(mc *ssa.MakeClosure) map[*ssa.FreeVar]syncapi.Key {
 		}
 	}
 	return subst
+}
+
+// Classify returns the op a call performs on a primitive known by name
+// or by shape (see package shape), or nil.
+func (r *Result) Classify(call ssa.CallInstruction) *syncapi.Op { return r.shapes.Classify(call) }
+
+// Shapes returns the recognition of primitives by shape.
+func (r *Result) Shapes() *shape.Result { return r.shapes }
+
+// Func returns the walk of fn, a function of this package, or nil if
+// fn acquires, releases and waits on nothing.
+func (r *Result) Func(fn *ssa.Function) *Func {
+	f := r.byFn[fn]
+	if f != nil {
+		r.walk(f)
+	}
+	return f
 }
 
 // Pkg returns the SSA package the result is about.

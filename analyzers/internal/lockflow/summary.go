@@ -58,7 +58,9 @@ func (r *Result) Summary(fn *ssa.Function) *Summary {
 		r.walk(f)
 		for _, e := range f.Events {
 			switch e.Kind {
-			case Acquire, Release:
+			case Acquire, Release, DeferRelease:
+				// A deferred release of the caller's lock releases it
+				// too, when the function returns.
 				if e.Before.Status == Entry && e.Op.Family != syncapi.ChanSem {
 					add(Access{Key: e.Before.Key, Abstract: syncapi.Abstract(e.Op.Recv), Acquire: e.Kind == Acquire,
 						Read: e.Op.Read, Try: e.Op.Try(), Must: r.mandatory(e.Instr.Block()), Family: e.Op.Family, API: e.Op.API, Pos: e.Instr.Pos()})
@@ -98,6 +100,16 @@ func touched(locks []Lock, key string) bool {
 		}
 	}
 	return false
+}
+
+// Accesses returns what a call of a function of this package does to
+// the caller's locks, as keys of the calling function; nil for a call
+// of anything else.
+func (r *Result) Accesses(c *ssa.CallCommon) []Access {
+	if callee := r.local(c); callee != nil {
+		return r.mapped(c, callee)
+	}
+	return nil
 }
 
 // mapped returns the accesses of callee's summary as keys of the

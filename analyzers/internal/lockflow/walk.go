@@ -112,12 +112,14 @@ func (w *walker) block(b *ssa.BasicBlock, st *state, stack []item) []item {
 		}
 		switch in := in.(type) {
 		case *ssa.Call:
-			w.call(in, st)
+			if !w.call(in, st) {
+				return stack // deadlocked: nothing after this runs
+			}
 		case *ssa.Defer:
 			w.deferred(in, st)
 		case *ssa.Send:
 			if op := w.f.Ops[in]; op != nil {
-				w.op(op, in, st)
+				w.op(op, in, st) // a channel semaphore: no relock
 			} else {
 				w.event(&Event{Kind: Block, Instr: in, Name: "channel send", Locks: st.locks})
 			}
@@ -131,7 +133,7 @@ func (w *walker) block(b *ssa.BasicBlock, st *state, stack []item) []item {
 				w.event(&Event{Kind: Block, Instr: in, Name: "channel receive", Locks: st.locks})
 			}
 		case *ssa.Select:
-			if in.Blocking {
+			if in.Blocking && len(in.States) > 0 { // select {} parks for good, on purpose
 				w.event(&Event{Kind: Block, Instr: in, Name: "select", Locks: st.locks})
 			}
 		case *ssa.Store:
@@ -170,7 +172,7 @@ func (w *walker) block(b *ssa.BasicBlock, st *state, stack []item) []item {
 			w.event(e)
 			return stack
 		case *ssa.Go:
-			w.foreign(&in.Call, st) // the new goroutine may release them
+			w.spawn(&in.Call, st)
 		case *ssa.Panic:
 			// go/ssa adds panics of its own, without a position, for
 			// misused range-over-func iterators.
@@ -214,35 +216,48 @@ func (w *walker) event(e *Event) {
 	w.f.Events = append(w.f.Events, e)
 }
 
-// op applies a recognised acquire or release.
-func (w *walker) op(op *syncapi.Op, in ssa.Instruction, st *state) {
+// Deadlocks reports whether an acquire of a lock in the state before
+// blocks its own goroutine forever: a blocking acquire of a held
+// mutex, except a read lock taken again for reading (which deadlocks
+// only once a writer waits between the two).
+func Deadlocks(op *syncapi.Op, before Lock) bool {
+	return op.Family == syncapi.Mutex && op.Blocking() && before.Status == Held && !(before.Read && op.Read)
+}
+
+// op applies a recognised acquire or release. It returns false when the
+// acquire deadlocks: the path ends there, and what follows (the
+// release after a relock, the deferred one) is no finding of its own.
+func (w *walker) op(op *syncapi.Op, in ssa.Instruction, st *state) bool {
 	k, ok := syncapi.KeyOf(op.Recv, nil)
 	if !ok {
-		return
+		return true
 	}
 	before := st.get(k)
 	if op.Kind == syncapi.Acquire {
 		w.event(&Event{Kind: Acquire, Instr: in, Op: op, Before: before, Locks: st.locks, Deferred: st.deferred})
+		if Deadlocks(op, before) && !w.f.Shared[k.String()] {
+			return false
+		}
 		after := Lock{Key: k, Status: Held, Read: op.Read, Acq: op}
 		if op.NeverFails {
-			st.setFact(valTerm(op.Instr.(*ssa.Call)), isNil)
+			st.setFact(valTerm(outcome(op)), isNil)
 		}
 		switch {
 		case before.Status == Unknown && !op.Blocking():
-			return // still unknown
+			return true // still unknown
 		case before.Status == Held && !op.Blocking() && op.Family == syncapi.Mutex:
 			if !(before.Read && op.Read) {
-				return // the attempt fails (or times out): this goroutine holds the lock
+				return true // the attempt fails (or times out): this goroutine holds the lock
 			}
 			after = Lock{Key: k, Status: Unknown} // one more reader, or not
 		case before.Status == Held:
 			after = Lock{Key: k, Status: Unknown}
 		case !op.Blocking():
 			after.Status = Pending
-			after.cond = valTerm(op.Instr.(*ssa.Call))
+			after.cond = valTerm(outcome(op))
 		}
 		st.set(after)
-		return
+		return true
 	}
 	w.event(&Event{Kind: Release, Instr: in, Op: op, Before: before, Locks: st.locks})
 	after := Lock{Key: k, Status: Released, Read: before.Read, Acq: before.Acq, Rel: op}
@@ -250,25 +265,51 @@ func (w *walker) op(op *syncapi.Op, in ssa.Instruction, st *state) {
 		after = Lock{Key: k, Status: Unknown}
 	}
 	st.set(after)
+	return true
 }
 
-// call applies a call that is not a recognised operation.
-func (w *walker) call(in *ssa.Call, st *state) {
+// outcome returns the value that tells whether an acquire succeeded:
+// its result, or the last of its results.
+func outcome(op *syncapi.Op) ssa.Value {
+	call := op.Instr.(*ssa.Call)
+	tuple, ok := call.Type().(*types.Tuple)
+	if !ok {
+		return call
+	}
+	for _, ref := range *call.Referrers() {
+		if x, ok := ref.(*ssa.Extract); ok && x.Index == tuple.Len()-1 {
+			return x
+		}
+	}
+	return call
+}
+
+// call applies a call that is not a recognised operation. It returns
+// false when the call deadlocks: an op that does, or a call of a
+// function of this package that acquires on every path a lock the path
+// holds.
+func (w *walker) call(in *ssa.Call, st *state) bool {
 	if op := w.f.Ops[in]; op != nil {
-		w.op(op, in, st)
-		return
+		return w.op(op, in, st)
+	}
+	if failsNow(&in.Call) {
+		return false // t.Fatal through testing.TB: the goroutine ends here
 	}
 	if name, ok := w.f.Waits[in]; ok {
 		w.event(&Event{Kind: Wait, Instr: in, Name: name, Locks: st.locks})
 		w.foreign(&in.Call, st)
-		return
+		return true
 	}
 	if name, ok := syncapi.IsBlocking(in); ok {
 		w.event(&Event{Kind: Block, Instr: in, Name: name, Locks: st.locks})
 	}
 	if callee := w.r.local(&in.Call); callee != nil {
 		acc := w.r.mapped(&in.Call, callee)
-		w.event(&Event{Kind: Call, Instr: in, Callee: callee, Accesses: acc, Locks: st.locks})
+		e := &Event{Kind: Call, Instr: in, Callee: callee, Accesses: acc, Locks: st.locks}
+		w.event(e)
+		if _, h := e.Relocks(); h != nil && !w.f.Shared[h.Key.String()] {
+			return false // the callee relocks
+		}
 		for _, a := range acc {
 			if i := st.find(a.Key.String()); i >= 0 {
 				st.locks[i] = Lock{Key: a.Key, Status: Unknown}
@@ -280,12 +321,38 @@ func (w *walker) call(in *ssa.Call, st *state) {
 				reset(st, mc.Bindings)
 			}
 		}
-		return
+		return true
 	}
-	if callee := in.Call.StaticCallee(); callee != nil && holds(st) {
+	if callee := in.Call.StaticCallee(); callee != nil && (holds(st) || releasedEntry(st)) {
 		w.event(&Event{Kind: Call, Instr: in, Callee: callee, Locks: st.locks})
 	}
 	w.foreign(&in.Call, st)
+	return true
+}
+
+// failsNow reports whether a call is one of testing.TB's methods that do
+// not return (FailNow, Fatal, Fatalf, SkipNow, Skip, Skipf) called
+// through the interface, which go/ssa cannot see end the path.
+func failsNow(c *ssa.CallCommon) bool {
+	if !c.IsInvoke() || c.Method.Pkg() == nil || c.Method.Pkg().Path() != "testing" {
+		return false
+	}
+	switch c.Method.Name() {
+	case "FailNow", "Fatal", "Fatalf", "SkipNow", "Skip", "Skipf":
+		return true
+	}
+	return false
+}
+
+// releasedEntry reports whether the path released a lock its caller
+// holds (one it did not acquire itself).
+func releasedEntry(st *state) bool {
+	for _, l := range st.locks {
+		if l.Status == Released && l.Acq == nil {
+			return true
+		}
+	}
+	return false
 }
 
 func holds(st *state) bool {
@@ -295,6 +362,31 @@ func holds(st *state) bool {
 		}
 	}
 	return false
+}
+
+// spawn applies a go statement. A goroutine running a function of this
+// package forgets the locks that function releases without taking them
+// first (a hand-off: the lock is the new goroutine's to release); one
+// that only takes them, as every other goroutine may, changes nothing
+// for this path. A goroutine running anything else may do anything to
+// what it can reach.
+func (w *walker) spawn(c *ssa.CallCommon, st *state) {
+	if w.r.local(c) == nil {
+		w.foreign(c, st)
+		return
+	}
+	for _, a := range w.r.Accesses(c) {
+		if a.Acquire {
+			continue
+		}
+		if a.Key.Root == "" {
+			w.foreign(c, st) // a release the caller cannot name
+			return
+		}
+		if i := st.find(a.Key.String()); i >= 0 {
+			st.locks[i] = Lock{Key: a.Key, Status: Unknown}
+		}
+	}
 }
 
 // foreign forgets what the path knows about the locks that a call of

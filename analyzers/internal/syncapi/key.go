@@ -46,14 +46,28 @@ func rootIndex(root, prefix string) int {
 // Global reports whether k is rooted at a package-level variable.
 func (k Key) Global() bool { return len(k.Root) > 2 && k.Root[:2] == "g:" }
 
+// addr marks the key of a variable's cell, whose load is the variable:
+// "p0" then addr then ".*" is "p0".
+const addr = ".&"
+
+// join appends path q to path p, a load cancelling an address.
+func join(p, q string) string {
+	if strings.HasSuffix(p, addr) && strings.HasPrefix(q, ".*") {
+		return p[:len(p)-len(addr)] + q[2:]
+	}
+	return p + q
+}
+
 // Rebase replaces the root of k by base: a callee's key "p0.mu" rebased
 // on the caller's argument "s" gives "s.mu".
 func (k Key) Rebase(base Key) Key {
-	return Key{Root: base.Root, Path: base.Path + k.Path, Show: base.Show + showPath(k.Path)}
+	return Key{Root: base.Root, Path: join(base.Path, k.Path), Show: base.Show + showPath(k.Path)}
 }
 
-// HasPrefix reports whether k is p or is reached through p.
+// HasPrefix reports whether k is p or is reached through p (the cell of
+// a variable reaches what the variable does).
 func (k Key) HasPrefix(p Key) bool {
+	p.Path = strings.TrimSuffix(p.Path, addr)
 	if k.Root != p.Root || len(k.Path) < len(p.Path) || k.Path[:len(p.Path)] != p.Path {
 		return false
 	}
@@ -98,6 +112,12 @@ func KeyOf(v ssa.Value, subst map[*ssa.FreeVar]Key) (Key, bool) {
 			}
 		}
 	case *ssa.Alloc:
+		if p := spilled(v); p != nil {
+			// The cell holding a captured parameter: its address.
+			k, ok := KeyOf(p, subst)
+			k.Path += addr
+			return k, ok
+		}
 		show := v.Comment
 		if show == "" {
 			show = v.Name()
@@ -110,7 +130,7 @@ func KeyOf(v ssa.Value, subst map[*ssa.FreeVar]Key) (Key, bool) {
 	case *ssa.UnOp:
 		if v.Op.String() == "*" {
 			k, ok := KeyOf(v.X, subst)
-			k.Path += ".*"
+			k.Path = join(k.Path, ".*")
 			return k, ok
 		}
 	case *ssa.IndexAddr:
@@ -130,6 +150,34 @@ func KeyOf(v ssa.Value, subst map[*ssa.FreeVar]Key) (Key, bool) {
 		return Key{}, false
 	}
 	return Key{Root: "v:" + v.Name(), Show: v.Name()}, true
+}
+
+// spilled returns the parameter that a local cell holds, if x is the
+// cell go/ssa makes for a parameter that a closure captures: stored
+// once, with the parameter, and otherwise only loaded or captured. A
+// load of it is the parameter, so that a lock reached through it has
+// the parameter's key, as callers know it.
+func spilled(x ssa.Value) *ssa.Parameter {
+	a, ok := x.(*ssa.Alloc)
+	if !ok || !a.Heap {
+		return nil
+	}
+	var p *ssa.Parameter
+	for _, ref := range *a.Referrers() {
+		switch r := ref.(type) {
+		case *ssa.Store:
+			if r.Addr != a || p != nil {
+				return nil
+			}
+			if p, ok = r.Val.(*ssa.Parameter); !ok {
+				return nil
+			}
+		case *ssa.UnOp, *ssa.MakeClosure, *ssa.DebugRef:
+		default:
+			return nil
+		}
+	}
+	return p
 }
 
 func field(x ssa.Value, t types.Type, i int, subst map[*ssa.FreeVar]Key) (Key, bool) {

@@ -35,6 +35,7 @@ func TestKey(t *testing.T) {
 		{".mux", ".mu", false},
 		{".a[2].mu", ".a", true},
 		{".a", ".a.mu", false},
+		{".mu", ".&", true}, // the cell of a captured parameter reaches what it does
 	}
 	for _, tt := range prefixes {
 		k := syncapi.Key{Root: "p0", Path: tt.k}
@@ -42,6 +43,12 @@ func TestKey(t *testing.T) {
 		if got := k.HasPrefix(p); got != tt.want {
 			t.Errorf("p0%s.HasPrefix(p0%s): got %v, want %v", tt.k, tt.p, got, tt.want)
 		}
+	}
+	// A callee's p0.mu, given the load of the cell of a captured
+	// parameter (p1 then the cell's mark): p1.mu.
+	cell := syncapi.Key{Root: "p1", Path: ".&", Show: "c"}
+	if got := (syncapi.Key{Root: "p0", Path: ".*.mu"}).Rebase(cell); got.String() != "p1.mu" {
+		t.Errorf("Rebase on a cell: got %q, want %q", got.String(), "p1.mu")
 	}
 	if got := syncapi.ShortAbstract("golang.org/x/sync/semaphore.Weighted.mu"); got != "semaphore.Weighted.mu" {
 		t.Errorf("ShortAbstract: got %q, want %q", got, "semaphore.Weighted.mu")

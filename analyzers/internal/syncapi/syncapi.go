@@ -77,15 +77,16 @@ func (op *Op) Blocking() bool { return op.Outcome == Always || op.NeverFails }
 // Try reports whether the op is a non-blocking attempt.
 func (op *Op) Try() bool { return op.Outcome == IfTrue }
 
-type entry struct {
-	kind    Kind
-	family  Family
-	read    bool
-	outcome Outcome
+// A Method says what a method of a primitive does.
+type Method struct {
+	Kind    Kind
+	Family  Family
+	Read    bool
+	Outcome Outcome
 }
 
 // methods maps "path.Type.Method" to what the method does.
-var methods = map[string]entry{
+var methods = map[string]Method{
 	"sync.Mutex.Lock":       {Acquire, Mutex, false, Always},
 	"sync.Mutex.TryLock":    {Acquire, Mutex, false, IfTrue},
 	"sync.Mutex.Unlock":     {Release, Mutex, false, Always},
@@ -206,15 +207,30 @@ func Callee(c *ssa.CallCommon) (string, *types.Func) {
 	return fn.Pkg().Path() + "." + fn.Name(), fn
 }
 
-// Classify returns the op performed by a call, or nil.
+// KnownPath reports whether path is a package whose primitives this
+// package knows by name: their methods are classified by the table,
+// never by their shape.
+func KnownPath(path string) bool {
+	return path == "sync" || path == PrimitivesPath || path == SemaphorePath
+}
+
+// Classify returns the op performed by a call of a primitive this
+// package knows by name, or nil.
 func Classify(call ssa.CallInstruction) *Op {
-	c := call.Common()
-	name, _ := Callee(c)
+	name, _ := Callee(call.Common())
 	e, ok := methods[name]
 	if !ok {
 		return nil
 	}
-	op := &Op{Instr: call, API: short(name), Kind: e.kind, Family: e.family, Read: e.read, Outcome: e.outcome}
+	return ClassifyAs(call, name, e)
+}
+
+// ClassifyAs returns the op performed by a call of the method with the
+// qualified name, which does what m says, or nil if the call has no
+// receiver.
+func ClassifyAs(call ssa.CallInstruction, name string, e Method) *Op {
+	c := call.Common()
+	op := &Op{Instr: call, API: short(name), Kind: e.Kind, Family: e.Family, Read: e.Read, Outcome: e.Outcome}
 	args := c.Args
 	if c.IsInvoke() {
 		op.Recv = c.Value
@@ -224,14 +240,14 @@ func Classify(call ssa.CallInstruction) *Op {
 		}
 		op.Recv, args = args[0], args[1:]
 	}
-	if e.outcome == IfNil {
+	if e.Outcome == IfNil {
 		for _, a := range args {
-			if isContext(a.Type()) && NeverDone(a) {
+			if IsContext(a.Type()) && NeverDone(a) {
 				op.NeverFails = true
 			}
 		}
 	}
-	if e.family == Semaphore {
+	if e.Family == Semaphore {
 		for _, a := range args {
 			if b, ok := a.Type().Underlying().(*types.Basic); ok && b.Info()&types.IsInteger != 0 {
 				op.Weight = a
@@ -274,13 +290,14 @@ func (op *Op) Pos() token.Pos {
 	return op.Chan.Pos()
 }
 
-func isContext(t types.Type) bool {
+// IsContext reports whether t is context.Context.
+func IsContext(t types.Type) bool {
 	n, ok := types.Unalias(t).(*types.Named)
 	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "context" && n.Obj().Name() == "Context"
 }
 
-// NeverDone reports whether ctx is known to be context.Background() or
-// context.TODO(), directly or as captured by every closure creating
+// NeverDone reports whether ctx is known to be context.Background(),
+// context.TODO() or context.WithoutCancel(...), directly or as captured by every closure creating
 // the function that uses it: a context that is never done.
 func NeverDone(ctx ssa.Value) bool {
 	return neverDone(ctx, 0)
@@ -293,7 +310,7 @@ func neverDone(v ssa.Value, depth int) bool {
 	switch v := v.(type) {
 	case *ssa.Call:
 		name, _ := Callee(&v.Call)
-		return name == "context.Background" || name == "context.TODO"
+		return name == "context.Background" || name == "context.TODO" || name == "context.WithoutCancel"
 	case *ssa.MakeInterface:
 		return neverDone(v.X, depth+1)
 	case *ssa.ChangeInterface:

@@ -90,14 +90,29 @@ func (s *server) waitReady() {
 	s.mu.Unlock()
 }
 
-// Flagged: Event.Wait and Queue.Get of the primitives.
-func (s *server) prims(ctx context.Context) (int, error) {
+// Flagged: Event.Wait of the primitives.
+func (s *server) prims(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ev.Wait(ctx) // want `primitives.Event.Wait while holding s.mu`
+}
+
+// Flagged: Queue.Get of the primitives.
+func (s *server) primGet(ctx context.Context) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.q.Get(ctx) // want `primitives.Queue.Get while holding s.mu`
+}
+
+// One finding for one critical section: the second wait is related
+// information of the first, not a finding of its own.
+func (s *server) twice(ctx context.Context) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.ev.Wait(ctx); err != nil { // want `primitives.Event.Wait while holding s.mu`
 		return 0, err
 	}
-	return s.q.Get(ctx) // want `primitives.Queue.Get while holding s.mu`
+	return s.q.Get(ctx)
 }
 
 // Silent: TryGet does not block.
@@ -107,16 +122,26 @@ func (s *server) tryGet() (int, bool) {
 	return s.q.TryGet()
 }
 
-// Flagged: file and network I/O.
-func (s *server) io(c net.Conn, buf []byte) error {
+// Flagged: file I/O.
+func (s *server) io() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, err := os.ReadFile("x"); err != nil { // want `os.ReadFile while holding s.mu`
-		return err
-	}
-	if _, err := c.Read(buf); err != nil { // want `net.Conn.Read while holding s.mu`
-		return err
-	}
+	_, err := os.ReadFile("x") // want `os.ReadFile while holding s.mu`
+	return err
+}
+
+// Flagged: network I/O.
+func (s *server) netIO(c net.Conn, buf []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, err := c.Read(buf) // want `net.Conn.Read while holding s.mu`
+	return err
+}
+
+// Flagged: HTTP.
+func (s *server) httpIO() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	_, err := http.Get("http://localhost/") // want `http.Get while holding s.mu`
 	return err
 }

@@ -18,12 +18,12 @@ type Bank struct {
 // Mu guards the package registry.
 var Mu sync.Mutex
 
-// Flagged: Bank.mu then Account.mu ...
+// Bank.mu then Account.mu ...
 func (b *Bank) Audit() (sum int) { // want Audit:`acquires\(.*\)`
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for _, a := range b.accounts {
-		a.mu.Lock() // want `a.Account.mu acquired while holding a.Bank.mu, but a.Account.Register \(a.go:\d+\) acquires them in the opposite order: potential deadlock`
+		a.mu.Lock() // one finding for the pair: at Register, the odd one out
 		sum += a.bal
 		a.mu.Unlock()
 	}
@@ -34,7 +34,7 @@ func (b *Bank) Audit() (sum int) { // want Audit:`acquires\(.*\)`
 func (a *Account) Register(b *Bank) { // want Register:`acquires\(a.Account.mu a.Bank.mu\) pairs\(a.Account.mu>a.Bank.mu\)`
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	b.add(a) // want `a.Bank.mu acquired while holding a.Account.mu, but a.Bank.Audit \(a.go:26\) acquires`
+	b.add(a) // want `a.Bank.mu acquired while holding a.Account.mu, but a.Bank.Audit \(a.go:26\) and 1 other site acquire them in the opposite order: potential deadlock`
 }
 
 func (b *Bank) add(a *Account) {
@@ -43,11 +43,11 @@ func (b *Bank) add(a *Account) {
 	b.mu.Unlock()
 }
 
-// Flagged: same order as Audit, so it inverts Register too.
+// Same order as Audit: one more site of the one inversion.
 func (b *Bank) Total() (sum int) { // want Total:`acquires\(.*\)`
 	b.mu.Lock()
 	for _, a := range b.accounts {
-		a.mu.Lock() // want `a.Account.mu acquired while holding a.Bank.mu`
+		a.mu.Lock() // related information of the finding at Register
 		sum += a.bal
 		a.mu.Unlock()
 	}
@@ -113,7 +113,7 @@ func (b *Bank) Snapshot() func() {
 	return func() {
 		b.rw.RLock()
 		defer b.rw.RUnlock()
-		Mu.Lock() // want `a.Mu acquired while holding a.Bank.rw`
+		Mu.Lock() // related information of the finding at Reset
 		Mu.Unlock()
 	}
 }
@@ -144,7 +144,7 @@ func (n *Node[T]) Attach(t *Tree[T]) { // want Attach:`acquires\(.*\)`
 	if t == nil {
 		goto out
 	}
-	t.mu.Lock() // want `a.Tree.mu acquired while holding a.Node.Mutex`
+	t.mu.Lock() // related information of the finding at Get
 	t.root = n
 	t.mu.Unlock()
 out:
@@ -174,7 +174,7 @@ func (l *Log) Flush(s *Sink, n int) { // want Flush:`acquires\(.*\)`
 func (s *Sink) Pull(l *Log) { // want Pull:`acquires\(.*\)`
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	l.mu.Lock() // want `a.Log.mu acquired while holding a.Sink.mu`
+	l.mu.Lock() // related information of the finding at Flush
 	l.lines = nil
 	l.mu.Unlock()
 }

@@ -221,7 +221,7 @@ func goroutine(mu *sync.Mutex, done chan struct{}) {
 // Flagged: goto loop that relocks.
 func gotoLoop(mu *sync.Mutex, n int) {
 again:
-	mu.Lock() // want `sync.Mutex.Lock of mu, already held since line \d+`
+	mu.Lock() // want `sync.Mutex.Lock of mu, already held since line \d+ \(an earlier iteration did not release it\)`
 	n--
 	if n > 0 {
 		goto again
@@ -287,4 +287,18 @@ func climb(l *link) {
 		l = p
 	}
 	l.mu.Unlock()
+}
+
+// Flagged: the middle function's receiver is captured by a closure
+// (go/ssa keeps it in a cell), and the lock it takes through deposit is
+// still its caller's a.mu.
+func (a *account) outer() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.middle() // want `call of middle acquires a.mu \(sync.Mutex.Lock at line \d+\), already held since line \d+`
+}
+
+func (a *account) middle() {
+	defer func() { a.balance++ }()
+	a.deposit(1)
 }
