@@ -126,5 +126,9 @@ func ChanLen[T any](r *Run, h *Handle, ch <-chan T) {
 // engine knows no goroutine outside the run can be on its other side
 // unless the run hands it out.
 func (r *Run) MadeChan(h *Handle, c unsafe.Pointer) {
+	if !raceEnabled && !h.dying {
+		r.madeChan(c) // the engine runs on the baton's holder: no request needed
+		return
+	}
 	r.submit(h, &request{note: noteMade, obj: c})
 }

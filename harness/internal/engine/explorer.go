@@ -116,7 +116,6 @@ type Explorer struct {
 	reqCh     chan envelope
 	objs      map[unsafe.Pointer]*object
 	cov       *coverage
-	made      map[unsafe.Pointer]bool
 	timerOf   map[unsafe.Pointer]*vtimer
 	timerChan map[unsafe.Pointer]unsafe.Pointer
 	oids      map[unsafe.Pointer]uintptr
@@ -147,7 +146,6 @@ func NewExplorer(cfg Config) (*Explorer, error) {
 		events:    make(chan event, 16),
 		reqCh:     make(chan envelope),
 		objs:      make(map[unsafe.Pointer]*object),
-		made:      make(map[unsafe.Pointer]bool),
 		timerOf:   make(map[unsafe.Pointer]*vtimer),
 		timerChan: make(map[unsafe.Pointer]unsafe.Pointer),
 		oids:      make(map[unsafe.Pointer]uintptr),
@@ -269,7 +267,6 @@ type Run struct {
 	preempted   []int // decisions that switched away from a goroutine that could go on
 	nameSeq     map[objKind]int
 	names       map[unsafe.Pointer]string
-	made        map[unsafe.Pointer]bool // channels made by the run's goroutines
 	outsideWait bool
 	probeFor    unsafe.Pointer // the lock the request being handled probed
 	probeFree   bool
@@ -432,13 +429,12 @@ type RunParams struct {
 func (x *Explorer) Run(s Strategy, p RunParams, body func()) *Result {
 	x.once.Do(func() { go x.watchdog() })
 	clear(x.objs)
-	clear(x.made)
 	if x.cov != nil {
 		clear(x.cov.last)
 	}
 	clear(x.timerOf)
 	clear(x.timerChan)
-	r := &Run{x: x, strategy: s, trace: p.Trace, quiet: p.Quiet, maxSteps: x.cfg.MaxSteps, window: x.cfg.exploreSteps(), latency: int64(x.cfg.Latency), objs: x.objs, made: x.made, last: -1, dExited: -1,
+	r := &Run{x: x, strategy: s, trace: p.Trace, quiet: p.Quiet, maxSteps: x.cfg.MaxSteps, window: x.cfg.exploreSteps(), latency: int64(x.cfg.Latency), objs: x.objs, last: -1, dExited: -1,
 		gs: x.gsBuf[:0], live: x.liveBuf[:0], alts: x.altBuf[:0], decisions: x.decBuf[:0], preempted: x.preBuf[:0],
 		epoch: p.Epoch.Round(0), timerOf: x.timerOf, timerChan: x.timerChan, timers: x.timerBuf[:0], sleeps: x.sleepBuf[:0], rd: &x.rd}
 	x.rd.reset()

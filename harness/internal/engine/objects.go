@@ -107,7 +107,7 @@ func (r *Run) object(p unsafe.Pointer, k objKind) *object {
 			o.writer = outside
 		}
 	case objChan:
-		o.foreign = !r.made[p]
+		o.foreign = true // until the run says it made it (madeChan)
 		st := peekChan(p)
 		if st.ready(true) {
 			o.crd |= 1
@@ -118,6 +118,13 @@ func (r *Run) object(p unsafe.Pointer, k objKind) *object {
 	}
 	r.objs[p] = o
 	return o
+}
+
+// madeChan records that a goroutine of the run made the channel at p: no
+// goroutine outside the run can be on its other side unless the run hands
+// it out.
+func (r *Run) madeChan(p unsafe.Pointer) {
+	r.object(p, objChan).foreign = false
 }
 
 // objectOf returns the model of the object of g's pending operation,

@@ -170,7 +170,7 @@ func (r *Run) handle(id int, h *Handle, q *request) (int, reply) {
 		r.stopping = true
 		return id, reply{step: r.nsteps}
 	case noteMade:
-		r.made[q.obj] = true
+		r.madeChan(q.obj)
 		return id, reply{step: r.nsteps}
 	case noteNow:
 		return id, reply{step: r.nsteps, n: r.clock}
@@ -1091,7 +1091,7 @@ func (r *Run) waitsOutside(g *G) bool {
 		return r.object(g.op.obj, objRWMutex).writer == outside
 	case KSend, KRecv, KSelect:
 		for _, c := range g.op.cases {
-			if c.Ch != nil && !r.made[c.Ch] {
+			if o := r.objs[c.Ch]; c.Ch != nil && (o == nil || o.foreign) {
 				return true
 			}
 		}

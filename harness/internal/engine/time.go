@@ -292,7 +292,7 @@ func (r *Run) applyTimerOp(g *G, rep *reply) {
 		if t.kind == tChan {
 			t.ch = make(chan time.Time, 1)
 			rep.ch = t.ch
-			r.made[chanPtr(t.ch)] = true
+			r.madeChan(chanPtr(t.ch))
 			r.timerChan[chanPtr(t.ch)] = op.obj
 			if op.period > 0 {
 				t.period = op.period
