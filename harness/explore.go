@@ -280,6 +280,9 @@ type exploration struct {
 
 func (e *exploration) start() {
 	e.t.Helper()
+	// Explorations take turns (parallel tests wait here): each has its
+	// budget to itself.
+	defer engine.Exclusive()()
 	rec := flightRecorder()
 	rec.Explore(e.t.Name(), e.replayLine(flight.TokenMark))
 	defer rec.Done()
@@ -343,7 +346,7 @@ func (e *exploration) explore() {
 		case sum.Schedules > 0:
 			e.t.Logf("interleave: %s, no failure; stopped by the budget before covering every schedule (%s)", plural(sum.Schedules, "schedule"), s.Name())
 		case e.cfg.verbose:
-			e.t.Logf("interleave: %s in %v, no failure (%s)", plural(sum.Runs, "run"), took, s.Name())
+			e.t.Logf("interleave: %s (%d steps a run) in %v, no failure (%s)", plural(sum.Runs, "run"), sum.Steps/max(sum.Runs, 1), took, s.Name())
 		}
 	}()
 	for run := e.cfg.shard % step; run < e.cfg.runs; run += step {

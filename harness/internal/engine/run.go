@@ -16,7 +16,20 @@ import (
 var (
 	active   atomic.Pointer[Run]
 	activeMu sync.Mutex
+
+	// exploreMu makes the explorations of a process take turns: runs
+	// cannot overlap (activeMu), so two explorations of parallel tests
+	// would only share each other's time budget, each handing the baton
+	// across cores.
+	exploreMu sync.Mutex
 )
+
+// Exclusive waits until no other exploration of the process is under way
+// and returns the function that ends the caller's.
+func Exclusive() (end func()) {
+	exploreMu.Lock()
+	return exploreMu.Unlock
+}
 
 // A Handle is a controlled goroutine's own view of itself. It is written
 // only by that goroutine during a run and read by the explorer after the
