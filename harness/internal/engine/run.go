@@ -374,6 +374,11 @@ func (r *Run) exitNow(h *Handle) bool {
 		return false // an abandoned goroutine coming back
 	}
 	raceReleaseMerge(unsafe.Pointer(&r.endSync))
+	// The goroutine ends while it holds the baton: no goroutine may be
+	// taken for the holder once it is gone, not even a new one that the
+	// runtime gives its g (a parallel test's, which would think itself
+	// inside the run).
+	r.curGP.CompareAndSwap(h.gp, 0)
 	q := request{note: noteExit, n: int64(h.exit)}
 	r.submitExit(h, &q)
 	return true
