@@ -58,7 +58,7 @@ func finding(f *engine.Failure, res *engine.Result, test, pkg, where, tok, line 
 				File: s.File, Line: s.Line, Func: s.Func, Partner: s.Partner, Clock: int64(s.Clock), Preempt: s.Preempted()})
 		}
 		for _, g := range res.Trace.Goroutines {
-			fd.Goroutines = append(fd.Goroutines, report.Goroutine{G: g.G, State: g.State, Blocked: g.Blocked, File: g.File, Line: g.Line, Stack: g.Stack})
+			fd.Goroutines = append(fd.Goroutines, report.Goroutine{G: g.G, Func: g.Func, State: g.State, Blocked: g.Blocked, File: g.File, Line: g.Line, Stack: g.Stack})
 		}
 	}
 	for _, m := range res.Messages {

@@ -55,9 +55,9 @@ type Finding struct {
 // A Step is one transition of the run.
 type Step struct {
 	Step    int    `json:"step"`
-	G       int    `json:"g"`  // the goroutine; -1 is the clock (a timer firing)
-	Op      string `json:"op"` // "Lock", "send", "start", "timer fires"...
-	Object  string `json:"object,omitempty"`
+	G       int    `json:"g"`                // the goroutine; -1 is the clock (a timer firing)
+	Op      string `json:"op"`               // "Lock", "send", "start", "timer fires"...
+	Object  string `json:"object,omitempty"` // as the source calls it ("from.mu", "from.mu#2" for one of two), or by kind ("sync.Mutex#1")
 	File    string `json:"file,omitempty"`
 	Line    int    `json:"line,omitempty"`
 	Func    string `json:"func,omitempty"`
@@ -69,7 +69,8 @@ type Step struct {
 // A Goroutine is a goroutine's state when the run ended.
 type Goroutine struct {
 	G       int    `json:"g"`
-	State   string `json:"state"` // "returned", "blocked: Lock sync.Mutex#2 (held by g1)"...
+	Func    string `json:"func,omitempty"` // the function it runs, as the source calls it: "Transfer", "s.run"
+	State   string `json:"state"`          // "returned", "blocked: Lock to.mu#2 (held by g2)"...
 	Blocked bool   `json:"blocked,omitempty"`
 	File    string `json:"file,omitempty"` // where it stopped
 	Line    int    `json:"line,omitempty"`
