@@ -31,25 +31,25 @@ func Transfer(from, to *account) {
 }
 
 func forms(a, b *account, wg *sync.WaitGroup, ctx context.Context, k string) {
-	a.mu.Lock(); b.mu.Lock() // want Lock ""
-	a.mu.Lock(); a.mu.Unlock() // want Lock a.mu
-	a.entries[k].Lock() // want Lock a.entries[k]
-	getMu().Lock()      // want Lock ""
-	a.ch <- 1           // want send a.ch
-	v := <-a.ch         // want receive a.ch
-	<-ctx.Done()        // want receive ctx.Done()
-	close(a.ch)         // want close a.ch
-	for range a.ch {    // want receive a.ch
+	func() { a.mu.Lock(); b.mu.Lock() }()   // want Lock ""
+	func() { a.mu.Lock(); a.mu.Unlock() }() // want Lock a.mu
+	a.entries[k].Lock()                     // want Lock a.entries[k]
+	getMu().Lock()                          // want Lock ""
+	a.ch <- 1                               // want send a.ch
+	v := <-a.ch                             // want receive a.ch
+	<-ctx.Done()                            // want receive ctx.Done()
+	close(a.ch)                             // want close a.ch
+	for range a.ch {                        // want receive a.ch
 	}
-	for range a.ch { <-b.ch } // want receive ""
-	_ = len(a.ch)             // want len a.ch
+	x, y := <-a.ch, <-b.ch          // want receive ""
+	_ = len(a.ch)                   // want len a.ch
 	t := time.NewTimer(time.Second) // want new timer t
 	t.Stop()                        // want Stop t
 	wg.Wait()                       // want Wait wg
-	_ = v
+	_, _, _ = v, x, y
 	select {
-	case x := <-a.ch: // want case0 a.ch
-		_ = x
+	case z := <-a.ch: // want case0 a.ch
+		_ = z
 	case b.ch <- f( // want case1 b.ch
 		1): // want case1 b.ch
 	default:
@@ -59,14 +59,14 @@ func forms(a, b *account, wg *sync.WaitGroup, ctx context.Context, k string) {
 }
 
 func goroutines(a, b *account, wg *sync.WaitGroup) {
-	go Transfer(a, b) // want started Transfer
+	go Transfer(a, b)                               // want started Transfer
 	go func() { defer wg.Done(); Transfer(b, a) }() // want started Transfer
-	go func() {          // want started ""
+	go func() {                                     // want started ""
 		Transfer(a, b)
 		Transfer(b, a)
 	}()
-	go func() { a.ch <- f(1) }()  // want started f
-	wg.Go(func() { a.run() })    // want started a.run
-	go a.run(); go b.run()       // want started ""
-	wg.Go(worker)                // want started worker
+	go func() { a.ch <- f(1) }()        // want started f
+	wg.Go(func() { a.run() })           // want started a.run
+	func() { go a.run(); go b.run() }() // want started ""
+	wg.Go(worker)                       // want started worker
 }
