@@ -50,6 +50,11 @@ type Finding struct {
 	Goroutines []Goroutine `json:"goroutines"`
 	Log        []LogLine   `json:"log,omitempty"`
 	Time       time.Time   `json:"time"`
+
+	// Report is the text the test printed for the finding (its first
+	// line is "interleave: KIND: MESSAGE"); interleave test's -findings
+	// and -junit carry it, a corpus file does not.
+	Report string `json:"report,omitempty"`
 }
 
 // A Step is one transition of the run.
@@ -82,6 +87,8 @@ type LogLine struct {
 	G     int    `json:"g"` // -1: from outside the run
 	Text  string `json:"text"`
 	Error bool   `json:"error,omitempty"`
+	File  string `json:"file,omitempty"` // where an error was reported (the check's line)
+	Line  int    `json:"line,omitempty"`
 }
 
 // Key is what makes two findings the same bug: the test, the kind of
