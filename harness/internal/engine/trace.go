@@ -164,7 +164,12 @@ func (r *Run) buildTrace() *Trace {
 		if rw.kind == KGo {
 			goRows[rw.child] = frames[i]
 		}
-		if rw.obj == nil || rw.kind == KTimer {
+		switch {
+		case rw.obj == nil || (rw.kind == KTimer && rw.timer.kind == tSleep):
+			continue
+		case rw.kind == KTimer:
+			// The clock's step: no line, but the timer's name.
+			nm.see(rw.obj, r.kindOfObject(rw.obj, objTimer), "")
 			continue
 		}
 		texts[i] = nm.text(frames[i], rw.kind, rw.sel, rw.cas)
@@ -194,7 +199,7 @@ func (r *Run) buildTrace() *Trace {
 		}
 	}
 	for i, rw := range rows {
-		if rw.obj != nil && rw.kind != KTimer {
+		if rw.obj != nil {
 			nm.use(rw.obj, texts[i])
 		}
 	}
@@ -228,7 +233,7 @@ func (r *Run) buildTrace() *Trace {
 		case KTimer:
 			if rw.timer.kind == tSleep {
 				s.Object = fmt.Sprintf("sleep of g%d", rw.timer.g)
-			} else if nm.objs[rw.obj] != nil {
+			} else if rw.obj != nil {
 				s.Object = nm.name(rw.obj, "")
 			} else {
 				s.Object = describeTimer(&rw.timer)
