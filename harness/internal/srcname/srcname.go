@@ -17,6 +17,7 @@ import (
 	"go/parser"
 	"go/token"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -129,6 +130,8 @@ func only(texts []string) string {
 	return texts[0]
 }
 
+var majorVersion = regexp.MustCompile(`^v[0-9]+$`)
+
 // A file is the index of a source file's lines.
 type file struct {
 	calls   map[int][]call
@@ -211,9 +214,12 @@ func index(fset *token.FileSet, af *ast.File) *file {
 		if err != nil {
 			continue
 		}
-		name := path[strings.LastIndexByte(path, '/')+1:]
-		if strings.HasPrefix(path, "math/rand/") || path == "math/rand/v2" {
-			name = "rand"
+		// The package's name, as far as the path says: its last element,
+		// or the one before a major version (math/rand/v2 is rand).
+		elems := strings.Split(path, "/")
+		name := elems[len(elems)-1]
+		if len(elems) > 1 && majorVersion.MatchString(name) {
+			name = elems[len(elems)-2]
 		}
 		if im.Name != nil {
 			name = im.Name.Name
@@ -280,8 +286,9 @@ func index(fset *token.FileSet, af *ast.File) *file {
 			}
 			if c.method == "Go" && len(n.Args) == 1 {
 				// A WaitGroup's (or an errgroup's) Go.
-				l := line(n.Lparen)
-				f.starts[l] = append(f.starts[l], funcName(n.Args[0]))
+				for _, l := range lines(n, n.Lparen) {
+					f.starts[l] = append(f.starts[l], funcName(n.Args[0]))
+				}
 			}
 		case *ast.SendStmt:
 			for _, l := range lines(n, n.Arrow) {
