@@ -12,7 +12,7 @@ import "embed"
 // wherever the tool is installed, and code that uses the primitives still
 // builds against it.
 //
-//go:embed harness/*.go harness/rt/*.go harness/internal/engine/*.go harness/internal/engine/*.s harness/internal/strategy/*.go harness/internal/token/*.go harness/internal/flight/*.go harness/report/*.go primitives/*.go
+//go:embed harness/*.go harness/rt/*.go harness/internal/engine/*.go harness/internal/engine/*.s harness/internal/strategy/*.go harness/internal/token/*.go harness/internal/flight/*.go harness/internal/srcname/*.go harness/report/*.go primitives/*.go
 var HarnessSource embed.FS
 
 // HarnessGoVersion is the Go language version the harness packages need.

@@ -2,7 +2,6 @@ package harness_test
 
 import (
 	"regexp"
-	"strings"
 	"sync"
 	"testing"
 
@@ -96,8 +95,8 @@ func TestABBADeadlockIsFound(t *testing.T) {
 			t.Fatalf("seed %d: first line = %q, want a deadlock\n%s", seed, got, report)
 		}
 		for _, want := range []string{
-			`g1: blocked: Lock sync\.Mutex#[12] \(held by g2\) at engine_test\.go:\d+`,
-			`g2: blocked: Lock sync\.Mutex#[12] \(held by g1\) at engine_test\.go:\d+`,
+			`g1 abba\.func1: blocked: Lock sync\.Mutex#[12] \(held by g2\) at engine_test\.go:\d+`,
+			`g2 abba\.func2: blocked: Lock sync\.Mutex#[12] \(held by g1\) at engine_test\.go:\d+`,
 			`(?m)^replay: go test (-race )?\S+ -run '\^TestABBADeadlockIsFound\$' -interleave\.replay=\S+$`,
 		} {
 			if !regexp.MustCompile(want).MatchString(report) {
@@ -105,7 +104,7 @@ func TestABBADeadlockIsFound(t *testing.T) {
 			}
 		}
 		// Both lines that block are named, and they are different lines.
-		lines := regexp.MustCompile(`g[12]: blocked: .* at (engine_test\.go:\d+)`).FindAllStringSubmatch(report, -1)
+		lines := regexp.MustCompile(`g[12] abba\.func[12]: blocked: .* at (engine_test\.go:\d+)`).FindAllStringSubmatch(report, -1)
 		if len(lines) != 2 || lines[0][1] == lines[1][1] {
 			t.Fatalf("seed %d: want two distinct blocking lines, got %v", seed, lines)
 		}
@@ -122,7 +121,7 @@ func TestLeakOnSendIsFound(t *testing.T) {
 	if got := firstLine(report); got != "interleave: leak: 1 goroutine still blocked after the test body returned" {
 		t.Fatalf("first line = %q\n%s", got, report)
 	}
-	if !strings.Contains(report, "g1: blocked: send on chan#1 at engine_test.go:") {
+	if !regexp.MustCompile(`g1 \S+: blocked: send on chan#1 at engine_test\.go:`).MatchString(report) {
 		t.Fatalf("report does not name the send:\n%s", report)
 	}
 }

@@ -331,6 +331,7 @@ func (e *exploration) explore() {
 			*e.cfg.summary = sum
 		}
 		e.writeStats(sum.Runs)
+		e.writeExplored(sum.Runs, sum.Failed)
 		if sum.Failed || stopped {
 			return
 		}

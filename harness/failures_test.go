@@ -67,7 +67,7 @@ func TestFailureKinds(t *testing.T) {
 				t.Errorf("not reached")
 			})
 			rt.WaitGroupWait(&wg)
-		}, nil, `^interleave: assertion: (?s:.*)Not equal(?s:.*)g1: exited`},
+		}, nil, `^interleave: assertion: (?s:.*)Not equal(?s:.*)g1 \S+: exited`},
 		{"unlock of an unlocked mutex", func(t *harness.T) {
 			var mu sync.Mutex
 			rt.Unlock(&mu)
@@ -95,7 +95,7 @@ func TestFailureKinds(t *testing.T) {
 			rt.RUnlock(&rw)
 			rt.RUnlock(&rw)
 			rt.WaitGroupWait(&wg)
-		}, nil, `^interleave: deadlock: (?s:.*)g0: blocked: RLock sync\.RWMutex#1 \(writer g1 waiting\)(?s:.*)g1: blocked: Lock sync\.RWMutex#1 \(waiting for 1 reader to RUnlock\)`},
+		}, nil, `^interleave: deadlock: (?s:.*)g0: blocked: RLock sync\.RWMutex#1 \(writer g1 waiting\)(?s:.*)g1 \S+: blocked: Lock sync\.RWMutex#1 \(waiting for 1 reader to RUnlock\)`},
 		{"lost wakeup: Signal before Wait", func(t *harness.T) {
 			var mu sync.Mutex
 			c := sync.NewCond(&mu)
@@ -108,13 +108,13 @@ func TestFailureKinds(t *testing.T) {
 			})
 			rt.CondSignal(c)
 			rt.Recv(done)
-		}, nil, `^interleave: deadlock: (?s:.*)g1: blocked: Wait sync\.Cond#1 \(not signaled\)`},
+		}, nil, `^interleave: deadlock: (?s:.*)g1 \S+: blocked: Wait sync\.Cond#1 \(not signaled\)`},
 		{"goroutine left blocked on receive", func(t *harness.T) {
 			results := rt.MakeChan(make(chan int))
 			rt.Go(func() { rt.Send(results, 1) })
 			rt.Go(func() { rt.Send(results, 2) })
 			rt.Recv(results) // the second sender leaks
-		}, nil, `^interleave: leak: 1 goroutine still blocked after the test body returned\n(?s:.*)g[12]: blocked: send on chan#1 at failures_test\.go:\d+`},
+		}, nil, `^interleave: leak: 1 goroutine still blocked after the test body returned\n(?s:.*)g[12] \S+: blocked: send on chan#1 at failures_test\.go:\d+`},
 		{"invariant", func(t *harness.T) {
 			var inside atomic.Int32
 			var wg sync.WaitGroup

@@ -1,6 +1,8 @@
 package harness
 
 import (
+	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -19,7 +21,8 @@ import (
 func (e *exploration) emit(f *engine.Failure, res *engine.Result, where, tok string) {
 	e.t.Helper()
 	line := e.replayLine(tok)
-	e.t.Error(formatReport(f, res, where, line, e.cfg.latency))
+	text := formatReport(f, res, where, line, e.cfg.latency)
+	e.t.Error(text)
 	if *flagFindings == "" && !*flagSave {
 		return
 	}
@@ -28,7 +31,13 @@ func (e *exploration) emit(f *engine.Failure, res *engine.Result, where, tok str
 		fd.Timing = timing(res.Hold, e.cfg.latency)
 	}
 	if *flagFindings != "" {
-		if err := fd.WriteFile(filepath.Join(*flagFindings, fd.ID()+".json")); err != nil {
+		// Findings of tests of the same name in other packages, which
+		// may share the directory, are other files.
+		with := *fd
+		with.Report = text
+		pkg := sha256.Sum256([]byte(e.pkg))
+		name := fmt.Sprintf("%s-%x.json", fd.ID(), pkg[:4])
+		if err := with.WriteFile(filepath.Join(*flagFindings, name)); err != nil {
 			e.t.Errorf("interleave: writing the finding: %v", err)
 		}
 	}
@@ -58,11 +67,11 @@ func finding(f *engine.Failure, res *engine.Result, test, pkg, where, tok, line 
 				File: s.File, Line: s.Line, Func: s.Func, Partner: s.Partner, Clock: int64(s.Clock), Preempt: s.Preempted()})
 		}
 		for _, g := range res.Trace.Goroutines {
-			fd.Goroutines = append(fd.Goroutines, report.Goroutine{G: g.G, State: g.State, Blocked: g.Blocked, File: g.File, Line: g.Line, Stack: g.Stack})
+			fd.Goroutines = append(fd.Goroutines, report.Goroutine{G: g.G, Func: g.Func, State: g.State, Blocked: g.Blocked, File: g.File, Line: g.Line, Stack: g.Stack})
 		}
 	}
 	for _, m := range res.Messages {
-		fd.Log = append(fd.Log, report.LogLine{G: m.G, Text: m.Text, Error: m.Error})
+		fd.Log = append(fd.Log, report.LogLine{G: m.G, Text: m.Text, Error: m.Error, File: m.File, Line: m.Line})
 	}
 	return fd
 }
@@ -145,6 +154,34 @@ func (e *exploration) writeStats(runs int) {
 	defer f.Close()
 	if _, err := f.WriteString(b.String()); err != nil {
 		e.t.Errorf("interleave: -interleave.stats: %v", err)
+	}
+}
+
+// writeExplored appends a line for the exploration to the
+// -interleave.explored file: its package, its test and its runs, which
+// interleave test adds up into its closing summary. A line is one write,
+// which the binaries of several packages make to one file at once.
+func (e *exploration) writeExplored(runs int, failed bool) {
+	if *flagExplored == "" {
+		return
+	}
+	line, err := json.Marshal(struct {
+		Package string `json:"package"`
+		Test    string `json:"test"`
+		Runs    int    `json:"runs"`
+		Failed  bool   `json:"failed,omitempty"`
+	}{e.pkg, e.t.Name(), runs, failed})
+	if err != nil {
+		return
+	}
+	f, err := os.OpenFile(*flagExplored, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		e.t.Errorf("interleave: -interleave.explored: %v", err)
+		return
+	}
+	defer f.Close()
+	if _, err := f.Write(append(line, '\n')); err != nil {
+		e.t.Errorf("interleave: -interleave.explored: %v", err)
 	}
 }
 

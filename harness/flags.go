@@ -30,6 +30,7 @@ var (
 	flagShard    = flag.String("interleave.shard", "", "explore only share `i/n` of the schedules")
 	flagFindings = flag.String("interleave.findings", "", "write each finding as JSON into `dir`")
 	flagStats    = flag.String("interleave.stats", "", "append each exploration's run count and coverage of conflicting pairs to `file` (interleave fuzz)")
+	flagExplored = flag.String("interleave.explored", "", "append a line for each exploration (package, test, runs) to `file` (interleave test's summary)")
 	flagSave     = flag.Bool("interleave.save", false, "write each new finding into the package's corpus, testdata/interleave/<Test>/<id>")
 	flagCorpus   = flag.Bool("interleave.corpus", true, "replay the findings of testdata/interleave before exploring")
 	flagCwd      = flag.String("interleave.cwd", "", "the directory the interleave tool ran in, for replay lines")

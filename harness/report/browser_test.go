@@ -50,11 +50,17 @@ func TestWriteHTMLBrowser(t *testing.T) {
 			lane := element(t, dom, fmt.Sprintf(`class="lane" data-g="%d"`, s.G))
 			has(t, lane, fmt.Sprintf(`data-step="%d"`, s.Step), "g%d's lane in the DOM", s.G)
 		}
-		for g, want := range map[int]string{1: "blocked: Lock sync.Mutex#2 (held by g2)", 2: "blocked: Lock sync.Mutex#1 (held by g1)"} {
+		for g, want := range map[int]string{1: "blocked: Lock to.mu#2 (held by g2)", 2: "blocked: Lock to.mu#1 (held by g1)"} {
 			lane := element(t, dom, fmt.Sprintf(`class="lane" data-g="%d"`, g))
 			blocked := element(t, lane, `class="blocked failing"`)
 			has(t, blocked, want, "g%d's blocked box in the DOM", g)
 			has(t, blocked, "accounts.go:22", "g%d's blocked box in the DOM", g)
+			// Goroutines and objects go by the names the program has.
+			has(t, element(t, lane, `class="head"`), fmt.Sprintf("g%d Transfer", g), "g%d's lane head in the DOM", g)
+		}
+		for step, obj := range map[int]string{2: "wg", 6: "from.mu#1", 8: "from.mu#2"} {
+			box := element(t, dom, fmt.Sprintf(`data-step="%d"`, step))
+			has(t, box, `<span class="obj">`+obj+`</span>`, "step %d in the DOM", step)
 		}
 		assert.Equal(t, []string{"8"}, failingSteps(dom), "failing steps in the DOM")
 	})

@@ -57,7 +57,7 @@ type page struct {
 // A lane is a goroutine's column.
 type lane struct {
 	G        int
-	Name     string // "g1", "clock"
+	Name     string // "g1 Transfer", "g2", "clock"
 	Summary  string // its final state in a word: "blocked", "returned"
 	Hue      int
 	Steps    []stepBox
@@ -139,10 +139,20 @@ func newPage(f *Finding) *page {
 		add(f.FailG)
 	}
 	sort.Ints(ids)
+	funcs := map[int]string{} // the function each goroutine runs
+	for _, g := range f.Goroutines {
+		funcs[g.G] = g.Func
+	}
+	named := func(g int) string {
+		if fn := funcs[g]; fn != "" {
+			return gName(g) + " " + fn
+		}
+		return gName(g)
+	}
 	lanes := make(map[int]*lane, len(ids))
 	for _, g := range ids {
 		// Hues from blue on, away from the reds of failures and blocking.
-		l := &lane{G: g, Name: gName(g), Hue: 60 + (150+97*g)%230}
+		l := &lane{G: g, Name: named(g), Hue: 60 + (150+97*g)%230}
 		if g == clockG {
 			l.Name = "clock"
 		}
@@ -176,6 +186,7 @@ func newPage(f *Finding) *page {
 			if child, ok := strings.CutPrefix(s.Object, "g"); ok {
 				if c, err := strconv.Atoi(child); err == nil {
 					created[c] = row
+					b.Object = named(c)
 				}
 			}
 		}
@@ -191,7 +202,7 @@ func newPage(f *Finding) *page {
 	for _, g := range f.Goroutines {
 		finals[g.G] = g
 		loc, where := location(g.File, g.Line, "")
-		p.Goroutines = append(p.Goroutines, gRow{Name: gName(g.G), State: g.State, Blocked: g.Blocked, Loc: loc, Where: where, Stack: g.Stack})
+		p.Goroutines = append(p.Goroutines, gRow{Name: named(g.G), State: g.State, Blocked: g.Blocked, Loc: loc, Where: where, Stack: g.Stack})
 	}
 	for _, l := range p.Lanes {
 		if l.G == clockG {
@@ -350,7 +361,7 @@ span.loc { display: block; color: #59636e; font-size: 11px; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; vertical-align: top; padding: .35rem .6rem; border-bottom: 1px solid #e6e8eb; }
 th { background: #f6f8fa; font-weight: 600; }
-td.g { font-family: var(--mono); font-weight: 600; }
+td.g { font-family: var(--mono); font-weight: 600; white-space: nowrap; }
 tr.is-blocked td.state { color: #82071e; }
 td.state, td.loc { font-family: var(--mono); font-size: 12.5px; }
 td pre { color: #3d444d; }

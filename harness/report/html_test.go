@@ -47,8 +47,12 @@ func TestWriteHTMLDeadlock(t *testing.T) {
 		box := element(t, lane, fmt.Sprintf(`data-step="%d"`, s.Step))
 		has(t, box, fmt.Sprintf(`style="grid-row: %d"`, s.Step+1), "step %d", s.Step)
 		want := fmt.Sprintf(`<span class="n">%d</span><span class="op">%s</span>`, s.Step, s.Op)
-		if s.Object != "" {
-			want += ` <span class="obj">` + s.Object + `</span>`
+		obj := s.Object
+		if s.Op == "go" {
+			obj += " Transfer" // the goroutine made, and the function it runs
+		}
+		if obj != "" {
+			want += ` <span class="obj">` + obj + `</span>`
 		}
 		has(t, box, want, "step %d", s.Step)
 		if s.File != "" {

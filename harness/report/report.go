@@ -50,14 +50,19 @@ type Finding struct {
 	Goroutines []Goroutine `json:"goroutines"`
 	Log        []LogLine   `json:"log,omitempty"`
 	Time       time.Time   `json:"time"`
+
+	// Report is the text the test printed for the finding (its first
+	// line is "interleave: KIND: MESSAGE"); interleave test's -findings
+	// and -junit carry it, a corpus file does not.
+	Report string `json:"report,omitempty"`
 }
 
 // A Step is one transition of the run.
 type Step struct {
 	Step    int    `json:"step"`
-	G       int    `json:"g"`  // the goroutine; -1 is the clock (a timer firing)
-	Op      string `json:"op"` // "Lock", "send", "start", "timer fires"...
-	Object  string `json:"object,omitempty"`
+	G       int    `json:"g"`                // the goroutine; -1 is the clock (a timer firing)
+	Op      string `json:"op"`               // "Lock", "send", "start", "timer fires"...
+	Object  string `json:"object,omitempty"` // as the source calls it ("from.mu", "from.mu#2" for one of two), or by kind ("sync.Mutex#1")
 	File    string `json:"file,omitempty"`
 	Line    int    `json:"line,omitempty"`
 	Func    string `json:"func,omitempty"`
@@ -69,7 +74,8 @@ type Step struct {
 // A Goroutine is a goroutine's state when the run ended.
 type Goroutine struct {
 	G       int    `json:"g"`
-	State   string `json:"state"` // "returned", "blocked: Lock sync.Mutex#2 (held by g1)"...
+	Func    string `json:"func,omitempty"` // the function it runs, as the source calls it: "Transfer", "s.run"
+	State   string `json:"state"`          // "returned", "blocked: Lock to.mu#2 (held by g2)"...
 	Blocked bool   `json:"blocked,omitempty"`
 	File    string `json:"file,omitempty"` // where it stopped
 	Line    int    `json:"line,omitempty"`
@@ -81,6 +87,8 @@ type LogLine struct {
 	G     int    `json:"g"` // -1: from outside the run
 	Text  string `json:"text"`
 	Error bool   `json:"error,omitempty"`
+	File  string `json:"file,omitempty"` // where an error was reported (the check's line)
+	Line  int    `json:"line,omitempty"`
 }
 
 // Key is what makes two findings the same bug: the test, the kind of

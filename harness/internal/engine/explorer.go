@@ -265,8 +265,6 @@ type Run struct {
 	failure     *Failure
 	preempt     bool  // the transition being applied preempts the last goroutine
 	preempted   []int // decisions that switched away from a goroutine that could go on
-	nameSeq     map[objKind]int
-	names       map[unsafe.Pointer]string
 	outsideWait bool
 	probeFor    unsafe.Pointer // the lock the request being handled probed
 	probeFree   bool
@@ -324,6 +322,8 @@ type row struct {
 	clock   int64  // virtual time after the step
 	timer   vtimer // the timer that fired, for KTimer
 	drawn   int    // the value drawn, for KRand
+	sel     bool   // a case of a select, the case cas
+	cas     int
 }
 
 // blockedG is a live goroutine at the end of a run and what it waits for.

@@ -69,6 +69,8 @@ type Message struct {
 	G     int
 	Text  string
 	Error bool
+	File  string // where an error was reported, in a traced run
+	Line  int
 }
 
 type exitKind uint8

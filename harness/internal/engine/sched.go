@@ -995,7 +995,8 @@ func (r *Run) apply(a Alt) (rep reply, fatal bool) {
 	}
 	if r.trace && !r.aborting && !r.stopping {
 		r.addRow(row{step: r.nsteps, g: g.id, kind: a.Kind, obj: objOf(a, op), partner: partner,
-			child: int(rep.child), ok: rep.ok, preempt: r.preempt, clock: r.clock, n: op.n})
+			child: int(rep.child), ok: rep.ok, preempt: r.preempt, clock: r.clock, n: op.n,
+			sel: op.kind == KSelect, cas: a.Case})
 	}
 	r.preempt = false
 	g.state = gRunning

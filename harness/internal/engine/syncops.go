@@ -3,6 +3,7 @@ package engine
 import (
 	"reflect"
 	"runtime"
+	"strings"
 	"sync"
 	"unsafe"
 )
@@ -183,7 +184,7 @@ func (r *Run) Errorf(h *Handle, text string, fatal bool) {
 	if h.dying {
 		teardown()
 	}
-	h.msgs = append(h.msgs, Message{Step: h.step, G: h.id, Text: text, Error: true})
+	h.msgs = append(h.msgs, r.message(h, text, true))
 	q := request{note: noteError}
 	if fatal {
 		q.note = noteFatal
@@ -200,7 +201,7 @@ func (r *Run) Invariant(h *Handle, text string) {
 	if h.dying {
 		teardown()
 	}
-	h.msgs = append(h.msgs, Message{Step: h.step, G: h.id, Text: text, Error: true})
+	h.msgs = append(h.msgs, r.message(h, text, true))
 	r.submit(h, &request{note: noteInvariant})
 	runtime.Goexit()
 }
@@ -215,7 +216,30 @@ func (r *Run) NoteError(h *Handle, text string) {
 	if h.dying {
 		return
 	}
-	h.msgs = append(h.msgs, Message{Step: h.step, G: h.id, Text: text, Error: true})
+	h.msgs = append(h.msgs, r.message(h, text, true))
+}
+
+// message makes a line of the test's log. In a traced run, an error's
+// says where the check that failed was made: the first frame of the
+// caller's that is neither the harness's nor a checking library's
+// (testify's, the monitors of models).
+func (r *Run) message(h *Handle, text string, isErr bool) Message {
+	m := Message{Step: h.step, G: h.id, Text: text, Error: isErr}
+	if r.trace && isErr {
+		for _, f := range userFrames(callers(nil)) {
+			if !checkingPackage(funcPackage(f.Function)) {
+				m.File, m.Line = f.File, f.Line
+				break
+			}
+		}
+	}
+	return m
+}
+
+// checkingPackage reports whether a package makes checks for the test: a
+// failed check is the test's line that called it.
+func checkingPackage(pkg string) bool {
+	return strings.HasPrefix(pkg, "github.com/stretchr/testify/") || pkg == "github.com/interleave-go/interleave/models"
 }
 
 // Logf records a line of the test's log.
@@ -223,7 +247,7 @@ func (r *Run) Logf(h *Handle, text string) {
 	if h.dying {
 		return
 	}
-	h.msgs = append(h.msgs, Message{Step: h.step, G: h.id, Text: text})
+	h.msgs = append(h.msgs, r.message(h, text, false))
 }
 
 // Fatal ends the run with a fatal error of the Go runtime in the calling
@@ -232,7 +256,7 @@ func (r *Run) Fatal(h *Handle, text string) {
 	if h.dying {
 		teardown()
 	}
-	h.msgs = append(h.msgs, Message{Step: h.step, G: h.id, Text: text, Error: true})
+	h.msgs = append(h.msgs, r.message(h, text, true))
 	r.submit(h, &request{note: noteFailPanic})
 	runtime.Goexit()
 }

@@ -25,7 +25,7 @@ type Step struct {
 	Step    int
 	G       int
 	Op      string // "Lock", "send", ...
-	Object  string // "sync.Mutex#1", "chan int#2", "g3" for go; "" if none
+	Object  string // "from.mu", "from.mu#2", "sync.Mutex#1", "g3" for go; "" if none
 	File    string // where the goroutine performed it
 	Line    int
 	Func    string
@@ -63,7 +63,8 @@ type Hold struct {
 // A GState is a goroutine's state at the end of a traced run.
 type GState struct {
 	G       int
-	State   string // "returned", "panicked", "blocked: Lock sync.Mutex#2 (held by g1)", ...
+	Func    string // the function it runs, as the program calls it: "Transfer", "s.run"; "" if unknown
+	State   string // "returned", "panicked", "blocked: Lock to.mu (held by g1)", ...
 	Blocked bool
 	File    string // where it stopped, for a blocked goroutine
 	Line    int
@@ -142,7 +143,6 @@ func (r *Run) handleOf(id int) *Handle {
 
 // buildTrace turns the rows and the goroutines' locations into a Trace.
 func (r *Run) buildTrace() *Trace {
-	names := r.objectNames()
 	locs := make(map[[2]int][]uintptr)
 	for _, g := range r.gs {
 		if h := r.handleOf(g.id); h != nil {
@@ -151,9 +151,76 @@ func (r *Run) buildTrace() *Trace {
 			}
 		}
 	}
+	rows := r.keptRows()
+	// First where each step and each blocked goroutine are, and what the
+	// source there calls their objects; then the names, which depend on
+	// all of them.
+	nm := newNamer()
+	frames := make([]runtime.Frame, len(rows))
+	texts := make([]string, len(rows))
+	goRows := make(map[int]runtime.Frame) // the go step that made each goroutine
+	for i, rw := range rows {
+		frames[i], _ = userFrame(locs[[2]int{rw.g, rw.step}])
+		if rw.kind == KGo {
+			goRows[rw.child] = frames[i]
+		}
+		switch {
+		case rw.obj == nil || (rw.kind == KTimer && rw.timer.kind == tSleep):
+			continue
+		case rw.kind == KTimer:
+			// The clock's step: no line, but the timer's name.
+			nm.see(rw.obj, r.kindOfObject(rw.obj, objTimer), "")
+			continue
+		}
+		texts[i] = nm.text(frames[i], rw.kind, rw.sel, rw.cas)
+		nm.see(rw.obj, r.kindOfObject(rw.obj, objChan), texts[i])
+	}
+	blocked := make(map[int]blockedG)
+	waits := make(map[int]*waitNames)
+	for _, b := range r.blocked {
+		blocked[b.g] = b
+		w := &waitNames{}
+		waits[b.g] = w
+		var at runtime.Frame
+		if h := r.handleOf(b.g); h != nil {
+			at, _ = userFrame(h.final)
+		}
+		op := b.op
+		if op.obj != nil {
+			w.text = nm.text(at, op.kind, false, 0)
+			nm.see(op.obj, r.kindOfObject(op.obj, objKindOf(op.kind)), w.text)
+		}
+		for i, c := range op.cases {
+			t := nm.text(at, op.kind, op.kind == KSelect, i)
+			w.cases = append(w.cases, t)
+			if c.Ch != nil {
+				nm.see(c.Ch, objChan, t)
+			}
+		}
+	}
+	for i, rw := range rows {
+		if rw.obj != nil {
+			nm.use(rw.obj, texts[i])
+		}
+	}
+	for _, b := range r.blocked {
+		w := waits[b.g]
+		if b.op.obj != nil {
+			nm.use(b.op.obj, w.text)
+		}
+		for i, c := range b.op.cases {
+			if c.Ch != nil {
+				nm.use(c.Ch, w.cases[i])
+			}
+		}
+	}
+
 	t := &Trace{Omitted: r.omitted, OmittedAfter: len(r.rows)}
-	for _, rw := range r.keptRows() {
-		s := Step{Step: rw.step, G: rw.g, Op: rw.kind.String(), Object: names[rw.obj], Partner: rw.partner}
+	for i, rw := range rows {
+		s := Step{Step: rw.step, G: rw.g, Op: rw.kind.String(), Partner: rw.partner}
+		if rw.obj != nil && rw.kind != KTimer {
+			s.Object = nm.name(rw.obj, texts[i])
+		}
 		switch rw.kind {
 		case KWGAdd:
 			if rw.n == -1 {
@@ -166,7 +233,9 @@ func (r *Run) buildTrace() *Trace {
 		case KTimer:
 			if rw.timer.kind == tSleep {
 				s.Object = fmt.Sprintf("sleep of g%d", rw.timer.g)
-			} else if s.Object == "" {
+			} else if rw.obj != nil {
+				s.Object = nm.name(rw.obj, "")
+			} else {
 				s.Object = describeTimer(&rw.timer)
 			}
 		}
@@ -179,18 +248,19 @@ func (r *Run) buildTrace() *Trace {
 			}
 		}
 		s.preempt = rw.preempt
-		if f, ok := userFrame(locs[[2]int{rw.g, rw.step}]); ok {
+		if f := frames[i]; f.File != "" {
 			s.File, s.Line, s.Func = f.File, f.Line, f.Function
 		}
 		t.Steps = append(t.Steps, s)
 	}
-	blocked := make(map[int]blockedG)
-	for _, b := range r.blocked {
-		blocked[b.g] = b
-	}
 	for _, g := range r.gs {
 		gs := GState{G: g.id}
 		h := r.handleOf(g.id)
+		if h != nil && len(h.locs) > 0 {
+			gs.Func = nm.started(goRows[g.id], h.locs[0].pcs)
+		} else {
+			gs.Func = nm.started(goRows[g.id], nil)
+		}
 		switch {
 		case g.state == gStuck:
 			gs.State = "running outside the harness's control (see its stack above)"
@@ -198,9 +268,9 @@ func (r *Run) buildTrace() *Trace {
 			b := blocked[g.id]
 			gs.Blocked = !b.enabled
 			if b.enabled {
-				gs.State = "runnable, about to " + r.describeWait(b, names)
+				gs.State = "runnable, about to " + r.describeWait(b, nm, waits[g.id])
 			} else {
-				gs.State = "blocked: " + r.describeWait(b, names)
+				gs.State = "blocked: " + r.describeWait(b, nm, waits[g.id])
 			}
 			if h != nil {
 				frames := userFrames(h.final)
@@ -221,14 +291,30 @@ func (r *Run) buildTrace() *Trace {
 	return t
 }
 
+// waitNames is what the source calls the objects a blocked goroutine
+// waits on: the operation's, and each case's channel.
+type waitNames struct {
+	text  string
+	cases []string
+}
+
+// kindOfObject returns the kind of the object at p, as the run modelled
+// it, or else def.
+func (r *Run) kindOfObject(p unsafe.Pointer, def objKind) objKind {
+	if o, ok := r.objs[p]; ok {
+		return o.kind
+	}
+	return def
+}
+
 func blockedHas(m map[int]blockedG, id int) bool { _, ok := m[id]; return ok }
 
 // describeWait says what a blocked goroutine waits for.
-func (r *Run) describeWait(b blockedG, names map[unsafe.Pointer]string) string {
+func (r *Run) describeWait(b blockedG, nm *namer, w *waitNames) string {
 	op := b.op
-	name := names[op.obj]
-	if name == "" && op.obj != nil {
-		name = r.nameNew(op.obj, objKindOf(op.kind), names)
+	name := ""
+	if op.obj != nil {
+		name = nm.name(op.obj, w.text)
 	}
 	switch op.kind {
 	case KLock:
@@ -257,13 +343,10 @@ func (r *Run) describeWait(b blockedG, names map[unsafe.Pointer]string) string {
 		return fmt.Sprintf("Do %s (g%d is running the function)", name, b.obj.running)
 	case KSend, KRecv, KSelect:
 		var parts []string
-		for _, c := range op.cases {
-			n := names[c.Ch]
-			if n == "" && c.Ch != nil {
-				n = r.nameNew(c.Ch, objChan, names)
-			}
-			if c.Ch == nil {
-				n = "nil chan"
+		for i, c := range op.cases {
+			n := "nil chan"
+			if c.Ch != nil {
+				n = nm.name(c.Ch, w.cases[i])
 			}
 			if c.Send {
 				parts = append(parts, "send on "+n)
@@ -389,32 +472,6 @@ func (r *Run) holdOf() *Hold {
 	return out
 }
 
-// objectNames names the objects of the run by kind and order of first use.
-func (r *Run) objectNames() map[unsafe.Pointer]string {
-	names := make(map[unsafe.Pointer]string)
-	for _, rw := range r.keptRows() {
-		if rw.obj == nil || names[rw.obj] != "" {
-			continue
-		}
-		k := objChan
-		if o, ok := r.objs[rw.obj]; ok {
-			k = o.kind
-		}
-		r.nameNew(rw.obj, k, names)
-	}
-	return names
-}
-
-func (r *Run) nameNew(p unsafe.Pointer, k objKind, names map[unsafe.Pointer]string) string {
-	if r.nameSeq == nil {
-		r.nameSeq = make(map[objKind]int)
-	}
-	r.nameSeq[k]++
-	n := fmt.Sprintf("%s#%d", objKindNames[k], r.nameSeq[k])
-	names[p] = n
-	return n
-}
-
 // ourPackages are the packages whose frames a report skips: the user's
 // code is the first frame outside them.
 var ourPackages = map[string]bool{
@@ -469,6 +526,17 @@ func formatFrames(fs []runtime.Frame) string {
 	return b.String()
 }
 
+// gName returns "g1 Transfer" for "g1": the goroutine and the function it
+// runs, if known.
+func (t *Trace) gName(g string) string {
+	for _, gs := range t.Goroutines {
+		if gs.Func != "" && g == fmt.Sprintf("g%d", gs.G) {
+			return g + " " + gs.Func
+		}
+	}
+	return g
+}
+
 // Format writes the trace as the rows of a report.
 func (t *Trace) Format(b *strings.Builder) {
 	fmt.Fprintf(b, "trace (%s, %s):\n", plural(len(t.Steps)+t.Omitted, "step"), plural(t.Preemptions(), "preemption"))
@@ -498,6 +566,9 @@ func (t *Trace) Format(b *strings.Builder) {
 			continue
 		}
 		obj := s.Object
+		if s.Op == "go" {
+			obj = t.gName(s.Object)
+		}
 		if s.Partner >= 0 {
 			obj += fmt.Sprintf(" (with g%d)", s.Partner)
 		}
@@ -521,7 +592,7 @@ func (t *Trace) Format(b *strings.Builder) {
 		if g.File != "" {
 			loc = fmt.Sprintf(" at %s:%d", filepath.Base(g.File), g.Line)
 		}
-		fmt.Fprintf(b, "  g%d: %s%s\n", g.G, g.State, loc)
+		fmt.Fprintf(b, "  %s: %s%s\n", t.gName(fmt.Sprintf("g%d", g.G)), g.State, loc)
 		for _, line := range strings.Split(strings.TrimRight(g.Stack, "\n"), "\n") {
 			if line != "" {
 				fmt.Fprintf(b, "      %s\n", line)

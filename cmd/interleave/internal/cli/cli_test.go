@@ -431,20 +431,26 @@ func TestFuzzFindsEveryExampleOnceAndSurvivesAKill(t *testing.T) {
 	}
 }
 
-func TestJSONPrintsOneObjectPerFinding(t *testing.T) {
+func TestFindingsFileHoldsOneObjectPerFinding(t *testing.T) {
 	dir, err := filepath.Abs(bugs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Chdir(dir)
-	var stdout, stderr bytes.Buffer
-	code := Main([]string{"test", "-json", "./abba", "./lostupdate", "./abba/fixed"}, &stdout, &stderr)
+	file := filepath.Join(t.TempDir(), "findings.jsonl")
+	code, out := run(t, dir, "test", "-findings", file, "./abba", "./lostupdate", "./abba/fixed")
 	if code != 1 {
-		t.Fatalf("exit %d, want 1:\n%s", code, stderr.String())
+		t.Fatalf("exit %d, want 1:\n%s", code, out)
 	}
-	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	if !strings.Contains(out, "--- FAIL") {
+		t.Errorf("go test's output is not printed:\n%s", out)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
 	if len(lines) != 2 {
-		t.Fatalf("%d lines on stdout, want 2 findings:\n%s", len(lines), stdout.String())
+		t.Fatalf("%d lines in -findings, want 2 findings:\n%s", len(lines), data)
 	}
 	kinds := map[string]bool{}
 	for _, l := range lines {
@@ -460,9 +466,6 @@ func TestJSONPrintsOneObjectPerFinding(t *testing.T) {
 	if !kinds["deadlock"] || !kinds["assertion"] {
 		t.Errorf("kinds %v, want deadlock and assertion", kinds)
 	}
-	if !strings.Contains(stderr.String(), "--- FAIL") {
-		t.Errorf("go test's output is not on stderr:\n%s", stderr.String())
-	}
 
 	// interleave report draws a finding, from its file or from its token.
 	for _, l := range lines {
@@ -477,7 +480,7 @@ func TestJSONPrintsOneObjectPerFinding(t *testing.T) {
 			html := filepath.Join(t.TempDir(), "report.html")
 			code, out := run(t, dir, append([]string{"report", "-o", html}, arg...)...)
 			data, err := os.ReadFile(html)
-			if code != 0 || err != nil || !strings.Contains(string(data), `class="lane" data-g="2"`) || !strings.Contains(string(data), "blocked: Lock sync.Mutex") {
+			if code != 0 || err != nil || !strings.Contains(string(data), `class="lane" data-g="2"`) || !strings.Contains(string(data), "blocked: Lock to.mu#") {
 				t.Errorf("interleave report %q = exit %d, %v; want a page with the lanes of the deadlock:\n%s", arg, code, err, out)
 			}
 		}

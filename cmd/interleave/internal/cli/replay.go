@@ -169,22 +169,23 @@ func Report(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 		defer os.RemoveAll(dir)
-		testArgs := []string{"-run", target.pattern, "-replay", target.token}
+		found := filepath.Join(dir, "findings.jsonl")
+		testArgs := []string{"-run", target.pattern, "-replay", target.token, "-findings", found}
 		if *race {
 			testArgs = append(testArgs, "-race")
 		}
 		testArgs = append(testArgs, target.pkgs...)
 		testArgs = append(append(testArgs, "--"), goArgs...)
-		testArgs = append(testArgs, "-interleave.findings="+dir)
 		if code := Test(testArgs, io.Discard, stderr); code == 2 {
 			return 2
 		}
-		files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
-		if len(files) == 0 {
+		data, _ := os.ReadFile(found)
+		first, _, _ := strings.Cut(string(data), "\n")
+		if first == "" {
 			fmt.Fprintln(stderr, "interleave report: the replayed schedule did not fail: nothing to report")
 			return 1
 		}
-		if fd, err = report.ReadFile(files[0]); err != nil {
+		if fd, err = report.Parse([]byte(first)); err != nil {
 			fmt.Fprintf(stderr, "interleave report: %v\n", err)
 			return 2
 		}

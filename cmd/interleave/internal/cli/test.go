@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -14,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/interleave-go/interleave/cmd/interleave/internal/results"
 	"github.com/interleave-go/interleave/harness"
 	"github.com/interleave-go/interleave/harness/instrument"
 	"github.com/interleave-go/interleave/harness/report"
@@ -30,6 +30,8 @@ type testFlags struct {
 	run      string
 	verbose  bool
 	json     bool
+	findings string
+	junit    string
 	keep     bool
 	shard    string
 	latency  time.Duration
@@ -45,7 +47,9 @@ func (f *testFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.race, "race", false, "build with the race detector")
 	fs.StringVar(&f.run, "run", "", "run only the tests matching `regexp`, as go test -run")
 	fs.BoolVar(&f.verbose, "v", false, "verbose: go test -v, and a summary of each exploration")
-	fs.BoolVar(&f.json, "json", false, "print one JSON object per finding on stdout")
+	fs.BoolVar(&f.json, "json", false, "print go test -json's event stream on stdout (test2json), each finding's report its test's output")
+	fs.StringVar(&f.findings, "findings", "", "write the findings to `file`, one JSON object a line")
+	fs.StringVar(&f.junit, "junit", "", "write a JUnit XML report to `file`: a testcase a test, a failure a finding")
 	fs.BoolVar(&f.keep, "work", false, "print where the instrumented files are (they stay in the cache, $INTERLEAVE_CACHE or the user cache directory's interleave)")
 	fs.StringVar(&f.shard, "shard", "", "explore only share `i/n` of each test's schedules (0 <= i < n)")
 	f.latency = -1
@@ -60,9 +64,12 @@ func Test(args []string, stdout, stderr io.Writer) int {
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "usage: interleave test [flags] [packages] [-- go test flags]\n\n"+
 			"Instruments the packages and their dependencies outside the standard library,\n"+
-			"and runs their tests with every Test function explored.\n\nFlags:\n")
+			"and runs their tests with every Test function explored. With GITHUB_ACTIONS=true\n"+
+			"in the environment, each finding is also printed as a GitHub Actions ::error\n"+
+			"annotation at the line to look at.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
+	start := time.Now()
 	var f testFlags
 	f.register(fs)
 	pkgArgs, goArgs := splitArgs(args)
@@ -124,6 +131,11 @@ func Test(args []string, stdout, stderr io.Writer) int {
 	}
 	checkCorpora(b.Dirs, cwd, stderr)
 	goTest := append([]string{"test"}, b.Flags()...)
+	// -junit needs the outcome of each test, which go test -json says.
+	stream := f.json || f.junit != ""
+	if stream {
+		goTest = append(goTest, "-json")
+	}
 	goTest = append(goTest, buildFlags...)
 	if f.run != "" {
 		goTest = append(goTest, "-run", f.run)
@@ -180,19 +192,21 @@ func Test(args []string, stdout, stderr io.Writer) int {
 	if f.shard != "" {
 		goTest = append(goTest, "-interleave.shard="+f.shard)
 	}
-	var findings string
-	if f.json {
-		// go test's output goes to stderr; stdout has the findings only.
-		findings, err = os.MkdirTemp("", "interleave-findings-")
-		if err != nil {
-			fmt.Fprintf(stderr, "interleave test: %v\n", err)
-			return 2
-		}
-		defer os.RemoveAll(findings)
-		goTest = append(goTest, "-interleave.findings="+findings)
-		defer printFindings(findings, stdout, stderr)
-		stdout = stderr
+	// The test binaries write each finding, and a line for each
+	// exploration, here: the findings file, the JUnit report, the
+	// annotations and the summary are made from them.
+	tmp, err := os.MkdirTemp("", "interleave-results-")
+	if err != nil {
+		fmt.Fprintf(stderr, "interleave test: %v\n", err)
+		return 2
 	}
+	defer os.RemoveAll(tmp)
+	findingsDir, explored := filepath.Join(tmp, "findings"), filepath.Join(tmp, "explored")
+	if err := os.Mkdir(findingsDir, 0o755); err != nil {
+		fmt.Fprintf(stderr, "interleave test: %v\n", err)
+		return 2
+	}
+	goTest = append(goTest, "-interleave.findings="+findingsDir, "-interleave.explored="+explored)
 	flightDir, err := os.MkdirTemp("", "interleave-flight-")
 	if err == nil {
 		defer os.RemoveAll(flightDir)
@@ -211,20 +225,150 @@ func Test(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	cmd.Stdout, cmd.Stderr, cmd.Stdin = stdout, stderr, os.Stdin
-	err = cmd.Run()
+	var run results.Run
+	if stream {
+		err = runStream(cmd, &run, stdout, f.json)
+	} else {
+		err = cmd.Run()
+	}
 	if err != nil && flightDir != "" {
 		reportCrashes(flightDir, stderr)
 	}
+	code := 0
 	var exit *exec.ExitError
 	switch {
 	case err == nil:
-		return 0
 	case errors.As(err, &exit) && exit.ExitCode() == 1:
-		return 1
+		code = 1
 	default:
 		fmt.Fprintf(stderr, "interleave test: go test: %v\n", err)
+		code = 2
+	}
+	// What is said after go test's output goes where it does not spoil
+	// the stream of -json.
+	after := stdout
+	if f.json {
+		after = stderr
+	}
+	found, err := results.ReadFindings(findingsDir)
+	if err != nil {
+		fmt.Fprintf(stderr, "interleave test: reading the findings: %v\n", err)
 		return 2
 	}
+	if f.findings != "" {
+		if err := writeFile(f.findings, func(w io.Writer) error { return results.WriteFindings(w, found) }); err != nil {
+			fmt.Fprintf(stderr, "interleave test: -findings: %v\n", err)
+			return 2
+		}
+	}
+	if f.junit != "" {
+		err := writeFile(f.junit, func(w io.Writer) error { return results.WriteJUnit(w, &run, found, start, time.Since(start)) })
+		if err != nil {
+			fmt.Fprintf(stderr, "interleave test: -junit: %v\n", err)
+			return 2
+		}
+	}
+	if os.Getenv("GITHUB_ACTIONS") == "true" {
+		annotate(after, found, dir)
+	}
+	if len(b.Packages) > 1 && !f.json {
+		// With -json, the stream's reader sums up (gotestsum prints its
+		// own); what is on stderr it counts as errors.
+		xs, _ := results.ReadExplorations(explored)
+		results.Summary{Packages: len(b.Packages), Explorations: xs, Findings: found, Elapsed: time.Since(start)}.Write(after)
+	}
+	return code
+}
+
+// runStream runs go test -json, reading its event stream as it comes:
+// printed as it is with -json, or as the output it carries (go test -v's
+// text) without.
+func runStream(cmd *exec.Cmd, run *results.Run, stdout io.Writer, raw bool) error {
+	cmd.Stdout = nil
+	pipe, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	rerr := run.Read(pipe, func(text []byte, e *results.Event) {
+		if !raw && e != nil {
+			io.WriteString(stdout, e.Output)
+			return
+		}
+		stdout.Write(text)
+	})
+	err = cmd.Wait()
+	if err == nil {
+		err = rerr
+	}
+	return err
+}
+
+// annotate prints a GitHub Actions annotation for each finding, with
+// paths relative to the root of the repository that holds the module in
+// dir (where a pull request's diff is), or to the module's root if it is
+// in none.
+func annotate(w io.Writer, found []*report.Finding, dir string) {
+	module := enclosing(dir, "go.mod")
+	if module == "" {
+		module = dir
+	}
+	root := module
+	if repo := enclosing(module, ".git"); repo != "" {
+		root = repo
+	}
+	var skip []string // the module cache and GOROOT, wherever they are
+	if out, err := exec.Command("go", "env", "GOMODCACHE", "GOROOT").Output(); err == nil {
+		for _, d := range strings.Fields(string(out)) {
+			skip = append(skip, filepath.Clean(d)+string(filepath.Separator))
+		}
+	}
+	for _, f := range found {
+		fmt.Fprintln(w, results.Annotation(f, root, module, func(file string) bool {
+			for _, d := range skip {
+				if strings.HasPrefix(file, d) {
+					return true
+				}
+			}
+			return false
+		}))
+	}
+}
+
+// enclosing returns the nearest directory from dir up that holds name,
+// "" if none does.
+func enclosing(dir, name string) string {
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, name)); err == nil {
+			return d
+		}
+		if filepath.Dir(d) == d {
+			return ""
+		}
+	}
+}
+
+// writeFile writes a file atomically with write.
+func writeFile(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }
 
 // reportCrashes says which explorations a test binary that died left
@@ -406,26 +550,6 @@ func testFlagValue(args []string, name string) (string, bool) {
 		v, found = val, true
 	}
 	return v, found
-}
-
-// printFindings prints the findings written into dir, one JSON object a
-// line.
-func printFindings(dir string, stdout, stderr io.Writer) {
-	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
-	sort.Strings(files)
-	for _, path := range files {
-		fd, err := report.ReadFile(path)
-		if err != nil {
-			fmt.Fprintf(stderr, "interleave test: %v\n", err)
-			continue
-		}
-		data, err := json.Marshal(fd)
-		if err != nil {
-			fmt.Fprintf(stderr, "interleave test: %v\n", err)
-			continue
-		}
-		fmt.Fprintf(stdout, "%s\n", data)
-	}
 }
 
 // checkCorpora reports the files of the packages' corpora that are not
