@@ -341,7 +341,7 @@ func (c *checker) pairs(fn *ssa.Function, e *lockflow.Event) []Pair {
 		for _, s := range seconds {
 			if s.Lock != first {
 				out = append(out, Pair{First: first, Second: s.Lock, FirstRead: h.Read, SecondRead: s.Read,
-					Func: funcName(fn), Pos: fmt.Sprintf("%s:%d", filepath.Base(pos.Filename), pos.Line)})
+					Func: lockflow.FuncName(fn), Pos: fmt.Sprintf("%s:%d", filepath.Base(pos.Filename), pos.Line)})
 			}
 		}
 	}
@@ -432,25 +432,4 @@ func (c *checker) acquires(fn *ssa.Function) []Acq {
 func funcObj(fn *ssa.Function) *types.Func {
 	obj, _ := fn.Object().(*types.Func)
 	return obj
-}
-
-// funcName spells fn as "pkg.F", "pkg.T.M" or "pkg.F.func1".
-func funcName(fn *ssa.Function) string {
-	name := fn.Name()
-	for p := fn.Parent(); p != nil; p = p.Parent() {
-		fn = p
-	}
-	if recv := fn.Signature.Recv(); recv != nil {
-		t := recv.Type()
-		if p, ok := t.(*types.Pointer); ok {
-			t = p.Elem()
-		}
-		if n, ok := types.Unalias(t).(*types.Named); ok {
-			name = n.Obj().Name() + "." + name
-		}
-	}
-	if fn.Pkg != nil {
-		name = fn.Pkg.Pkg.Name() + "." + name
-	}
-	return name
 }

@@ -403,7 +403,7 @@ type builder struct {
 
 func (b *builder) here(op string, pos token.Pos) Site {
 	p := b.r.pass.Fset.Position(pos)
-	return Site{Op: op, Func: FuncName(b.fn), File: filepath.Base(p.Filename), Line: p.Line}
+	return Site{Op: op, Func: lockflow.FuncName(b.fn), File: filepath.Base(p.Filename), Line: p.Line}
 }
 
 // add records a site unless one that asks no more of the caller is
@@ -587,25 +587,4 @@ func holds(f *lockflow.Func, in ssa.Instruction) (held, known bool) {
 		}
 	}
 	return false, true
-}
-
-// FuncName spells fn as "pkg.F", "pkg.T.M" or "pkg.F.func1".
-func FuncName(fn *ssa.Function) string {
-	name := fn.Name()
-	for p := fn.Parent(); p != nil; p = p.Parent() {
-		fn = p
-	}
-	if recv := fn.Signature.Recv(); recv != nil {
-		t := recv.Type()
-		if p, ok := t.(*types.Pointer); ok {
-			t = p.Elem()
-		}
-		if n, ok := types.Unalias(t).(*types.Named); ok {
-			name = n.Obj().Name() + "." + name
-		}
-	}
-	if fn.Pkg != nil {
-		name = fn.Pkg.Pkg.Name() + "." + name
-	}
-	return name
 }

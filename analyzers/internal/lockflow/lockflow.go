@@ -25,6 +25,7 @@ package lockflow
 
 import (
 	"go/token"
+	"go/types"
 	"reflect"
 
 	"golang.org/x/tools/go/analysis"
@@ -428,4 +429,25 @@ func callsRecover(fn *ssa.Function) bool {
 		}
 	}
 	return false
+}
+
+// FuncName spells fn as "pkg.F", "pkg.T.M" or "pkg.F.func1".
+func FuncName(fn *ssa.Function) string {
+	name := fn.Name()
+	for p := fn.Parent(); p != nil; p = p.Parent() {
+		fn = p
+	}
+	if recv := fn.Signature.Recv(); recv != nil {
+		t := recv.Type()
+		if p, ok := t.(*types.Pointer); ok {
+			t = p.Elem()
+		}
+		if n, ok := types.Unalias(t).(*types.Named); ok {
+			name = n.Obj().Name() + "." + name
+		}
+	}
+	if fn.Pkg != nil {
+		name = fn.Pkg.Pkg.Name() + "." + name
+	}
+	return name
 }
