@@ -247,22 +247,7 @@ func onCycle(b *ssa.BasicBlock) bool { return reaches(b, b) }
 
 // reaches reports whether block to is reachable from block from in one
 // or more steps.
-func reaches(from, to *ssa.BasicBlock) bool {
-	seen := make(map[*ssa.BasicBlock]bool)
-	stack := append([]*ssa.BasicBlock(nil), from.Succs...)
-	for len(stack) > 0 {
-		x := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if x == to {
-			return true
-		}
-		if !seen[x] {
-			seen[x] = true
-			stack = append(stack, x.Succs...)
-		}
-	}
-	return false
-}
+func reaches(from, to *ssa.BasicBlock) bool { return reachesAvoiding(from, to, nil) }
 
 // sameCycle reports whether op's block and b lie on one cycle.
 func sameCycle(b *ssa.BasicBlock, op *syncapi.Op) bool {
