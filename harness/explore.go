@@ -317,6 +317,7 @@ func (e *exploration) explore() {
 		}
 	}
 	start := time.Now()
+	hard := e.hardStop(start)
 	sum := Summary{Strategy: s.Name()}
 	stopped := false // by a failure that is the test's, said already
 	defer func() {
@@ -324,7 +325,7 @@ func (e *exploration) explore() {
 			sum.Schedules, sum.Pruned = dfs.Schedules()
 		}
 		if c, ok := s.(interface{ Complete() bool }); ok && c.Complete() {
-			sum.Exhaustive = sum.Sampled == 0 && sum.Unchosen == 0
+			sum.Exhaustive = sum.Sampled == 0 && sum.Unchosen == 0 && !sum.Cut
 		}
 		e.t.Helper()
 		if e.cfg.summary != nil {
@@ -336,6 +337,17 @@ func (e *exploration) explore() {
 			return
 		}
 		took := time.Since(start).Round(time.Millisecond)
+		if sum.Cut && sum.Runs == 1 {
+			// Not one run reached its end: nothing was explored, and a
+			// pass would say otherwise. go test fails a test that times
+			// out; so does this, without losing the tests after it.
+			e.t.Errorf("interleave: the first run was cut short after %v and %d steps, before the test's timeout (%s): the test is too long to explore in the time given (raise -timeout, or shorten the test)", took, sum.Steps, e.hardName())
+			return
+		}
+		if sum.Cut {
+			e.t.Logf("interleave: %s (%d steps a run) in %v, no failure (%s); the last run was cut short when the time budget (%v) was spent, and is not counted as explored", plural(sum.Runs-1, "run"), sum.Steps/sum.Runs, took, s.Name(), e.cfg.time)
+			return
+		}
 		switch {
 		case sum.Exhaustive && sum.Held > 0:
 			e.t.Logf("interleave: exhaustive within %s: %s, no failure (%s, %s); schedules in which a goroutine able to go on waits longer while timers fire were not explored (-interleave.latency)",
@@ -358,12 +370,21 @@ func (e *exploration) explore() {
 			break
 		}
 		sum.Runs++
-		params := engine.RunParams{Seed: e.runSeed(run), Epoch: e.epoch, Index: run}
+		params := engine.RunParams{Seed: e.runSeed(run), Epoch: e.epoch, Index: run, Until: hard}
+		if sum.Runs > 1 {
+			// A run begun within the budget may take as long again to end;
+			// past that it is cut, and the exploration stops.
+			params.Until = earliest(hard, start.Add(2*e.cfg.time))
+		}
 		res := e.runBody(s, params)
 		sum.Sampled += res.Sampled
 		sum.Unchosen += res.Unchosen
 		sum.Held += res.Held
 		sum.Steps += res.Steps
+		if res.Cut {
+			sum.Cut = true
+			return
+		}
 		if res.Failure != nil {
 			switch e.report(res, params, fmt.Sprintf("run %d of %d, %s", run+1, e.cfg.runs, s.Name())) {
 			case transient:
@@ -385,6 +406,41 @@ func (e *exploration) explore() {
 			return
 		}
 	}
+}
+
+// hardStop is when a run of an exploration begun at start is cut short so
+// that the test does not outlive its timeout: the binary's deadline
+// (go test -timeout, t.Deadline) or the exploration's own
+// (-interleave.timeout, which interleave test sets), less a margin for
+// ending the run and reporting. Zero if neither is set.
+func (e *exploration) hardStop(start time.Time) time.Time {
+	margin := func(d time.Duration) time.Duration { return min(max(d/20, time.Second), 30*time.Second) }
+	var hard time.Time
+	if flagTimeout > 0 {
+		hard = start.Add(flagTimeout - margin(flagTimeout))
+	}
+	if d, ok := e.t.(interface{ Deadline() (time.Time, bool) }); ok {
+		if dl, ok := d.Deadline(); ok {
+			hard = earliest(hard, dl.Add(-margin(time.Until(dl))))
+		}
+	}
+	return hard
+}
+
+// hardName names the timeout that hardStop keeps to.
+func (e *exploration) hardName() string {
+	if flagTimeout > 0 {
+		return fmt.Sprintf("-timeout %v, for each exploration", flagTimeout)
+	}
+	return "go test -timeout"
+}
+
+// earliest is the earlier of two times, zero standing for none.
+func earliest(a, b time.Time) time.Time {
+	if a.IsZero() || (!b.IsZero() && b.Before(a)) {
+		return b
+	}
+	return a
 }
 
 // latencyName says which latency a run had.

@@ -402,6 +402,10 @@ type Summary struct {
 	// Steps counts the scheduling steps of all runs (each goroutine's
 	// transition and each timer firing).
 	Steps int
+	// Cut reports that a run was cut short, the time being spent (the
+	// budget, or the test's timeout): it counts in Runs and Steps but was
+	// not explored to its end.
+	Cut bool
 }
 
 // Summarize fills *s when the exploration ends.

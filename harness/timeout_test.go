@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -44,5 +45,73 @@ func TestTimeoutCountsTimeOutsideExplorations(t *testing.T) {
 	out, err := child("hang")
 	if err == nil || !strings.Contains(out, "interleave: test binary timed out") || time.Since(start) > 20*time.Second {
 		t.Fatalf("a test that hangs outside explorations: %v after %v\n%s", err, time.Since(start), out)
+	}
+}
+
+// longRun is a program whose every run takes d of wall time: two
+// goroutines take a lock in turns until then.
+func longRun(d time.Duration) func(*harness.T) {
+	return func(t *harness.T) {
+		start := time.Now()
+		var mu sync.Mutex
+		done := rt.MakeChan(make(chan bool))
+		for range 2 {
+			rt.Go(func() {
+				for time.Since(start) < d {
+					rt.Lock(&mu)
+					rt.Unlock(&mu)
+				}
+				rt.Send(done, true)
+			})
+		}
+		rt.Recv(done)
+		rt.Recv(done)
+	}
+}
+
+// TestARunPastTheBudgetIsCut: the budget is looked at within a run, not
+// only between runs: a run begun within it that goes on as long again
+// is cut short, not counted as explored, and the exploration says so.
+func TestARunPastTheBudgetIsCut(t *testing.T) {
+	var sum harness.Summary
+	runs := 0
+	start := time.Now()
+	harness.Explore(t, func(t *harness.T) {
+		runs++
+		d := 100 * time.Millisecond
+		if runs > 1 {
+			d = time.Hour
+		}
+		longRun(d)(t)
+	}, harness.Runs(1000), harness.Time(300*time.Millisecond), harness.MaxSteps(1<<30), harness.Summarize(&sum))
+	took := time.Since(start)
+	if !sum.Cut || sum.Runs != 2 || took > 5*time.Second {
+		t.Fatalf("a second run of an hour under a budget of 300ms: %+v after %v; want 2 runs, the second cut short at about 600ms", sum, took)
+	}
+}
+
+// TestAFirstRunPastTheTimeoutFailsItsTestAlone: a run that would outlive
+// the test's timeout is cut short before it: the test fails, saying why,
+// and the binary goes on with the next test instead of dying.
+func TestAFirstRunPastTheTimeoutFailsItsTestAlone(t *testing.T) {
+	if os.Getenv("INTERLEAVE_TIMEOUT_CHILD") == "first" {
+		t.Run("long", func(t *testing.T) {
+			harness.Explore(t, longRun(time.Hour), harness.Runs(10), harness.MaxSteps(1<<30))
+		})
+		t.Run("next", func(t *testing.T) {
+			harness.Explore(t, longRun(0), harness.Runs(10))
+			t.Log("the next test ran")
+		})
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestAFirstRunPastTheTimeoutFailsItsTestAlone$", "-test.v", "-test.timeout=0", "-interleave.timeout=4s")
+	cmd.Env = childEnv("INTERLEAVE_TIMEOUT_CHILD=first")
+	start := time.Now()
+	b, err := cmd.CombinedOutput()
+	out := string(b)
+	if err == nil || strings.Contains(out, "panic") || !strings.Contains(out, "the first run was cut short") ||
+		!strings.Contains(out, "the next test ran") || !strings.Contains(out, "--- FAIL: TestAFirstRunPastTheTimeoutFailsItsTestAlone/long") ||
+		!strings.Contains(out, "--- PASS: TestAFirstRunPastTheTimeoutFailsItsTestAlone/next") {
+		t.Fatalf("a first run of an hour under -interleave.timeout=4s: %v after %v\n%s", err, time.Since(start), out)
 	}
 }

@@ -289,6 +289,9 @@ type Run struct {
 	unchosen  int                        // points past the window, where the fair scheduler chose
 	held      int                        // points where a timer did not fire because of the latency
 	pruned    bool                       // the strategy ended the run early
+	until     time.Time                  // RunParams.Until
+	cut       bool                       // the run was cut short at until
+	nextLook  int                        // the step at which to read the clock for until
 	searching bool                       // the strategy compares alternatives across runs
 	observer  Observer                   // the strategy, if it watches every transition
 	oids      map[unsafe.Pointer]uintptr // objects by order of first sight, for an Observer
@@ -401,6 +404,9 @@ type Result struct {
 	Trace     *Trace // when the run was traced
 	Hold      *Hold  // traced: a goroutine that could go on waited while a timer fired
 	Pruned    bool   // the strategy ended the run early
+	// Cut reports a run cut short at RunParams.Until: neither a failure
+	// nor a run explored to its end.
+	Cut bool
 	// What the run left unexplored: the strategy explores every run
 	// alike only if all three are 0. Sampled counts the draws of the
 	// program's randomness taken from the run's source (rand.Float64,
@@ -422,7 +428,14 @@ type RunParams struct {
 	// and not printed: the runs after a failure, replaying or shrinking
 	// it, must not print its messages again.
 	Quiet bool
+	// Until, if not zero, is when the run is cut short (Result.Cut): the
+	// exploration's time is spent. The clock is read every CutEvery steps.
+	Until time.Time
 }
+
+// CutEvery is how many steps a run makes between two looks at the clock
+// for RunParams.Until.
+const CutEvery = 1024
 
 // Run executes body once as goroutine 0 under strategy s, which must have
 // begun the run.
@@ -448,6 +461,7 @@ func (x *Explorer) Run(s Strategy, p RunParams, body func()) *Result {
 		r.oids = x.oids
 	}
 	r.obsLast = -1
+	r.until = p.Until
 	r.flight = x.cfg.Flight
 	r.index = p.Index
 	r.flight.BeginRun(p.Index, p.Seed, r.epoch.Unix(), x.cfg.Latency, x.cfg.MaxSteps, r.window)

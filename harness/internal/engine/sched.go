@@ -272,6 +272,13 @@ func (r *Run) schedule() (int, reply) {
 		r.stepLimit()
 		return r.end()
 	}
+	if r.nsteps >= r.nextLook && !r.until.IsZero() {
+		r.nextLook = r.nsteps + CutEvery
+		if time.Now().After(r.until) {
+			r.cut = true
+			return r.end()
+		}
+	}
 	n := r.ready()
 	listed := r.searching || r.counter == nil || r.trace
 	if listed && !r.searching && n > 0 {

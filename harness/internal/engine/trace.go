@@ -95,7 +95,7 @@ func (t *Trace) PreemptionSteps() []int {
 // result builds the run's Result; the run's goroutines have all exited or
 // been abandoned, so their handles may be read.
 func (r *Run) result() *Result {
-	res := &Result{Failure: r.failure, Steps: r.nsteps, Choices: len(r.decisions), Decisions: r.decisions, Preempted: r.preempted, Pruned: r.pruned,
+	res := &Result{Failure: r.failure, Steps: r.nsteps, Choices: len(r.decisions), Decisions: r.decisions, Preempted: r.preempted, Pruned: r.pruned, Cut: r.cut,
 		Sampled: r.sampled, Unchosen: r.unchosen, Held: r.held}
 	for _, g := range r.gs {
 		if g.state != gStuck && g.h != nil {
