@@ -371,6 +371,72 @@ func TestSpinningOnTheClockLetsTimePass(t *testing.T) {
 	}
 }
 
+// TestBusyLoopsLetTimersFire: goroutines that go on and on without
+// blocking (a select with a default case polling a channel that
+// time.AfterFunc closes, under a lock, as stress tests run for a
+// duration) take time on a machine, and the timer fires there; in a run
+// too, once StallSteps steps have gone by since the clock last moved,
+// instead of spinning to the step limit as a livelock; and when the limit
+// comes first, the timer fires then. A loop with no timer to wait for is
+// still one.
+func TestBusyLoopsLetTimersFire(t *testing.T) {
+	stress := func(d time.Duration) func(*harness.T) {
+		return func(t *harness.T) {
+			var mu sync.Mutex
+			var wg sync.WaitGroup
+			done := rt.MakeChan(make(chan struct{}))
+			start := rt.Now()
+			for range 2 {
+				rt.WaitGroupAdd(&wg, 1)
+				rt.Go(func() {
+					defer rt.WaitGroupDone(&wg)
+					for {
+						if rt.Select(true, rt.RecvCase(done, nil, nil)) == 0 {
+							return
+						}
+						rt.Lock(&mu)
+						rt.Unlock(&mu)
+					}
+				})
+			}
+			rt.AfterFunc(d, func() { rt.Close(done) })
+			rt.WaitGroupWait(&wg)
+			if took := rt.Since(start); took < d || took > d+d/2 {
+				t.Errorf("the loops stopped %v after they began, want %v (and not much later)", took, d)
+			}
+		}
+	}
+	var sum harness.Summary
+	if report := explore(t, stress(100*time.Millisecond), harness.Runs(10), harness.Summarize(&sum)); report != "" {
+		t.Fatalf("two loops polling a channel closed after 100ms:\n%s", report)
+	}
+	// At a microsecond a step, 100ms is 100,000 steps between both loops
+	// (3 a turn), far below the step limit; not much more either.
+	if steps := sum.Steps / sum.Runs; steps < 90_000 || steps > 200_000 {
+		t.Errorf("a run took %d steps, want about 100,000", steps)
+	}
+	// A loop that runs longer than the step limit at a microsecond a step
+	// (a second under MaxSteps(50,000)): when the limit comes, the timer it
+	// waits for fires.
+	if report := explore(t, stress(time.Second), harness.Runs(3), harness.MaxSteps(50_000), harness.Summarize(&sum)); report != "" {
+		t.Fatalf("two loops polling a channel closed after 1s, under MaxSteps(50000):\n%s", report)
+	}
+	if steps := sum.Steps / sum.Runs; steps < 50_000 || steps > 60_000 {
+		t.Errorf("a run took %d steps, want about 50,000", steps)
+	}
+	spin := func(t *harness.T) {
+		var mu sync.Mutex
+		rt.AfterFunc(time.Millisecond, func() {})
+		for {
+			rt.Lock(&mu)
+			rt.Unlock(&mu)
+		}
+	}
+	if report := explore(t, spin, harness.Runs(1), harness.MaxSteps(20_000)); !strings.HasPrefix(report, "interleave: step-limit:") {
+		t.Fatalf("a loop that nothing ends, with a timer that does not end it: want a step-limit failure, got:\n%s", report)
+	}
+}
+
 // TestATickerLeftRunningIsALeakAtOnce: a goroutine that the body leaves
 // waiting on a ticker nobody stops never ends; the run ends with a leak a
 // second of virtual time after the body returned, instead of ticking on

@@ -164,6 +164,18 @@ func (r *Run) Quiet() bool { return r.quiet }
 // Index returns the run's number in its exploration (RunParams.Index).
 func (r *Run) Index() int { return r.index }
 
+// AddCleanup registers f, which a controlled goroutine of the run gave to
+// its test's Cleanup, to run at the end of the run's body (TakeCleanups).
+func (r *Run) AddCleanup(f func()) { r.cleanups = append(r.cleanups, f) }
+
+// TakeCleanups returns the functions AddCleanup registered since the last
+// call, in the order of registration, and forgets them.
+func (r *Run) TakeCleanups() []func() {
+	fs := r.cleanups
+	r.cleanups = nil
+	return fs
+}
+
 // Close stops the explorer's watchdog and its idle goroutines.
 func (x *Explorer) Close() {
 	select {
@@ -292,6 +304,8 @@ type Run struct {
 	until     time.Time                  // RunParams.Until
 	cut       bool                       // the run was cut short at until
 	nextLook  int                        // the step at which to read the clock for until
+	movedAt   int                        // the step at which a timer last fired (StallSteps)
+	cleanups  []func()                   // AddCleanup
 	searching bool                       // the strategy compares alternatives across runs
 	observer  Observer                   // the strategy, if it watches every transition
 	oids      map[unsafe.Pointer]uintptr // objects by order of first sight, for an Observer

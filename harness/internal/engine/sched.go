@@ -269,6 +269,16 @@ func (r *Run) draw(g *G, n uint64) (int, reply) {
 // that number, and the list is not built.
 func (r *Run) schedule() (int, reply) {
 	if r.overLimit() {
+		if t := r.nextTimer(); t != nil && r.nsteps-r.progressAt >= r.maxSteps && r.nsteps < ProgressCap*r.maxSteps && !r.pastGrace(t) {
+			// A million steps without progress, waiting for a timer that
+			// the steps have not yet taken the clock to (a stress loop
+			// that runs for a second): time passes, which is what the
+			// loop waits for; if it goes on regardless, the next limit
+			// ends it.
+			r.progressAt = r.nsteps
+			r.passTime(t)
+			return r.schedule()
+		}
 		r.stepLimit()
 		return r.end()
 	}
@@ -277,6 +287,12 @@ func (r *Run) schedule() (int, reply) {
 		if time.Now().After(r.until) {
 			r.cut = true
 			return r.end()
+		}
+	}
+	if r.nsteps-r.movedAt >= StallSteps && len(r.live) > 0 {
+		if t := r.nextTimer(); t != nil && t.when-r.clock <= int64(r.nsteps-r.movedAt)*int64(StepCost) && !r.pastGrace(t) {
+			r.passTime(t)
+			return r.schedule()
 		}
 	}
 	n := r.ready()
@@ -453,6 +469,42 @@ func (r *Run) observe(alts []Alt, chosen int) {
 	r.pt.Step, r.pt.Last, r.pt.Alts = r.nsteps-1, r.obsLast, alts
 	r.observer.Taken(&r.pt, chosen, r.created)
 	r.obsLast = alts[chosen].G
+}
+
+// Goroutines that go on and on while the clock stands still take time on
+// a machine: a loop that polls a flag set by time.AfterFunc, a select with
+// a default case waiting for a timer's channel, spins until the timer
+// fires there, but in a run the clock moves only when a timer fires, which
+// it does not while a goroutine can go on (within the latency), and the
+// loop would spin to the step limit and be reported as a livelock. So once
+// StallSteps steps have gone by since a timer last fired, the steps count
+// as StepCost of time each (a slow machine, no faster one): the next timer
+// fires, and the clock moves, as soon as the steps since have taken it
+// there. A run that goes through timers in fewer steps is not affected.
+const (
+	StallSteps = 1000
+	StepCost   = time.Microsecond
+)
+
+// passTime fires timer t because the steps made since the clock last
+// moved have taken it that far (StallSteps): a transition of the clock
+// that no strategy chose, as the goroutines' steps made it happen.
+func (r *Run) passTime(t *vtimer) {
+	r.nextT = t
+	a := r.timerAlt()
+	r.nsteps++
+	r.steps.Store(int64(r.nsteps))
+	r.fire(t)
+	if r.trace {
+		r.addRow(row{step: r.nsteps, g: TimerG, kind: KTimer, obj: t.key, timer: *t, clock: r.clock, preempt: r.preempt, partner: -1})
+	}
+	r.preempt = false
+	r.last = TimerG
+	r.runLen = 0
+	if r.nsteps <= r.window && (r.searching || r.counter == nil || r.trace) {
+		r.alts = append(r.alts[:0], a)
+		r.observe(r.alts, 0)
+	}
 }
 
 // fireAlt fires the timer of alternative a: a transition of the clock.

@@ -218,6 +218,7 @@ func (r *Run) fire(t *vtimer) {
 	if t.when > r.clock {
 		r.clock = t.when
 	}
+	r.movedAt = r.nsteps
 	switch t.kind {
 	case tSleep:
 		r.deactivate(t)
