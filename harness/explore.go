@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -112,7 +113,10 @@ func ExploreTest(t *testing.T, body func(t *testing.T)) {
 	e.runBody = func(s engine.Strategy, p engine.RunParams) *engine.Result {
 		failed := t.Failed()
 		p.Quiet = e.quiet
-		res := e.x.Run(s, p, func() { body(t) })
+		res := e.x.Run(s, p, func() {
+			defer runCleanups()
+			body(t)
+		})
 		if f := res.Failure; f != nil && f.Kind == engine.KindPanic && f.Value == errNestedExplore {
 			nested = true
 			res.Failure = nil
@@ -276,6 +280,7 @@ type exploration struct {
 	epoch   time.Time   // the virtual clock's start in every run
 	stop    func() bool // reports that the exploration must end early
 	sticky  bool        // failures are the test's own, seen once (ExploreTest)
+	hard    time.Time   // when a run is cut short, not to outlive the timeout (hardStop)
 }
 
 func (e *exploration) start() {
@@ -318,6 +323,7 @@ func (e *exploration) explore() {
 	}
 	start := time.Now()
 	hard := e.hardStop(start)
+	e.hard = hard
 	sum := Summary{Strategy: s.Name()}
 	stopped := false // by a failure that is the test's, said already
 	defer func() {
@@ -595,6 +601,9 @@ func (e *exploration) notRerunnable(f *engine.Failure, where string) {
 // earlier runs left in this process (a second registration of a name, a
 // sync.Once done) is the test's, not the schedule's. It answers true
 // when it cannot tell (the binary cannot be run again).
+// freshLimit bounds the fresh process of freshFails.
+const freshLimit = 3 * time.Minute
+
 func (e *exploration) freshFails(tok string, kind engine.FailKind) bool {
 	if *flagFresh {
 		return true // this is the fresh process
@@ -615,8 +624,15 @@ func (e *exploration) freshFails(tok string, kind engine.FailKind) bool {
 		}
 		args = append(args, a)
 	}
-	cmd := exec.Command(os.Args[0], args...)
-	if err := cmd.Run(); err == nil {
+	// The fresh process must not outlive the test's timeout, nor hang the
+	// exploration for ever (a test whose cleanup waits on what the replay
+	// left): past its deadline it is killed, and says nothing.
+	ctx, cancel := context.WithDeadline(context.Background(), earliest(e.hard, time.Now().Add(freshLimit)))
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], args...)
+	if err := cmd.Run(); ctx.Err() != nil {
+		return true
+	} else if err == nil {
 		return false
 	} else if _, ok := err.(*exec.ExitError); !ok {
 		return true
@@ -808,6 +824,41 @@ func TestFatalf(t testing.TB, format string, args ...any) {
 		t.Fatalf(format, args...)
 	}
 	runtime.Goexit()
+}
+
+// TestCleanup is what `interleave test` makes of t.Cleanup(f) in an
+// explored test. Outside a run it is t.Cleanup. Inside one, f belongs to
+// the run: it runs when the run's body ends, in the run, after the
+// functions registered later (as the testing package runs cleanups after
+// the test function); registered with t, it would run once the test is
+// over, outside every run, as many times as there were runs, on the
+// objects of runs that are gone (a pool's Close waiting for workers the
+// harness tore down).
+func TestCleanup(t interface{ Cleanup(func()) }, f func()) {
+	r, h := engine.Current()
+	if r == nil {
+		t.Cleanup(f)
+		return
+	}
+	if h.Dying() {
+		return
+	}
+	r.AddCleanup(f)
+}
+
+// runCleanups runs, last first, the functions that TestCleanup gave the
+// current run, and those they give it in turn. It is deferred by the
+// body of an explored test's run.
+func runCleanups() {
+	r, h := engine.Current()
+	if r == nil || h.Dying() {
+		return
+	}
+	for fs := r.TakeCleanups(); len(fs) > 0; fs = r.TakeCleanups() {
+		for i := len(fs) - 1; i >= 0; i-- {
+			fs[i]()
+		}
+	}
 }
 
 // TestLog is what `interleave test` makes of t.Log in an explored test:

@@ -496,14 +496,15 @@ func basicOnly(t types.Type) bool {
 	return false
 }
 
-// isTestReport reports whether a method is testing's Error, Errorf, Fatal
-// or Fatalf (of T, B, F or TB).
+// isTestReport reports whether a method is one of testing's that the
+// harness wraps in an explored test (of T, B, F or TB): Error, Errorf,
+// Fatal, Fatalf, Log, Logf, Parallel, Cleanup.
 func isTestReport(obj types.Object) bool {
 	if obj.Pkg() == nil || obj.Pkg().Path() != "testing" {
 		return false
 	}
 	switch obj.Name() {
-	case "Error", "Errorf", "Fatal", "Fatalf", "Log", "Logf", "Parallel":
+	case "Error", "Errorf", "Fatal", "Fatalf", "Log", "Logf", "Parallel", "Cleanup":
 		return true
 	}
 	return false

@@ -527,6 +527,61 @@ func TestInc(t *testing.T) {
 	}
 }
 
+// TestCleanupsRunInTheirRun: t.Cleanup in an explored test (here through
+// a helper taking testing.TB, as test helpers do) runs at the end of the
+// run that registered it, last registered first, and not once the test is
+// over, outside every run: a pool whose Close waits for its workers would
+// find them torn down and wait for ever, and the worker would be a leak.
+func TestCleanupsRunInTheirRun(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/pool\n\ngo 1.22\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "pool.go"), []byte(`package pool
+
+import "sync"
+
+type Pool struct {
+	wg   sync.WaitGroup
+	quit chan struct{}
+}
+
+func New() *Pool {
+	p := &Pool{quit: make(chan struct{})}
+	p.wg.Add(1)
+	go func() { defer p.wg.Done(); <-p.quit }()
+	return p
+}
+
+func (p *Pool) Close() { close(p.quit); p.wg.Wait() }
+`), 0o644)
+	os.WriteFile(filepath.Join(dir, "pool_test.go"), []byte(`package pool
+
+import "testing"
+
+func newPool(tb testing.TB) *Pool {
+	p := New()
+	tb.Cleanup(p.Close)
+	return p
+}
+
+var order []string
+
+func TestPool(t *testing.T) {
+	order = nil
+	newPool(t)
+	t.Cleanup(func() {
+		if len(order) != 1 || order[0] != "last registered" {
+			t.Errorf("cleanups ran in the order %q", order)
+		}
+	})
+	t.Cleanup(func() { order = append(order, "last registered") })
+}
+`), 0o644)
+	code, out := run(t, dir, "test", "-runs", "50", "-v", ".", "--", "-timeout", "60s")
+	if code != 0 || !strings.Contains(out, "--- PASS: TestPool") {
+		t.Fatalf("interleave test = exit %d, want a pass:\n%s", code, out)
+	}
+}
+
 // counterModule is a package whose test passes, and lostUpdate the change
 // that breaks it.
 var counterModule = map[string]string{
