@@ -57,39 +57,45 @@ var deepPrograms = []struct {
 			rt.StoreInt64(&armed, 1)
 		})
 	}},
-	// Two increments in separate critical sections, one lost.
+	// Two increments in separate critical sections, one lost: the late
+	// goroutine's read must come between the early one's read and write.
 	{"lost2", func(t *harness.T) {
 		var mu sync.Mutex
 		c := 0
-		inc := func(p *pad) {
-			noise(p, 9)
-			rt.Lock(&mu)
-			v := c
-			rt.Unlock(&mu)
-			rt.Lock(&mu)
-			c = v + 1
-			rt.Unlock(&mu)
+		inc := func(n int) func(p *pad) {
+			return func(p *pad) {
+				noise(p, n)
+				rt.Lock(&mu)
+				v := c
+				rt.Unlock(&mu)
+				rt.Lock(&mu)
+				c = v + 1
+				rt.Unlock(&mu)
+			}
 		}
-		spawn(inc, inc)
+		spawn(inc(1), inc(15))
 		if c == 1 {
 			t.Errorf("lost2: an increment was lost")
 		}
 	}},
-	// Three increments, two of them lost.
+	// Three increments, two of them lost: every read before the first
+	// write, though the goroutines start far apart.
 	{"lost3", func(t *harness.T) {
 		var mu sync.Mutex
 		c := 0
-		inc := func(p *pad) {
-			noise(p, 6)
-			rt.Lock(&mu)
-			v := c
-			rt.Unlock(&mu)
-			noise(p, 3)
-			rt.Lock(&mu)
-			c = v + 1
-			rt.Unlock(&mu)
+		inc := func(n int) func(p *pad) {
+			return func(p *pad) {
+				noise(p, n)
+				rt.Lock(&mu)
+				v := c
+				rt.Unlock(&mu)
+				noise(p, 1)
+				rt.Lock(&mu)
+				c = v + 1
+				rt.Unlock(&mu)
+			}
 		}
-		spawn(inc, inc, inc)
+		spawn(inc(0), inc(7), inc(14))
 		if c == 1 {
 			t.Errorf("lost3: two increments were lost")
 		}
@@ -112,16 +118,17 @@ var deepPrograms = []struct {
 			t.Errorf("chain3: finished in reverse order")
 		}
 	}},
-	// A transfer of two steps seen half done by an auditor.
+	// A transfer of two steps, made early, seen half done by a late
+	// auditor.
 	{"transfer", func(t *harness.T) {
 		var a, b int64 = 10, 0
 		spawn(func(p *pad) {
-			noise(p, 9)
+			noise(p, 2)
 			rt.StoreInt64(&a, rt.LoadInt64(&a)-5)
-			noise(p, 6)
+			noise(p, 2)
 			rt.StoreInt64(&b, rt.LoadInt64(&b)+5)
 		}, func(p *pad) {
-			noise(p, 15)
+			noise(p, 16)
 			x := rt.LoadInt64(&a)
 			y := rt.LoadInt64(&b)
 			if x+y != 10 {
@@ -180,9 +187,9 @@ var deepPrograms = []struct {
 		var fs []func(*pad)
 		for i := range 3 {
 			fs = append(fs, func(p *pad) {
-				noise(p, 6*i)
+				noise(p, 7*i)
 				rt.Lock(&forks[i])
-				noise(p, 3)
+				noise(p, 1)
 				rt.Lock(&forks[(i+1)%3])
 				rt.Unlock(&forks[(i+1)%3])
 				rt.Unlock(&forks[i])
@@ -190,38 +197,40 @@ var deepPrograms = []struct {
 		}
 		spawn(fs...)
 	}},
-	// A flag published before its data.
+	// A flag published before its data, early; the reader comes late.
 	{"flagdata", func(t *harness.T) {
 		var pub, data int64
 		spawn(func(p *pad) {
-			noise(p, 3)
+			noise(p, 1)
 			rt.StoreInt64(&pub, 1)
-			noise(p, 9)
+			noise(p, 2)
 			rt.StoreInt64(&data, 1)
 		}, func(p *pad) {
-			noise(p, 15)
+			noise(p, 16)
 			if rt.LoadInt64(&pub) == 1 && rt.LoadInt64(&data) == 0 {
 				t.Errorf("flagdata: flag set, data missing")
 			}
 		})
 	}},
-	// As flagdata, and a third goroutine clears the flag: its clear must
-	// come before the publication.
+	// As flagdata, but the writer publishes only once a third goroutine,
+	// the latest of all, has enabled it: three orders.
 	{"flagdata3", func(t *harness.T) {
-		var pub, data int64
+		var pub, data, enabled int64
 		spawn(func(p *pad) {
-			noise(p, 9)
-			rt.StoreInt64(&pub, 1)
-			noise(p, 9)
+			noise(p, 2)
+			if rt.LoadInt64(&enabled) == 1 {
+				rt.StoreInt64(&pub, 1)
+			}
+			noise(p, 2)
 			rt.StoreInt64(&data, 1)
 		}, func(p *pad) {
-			noise(p, 18)
+			noise(p, 10)
 			if rt.LoadInt64(&pub) == 1 && rt.LoadInt64(&data) == 0 {
 				t.Errorf("flagdata3: flag set, data missing")
 			}
 		}, func(p *pad) {
-			noise(p, 12)
-			rt.StoreInt64(&pub, 0)
+			noise(p, 14)
+			rt.StoreInt64(&enabled, 1)
 		})
 	}},
 	// ABA: a compare-and-swap succeeds though the value changed and came
@@ -229,14 +238,14 @@ var deepPrograms = []struct {
 	{"aba", func(t *harness.T) {
 		var x, changed int64
 		spawn(func(p *pad) {
-			noise(p, 3)
+			noise(p, 1)
 			old := rt.LoadInt64(&x)
-			noise(p, 12)
+			noise(p, 2)
 			if rt.CompareAndSwapInt64(&x, old, old+1) && rt.LoadInt64(&changed) == 1 {
 				t.Errorf("aba: swapped a value that changed meanwhile")
 			}
 		}, func(p *pad) {
-			noise(p, 12)
+			noise(p, 14)
 			rt.StoreInt64(&x, 7)
 			rt.StoreInt64(&changed, 1)
 			rt.StoreInt64(&x, 0)
