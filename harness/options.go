@@ -87,7 +87,7 @@ func Seed(s uint64) Option {
 }
 
 // Strategy sets how schedules are chosen; the default is
-// Portfolio(Random(), POS(), PCT(3)).
+// Portfolio(Random(), POS(), PCT(3), RFF()).
 func Strategy(s StrategySpec) Option {
 	return optionFunc(func(c *config) error {
 		if s == nil {
@@ -301,7 +301,7 @@ func Portfolio(members ...StrategySpec) StrategySpec {
 
 // defaultStrategy is what Explore uses unless told otherwise.
 func defaultStrategy() StrategySpec {
-	return portfolioSpec{members: []StrategySpec{Random(), POS(), PCT(3)}}
+	return portfolioSpec{members: []StrategySpec{Random(), POS(), PCT(3), RFF()}}
 }
 
 type dfsSpec struct {
