@@ -11,8 +11,8 @@ import (
 // RFF is greybox schedule fuzzing after reads-from fuzzing (Wolff et al.,
 // "Greybox Fuzzing for Concurrency Testing", ASPLOS 2024). A run covers
 // ordered pairs of conflicting operations: two operations on one object by
-// different goroutines, one of them a write, the second the next to touch
-// the object after the first (for a read, the next after the last write).
+// different goroutines, one of them a write, the first the object's latest
+// access before the second (its latest write, if the second only reads).
 // A schedule is a short list of orders "operation A before operation B";
 // a run under it is partial order sampling (POS) in which a goroutine whose
 // next operation is some B waits, while any other goroutine can go on,

@@ -139,6 +139,22 @@ func TestRFFKeepsOnlyRunsWithNewPairs(t *testing.T) {
 	}
 }
 
+func TestRFFPrefersSchedulesKeptForRarePairs(t *testing.T) {
+	common, rare := order{event{0, 0}, event{1, 0}}, order{event{1, 0}, event{0, 0}}
+	s := NewRFF(9)
+	s.corpus = []kept{{pairs: []order{common}, fresh: []order{common}}, {pairs: []order{rare}, fresh: []order{rare}}}
+	s.hits[common], s.hits[rare] = 100, 1
+	picked := map[order]int{}
+	for n := range 400 {
+		picked[s.pick(s.src.begin(s.seed, n)).fresh[0]]++
+	}
+	// Of two drawn, the rarer: the rare one unless both draws are the
+	// common one, three times in four.
+	if picked[rare] < 2*picked[common] {
+		t.Errorf("picked the schedule kept for a pair covered once %d times, the one for a pair covered 100 times %d times; want about three to one", picked[rare], picked[common])
+	}
+}
+
 func TestRFFFollowsOrders(t *testing.T) {
 	// g1's write of object 1 (its step 5) is to come before g0's (its
 	// step 0): g0 waits while g1 makes the five steps before it.
