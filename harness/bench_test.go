@@ -39,6 +39,27 @@ func BenchmarkExplore(b *testing.B) {
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "runs/s")
 }
 
+// BenchmarkExploreStrategies is BenchmarkExplore under each sampling
+// strategy, and under scaleProgram(16, 50, false, false) for runs of a few
+// thousand steps: what a strategy's own bookkeeping costs a step.
+func BenchmarkExploreStrategies(b *testing.B) {
+	for _, s := range []harness.StrategySpec{harness.Random(), harness.PCT(3), harness.POS(), harness.RFF()} {
+		for _, p := range []struct {
+			name string
+			body func(*harness.T)
+		}{{"lockPairs", lockPairs}, {"scale16x50", scaleProgram(16, 50, false, false)}} {
+			b.Run("program="+p.name+"/strategy="+s.String(), func(b *testing.B) {
+				var sum harness.Summary
+				start := time.Now()
+				harness.Explore(b, p.body, harness.Strategy(s), harness.Runs(b.N), harness.Time(time.Hour), harness.Summarize(&sum))
+				took := time.Since(start)
+				b.ReportMetric(float64(b.N)/took.Seconds(), "runs/s")
+				b.ReportMetric(float64(took.Nanoseconds())/float64(sum.Steps), "ns/step")
+			})
+		}
+	}
+}
+
 // BenchmarkBareBaton is the floor BenchmarkExplore is compared with: the
 // same program run by a scheduler with no bookkeeping at all. Two real
 // goroutines hand a baton over buffered channels, a random one goes at

@@ -20,7 +20,7 @@ var (
 	flagRuns     = flag.Int("interleave.runs", 0, "default number of runs per exploration")
 	flagTime     = flag.Duration("interleave.time", 0, "default time budget per exploration")
 	flagSeed     = flag.Uint64("interleave.seed", 0, "default seed of the exploration strategies")
-	flagStrategy = flag.String("interleave.strategy", "", "default strategy: random, pct, pct:DEPTH")
+	flagStrategy = flag.String("interleave.strategy", "", "default strategy: portfolio, random, pct, pct:DEPTH, pos, rff, dfs, dfs:PREEMPTIONS, dfs:all")
 	flagMaxSteps = flag.Int("interleave.maxsteps", 0, "default step limit per run")
 	flagWatchdog = flag.Duration("interleave.watchdog", 0, "default watchdog duration")
 	flagLatency  = flag.Duration("interleave.latency", -1, "default latency: how long a ready goroutine may wait for its turn while timers fire")

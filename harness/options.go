@@ -87,7 +87,7 @@ func Seed(s uint64) Option {
 }
 
 // Strategy sets how schedules are chosen; the default is
-// Portfolio(Random(), POS(), PCT(3)).
+// Portfolio(Random(), POS(), PCT(3), RFF()).
 func Strategy(s StrategySpec) Option {
 	return optionFunc(func(c *config) error {
 		if s == nil {
@@ -252,6 +252,21 @@ func (posSpec) newStrategy(seed uint64) engine.Strategy { return strategy.NewPOS
 // random walk samples its interleavings.
 func POS() StrategySpec { return posSpec{} }
 
+type rffSpec struct{}
+
+func (rffSpec) String() string                          { return "rff" }
+func (rffSpec) newStrategy(seed uint64) engine.Strategy { return strategy.NewRFF(seed) }
+
+// RFF is greybox schedule fuzzing after reads-from fuzzing (Wolff et al.,
+// ASPLOS 2024): it keeps the schedules, written as orders "operation A
+// before operation B", whose runs covered an ordered pair of conflicting
+// operations that no run before had, and mutates them (reverses a pair,
+// keeps one, drops an order), sampling the rest of each run as POS does.
+// What a run does depends on the runs before it: an exploration under RFF
+// repeats only as a whole, from its seed; a failure replays from its token
+// as always.
+func RFF() StrategySpec { return rffSpec{} }
+
 type portfolioSpec struct{ members []StrategySpec }
 
 func (s portfolioSpec) String() string {
@@ -286,7 +301,7 @@ func Portfolio(members ...StrategySpec) StrategySpec {
 
 // defaultStrategy is what Explore uses unless told otherwise.
 func defaultStrategy() StrategySpec {
-	return portfolioSpec{members: []StrategySpec{Random(), POS(), PCT(3)}}
+	return portfolioSpec{members: []StrategySpec{Random(), POS(), PCT(3), RFF()}}
 }
 
 type dfsSpec struct {
@@ -322,8 +337,8 @@ func DFS() StrategySpec { return dfsSpec{por: true, bound: -1} }
 func BoundedDFS(preemptions int) StrategySpec { return dfsSpec{bound: preemptions} }
 
 // ParseStrategy reads a strategy as the -interleave.strategy flag and the
-// interleave command spell it: portfolio, random, pct, pct:N, pos, dfs,
-// dfs:N, dfs:all.
+// interleave command spell it: portfolio, random, pct, pct:N, pos, rff,
+// dfs, dfs:N, dfs:all.
 func ParseStrategy(s string) (StrategySpec, error) {
 	switch s {
 	case "random":
@@ -336,6 +351,8 @@ func ParseStrategy(s string) (StrategySpec, error) {
 		return BoundedDFS(-1), nil
 	case "pos":
 		return POS(), nil
+	case "rff":
+		return RFF(), nil
 	case "portfolio":
 		return defaultStrategy(), nil
 	}
@@ -346,7 +363,7 @@ func ParseStrategy(s string) (StrategySpec, error) {
 	if n, err := fmt.Sscanf(s, "dfs:%d", &d); err == nil && n == 1 && d >= 0 {
 		return BoundedDFS(d), nil
 	}
-	return nil, fmt.Errorf("unknown strategy %q (want portfolio, random, pct, pct:DEPTH, pos, dfs, dfs:PREEMPTIONS or dfs:all)", s)
+	return nil, fmt.Errorf("unknown strategy %q (want portfolio, random, pct, pct:DEPTH, pos, rff, dfs, dfs:PREEMPTIONS or dfs:all)", s)
 }
 
 // Shard makes the exploration explore its share only, the i-th of n

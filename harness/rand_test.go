@@ -35,7 +35,7 @@ func startLeaks(*harness.T) {
 
 func TestDrawsAreExplored(t *testing.T) {
 	t.Parallel()
-	for _, s := range []harness.StrategySpec{harness.Portfolio(), harness.DFS(), harness.BoundedDFS(2), harness.Random(), harness.PCT(3), harness.POS()} {
+	for _, s := range []harness.StrategySpec{harness.Portfolio(), harness.DFS(), harness.BoundedDFS(2), harness.Random(), harness.PCT(3), harness.POS(), harness.RFF()} {
 		report := explore(t, startLeaks, harness.Strategy(s), harness.Runs(1000))
 		if !strings.HasPrefix(report, "interleave: leak: 1 goroutine still blocked") {
 			t.Fatalf("%s: got report\n%s\nwant the leak", s, report)

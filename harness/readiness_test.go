@@ -36,7 +36,7 @@ func TestPartnerLeavingKeepsTheClock(t *testing.T) {
 	}
 	// Exhaustive search looks at every goroutine at every step; the
 	// others keep what can go on up to date, which is what is tested.
-	for _, s := range []harness.StrategySpec{harness.Random(), harness.PCT(3), harness.POS()} {
+	for _, s := range []harness.StrategySpec{harness.Random(), harness.PCT(3), harness.POS(), harness.RFF()} {
 		if r := explore(t, body, harness.Strategy(s), harness.Runs(300)); r != "" {
 			t.Fatalf("%s: a correct program failed:\n%s", s, r)
 		}

@@ -29,7 +29,7 @@ import (
 )
 
 // fuzzStrategies are the strategies interleave fuzz rotates through.
-var fuzzStrategies = []string{"random", "pct:3", "pos", "pct:5", "pct:2", "portfolio"}
+var fuzzStrategies = []string{"random", "pct:3", "pos", "pct:5", "pct:2", "portfolio", "rff"}
 
 type fuzzFlags struct {
 	duration time.Duration

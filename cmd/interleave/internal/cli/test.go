@@ -39,7 +39,7 @@ type testFlags struct {
 }
 
 func (f *testFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.strategy, "strategy", "", "exploration strategy: portfolio, random, pct, pct:DEPTH, pos, dfs, dfs:PREEMPTIONS, dfs:all (default portfolio)")
+	fs.StringVar(&f.strategy, "strategy", "", "exploration strategy: portfolio, random, pct, pct:DEPTH, pos, rff, dfs, dfs:PREEMPTIONS, dfs:all (default portfolio)")
 	fs.IntVar(&f.runs, "runs", 0, "runs per test (default 1000)")
 	fs.DurationVar(&f.time, "time", 0, "time budget per test (default 10s)")
 	fs.Uint64Var(&f.seed, "seed", 0, "seed of the strategy")
