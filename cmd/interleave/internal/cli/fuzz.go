@@ -536,8 +536,12 @@ func (fz *fuzzer) summary(el time.Duration) int {
 	fz.mu.Lock()
 	defer fz.mu.Unlock()
 	total := fz.state.Elapsed + el
-	fmt.Fprintf(fz.stdout, "interleave fuzz: %s, %d runs (%.0f/s), %d findings (%d new), coverage: %d ordered pairs of conflicting operations\n",
-		total.Round(time.Second), fz.runs, float64(fz.runs)/max(total.Seconds(), 1e-9), len(fz.found), fz.newFound, len(fz.pairs))
+	shard := ""
+	if fz.f.shard != "" {
+		shard = fmt.Sprintf("shard %s of seed %d, ", fz.f.shard, fz.state.Seed)
+	}
+	fmt.Fprintf(fz.stdout, "interleave fuzz: %s%s, %d runs (%.0f/s), %d findings (%d new), coverage: %d ordered pairs of conflicting operations\n",
+		shard, total.Round(time.Second), fz.runs, float64(fz.runs)/max(total.Seconds(), 1e-9), len(fz.found), fz.newFound, len(fz.pairs))
 	sort.Slice(fz.found, func(i, j int) bool {
 		a, b := fz.found[i], fz.found[j]
 		if a.Package != b.Package {

@@ -119,7 +119,7 @@ func TestFuzzShardsMergeIntoOneCorpus(t *testing.T) {
 		if len(kinds) != 2 {
 			t.Errorf("shard %d explored only buggy or only fixed examples:\n%s", i, out)
 		}
-		if !regexp.MustCompile(`(?m)^interleave fuzz: \S+, \d+ runs`).MatchString(out) {
+		if !regexp.MustCompile(fmt.Sprintf(`(?m)^interleave fuzz: shard %d/2 of seed 16, \S+, \d+ runs`, i)).MatchString(out) {
 			t.Errorf("shard %d printed no summary:\n%s", i, out)
 		}
 	}
