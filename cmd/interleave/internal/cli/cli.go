@@ -12,6 +12,8 @@ Usage:
 
 	interleave test [flags] [packages] [-- go test flags]
 	interleave fuzz [flags] [packages] [-- go test flags]
+	interleave corpus merge DIR...
+	interleave corpus list [packages or dirs]
 	interleave replay [flags] <finding file | token> [packages]
 	interleave report [-o file.html] <finding file | token> [packages]
 
@@ -22,7 +24,11 @@ Commands:
 	fuzz    explore the tests for a duration or until stopped, rotating
 	        strategies and seeds; each distinct finding is saved to the
 	        package's corpus, testdata/interleave/<Test>/<id>, which later
-	        test runs replay first
+	        test runs replay first; -shard i/n splits one fuzz over n
+	        workers (CI matrix jobs, a Kubernetes Indexed Job)
+	corpus  merge the corpora of several workers or checkouts into this
+	        module's, keeping each finding once, with its shortest trace;
+	        list the findings of corpora
 	replay  run the schedule of a finding again, with its trace
 	report  write a finding as a self-contained HTML page
 
@@ -47,6 +53,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return Test(args[1:], stdout, stderr)
 	case "fuzz":
 		return Fuzz(args[1:], stdout, stderr)
+	case "corpus":
+		return Corpus(args[1:], stdout, stderr)
 	case "replay":
 		return Replay(args[1:], stdout, stderr)
 	case "report":

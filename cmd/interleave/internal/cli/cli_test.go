@@ -240,6 +240,13 @@ func TestBadUsage(t *testing.T) {
 		{[]string{"test", "-nosuchflag"}, "flag provided but not defined"},
 		{[]string{"test", "."}, "broken.go:4:9"},
 		{[]string{"frobnicate"}, "unknown command"},
+		{[]string{"test", "-shard", "1/2x", "."}, `-shard: shard "1/2x": want i/n with 0 <= i < n`},
+		{[]string{"fuzz", "-shard", "3/2", "-seed", "1", "."}, `-shard: shard "3/2": want i/n with 0 <= i < n`},
+		{[]string{"fuzz", "-shard", "x", "-seed", "1", "."}, `-shard: shard "x"`},
+		{[]string{"fuzz", "-shard", "1/0", "-seed", "1", "."}, `-shard: shard "1/0"`},
+		{[]string{"fuzz", "-shard", "-1/2", "-seed", "1", "."}, `-shard: shard "-1/2"`},
+		{[]string{"fuzz", "-shard", "0/2", "."}, "-shard needs -seed"},
+		{[]string{"fuzz", "-shard", "0/2", "-seed", "0", "."}, "-shard needs -seed"},
 	}
 	for _, c := range cases {
 		code, out := run(t, dir, c.args...)
@@ -644,6 +651,9 @@ func (c *Counter) Inc() {
 func writeModule(t *testing.T, dir string, files map[string]string) {
 	t.Helper()
 	for name, text := range files {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -10,7 +10,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -40,13 +39,16 @@ type fuzzFlags struct {
 	race     bool
 	seed     uint64
 	progress time.Duration
+	shard    string
+	verbose  bool
 }
 
 // fuzzState is what -resume carries on from; it is rewritten after every
 // exploration, atomically, so a kill loses at most the one under way.
 type fuzzState struct {
 	Seed    uint64        `json:"seed"`
-	Next    uint64        `json:"next"` // the number of the next exploration
+	Shard   string        `json:"shard,omitempty"`
+	Next    uint64        `json:"next"` // the number of the next exploration, this shard's or not
 	Elapsed time.Duration `json:"elapsed"`
 	Runs    int64         `json:"runs"`
 	Pairs   []string      `json:"pairs"`
@@ -61,7 +63,12 @@ func Fuzz(args []string, stdout, stderr io.Writer) int {
 			"Explores the packages' tests for a duration or until stopped, rotating\n"+
 			"strategies and seeds, and writes each distinct finding, minimized, to the\n"+
 			"package's corpus, testdata/interleave/<Test>/<id>, which interleave test\n"+
-			"and go test replay before exploring.\n\nFlags:\n")
+			"and go test replay before exploring, and its runs and coverage beside it\n"+
+			"(testdata/interleave/.stats-*.json).\n\n"+
+			"With -shard i/n and one -seed for all, n workers split one fuzz: worker i\n"+
+			"runs its share of the (test, strategy, seed) explorations, none another's,\n"+
+			"so n workers for a duration cover what one would in n times as long.\n"+
+			"interleave corpus merge brings their corpora together.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	var f fuzzFlags
@@ -73,6 +80,8 @@ func Fuzz(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&f.race, "race", false, "build with the race detector")
 	fs.Uint64Var(&f.seed, "seed", 0, "seed of the strategies' seeds (default: from the clock)")
 	fs.DurationVar(&f.progress, "progress", 10*time.Second, "interval of the progress lines when not on a terminal")
+	fs.StringVar(&f.shard, "shard", "", "explore only share `i/n` of the explorations (0 <= i < n; needs -seed, the same for all shards)")
+	fs.BoolVar(&f.verbose, "v", false, "print each exploration as it starts: its number, test, strategy and seed")
 	pkgArgs, goArgs := splitArgs(args)
 	if err := fs.Parse(pkgArgs); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -83,6 +92,23 @@ func Fuzz(args []string, stdout, stderr io.Writer) int {
 	if f.duration < 0 || f.parallel < 1 || f.chunk <= 0 {
 		fmt.Fprintln(stderr, "interleave fuzz: -duration must not be negative, -parallel and -chunk must be positive")
 		return 2
+	}
+	var plan fuzzPlan
+	if f.shard != "" {
+		i, n, err := parseShard(f.shard)
+		if err != nil {
+			fmt.Fprintf(stderr, "interleave fuzz: -shard: %v\n", err)
+			return 2
+		}
+		seeded := false
+		fs.Visit(func(fl *flag.Flag) { seeded = seeded || fl.Name == "seed" })
+		if !seeded || f.seed == 0 {
+			// Seeds from the clock would make each worker's share its
+			// own, not a part of one fuzz.
+			fmt.Fprintln(stderr, "interleave fuzz: -shard needs -seed, not 0 and the same for every shard (the CI run's number, say)")
+			return 2
+		}
+		plan.shard, plan.shards = i, n
 	}
 	var runRE *regexp.Regexp
 	if f.run != "" {
@@ -103,12 +129,13 @@ func Fuzz(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "interleave fuzz: %v\n", err)
 		return 2
 	}
-	fz := &fuzzer{f: f, stdout: stdout, stderr: stderr, cwd: cwd, dir: dir, goArgs: goArgs, known: map[string]bool{}, pairs: map[string]bool{}}
+	fz := &fuzzer{f: f, plan: plan, stdout: stdout, stderr: stderr, cwd: cwd, dir: dir, goArgs: goArgs, known: map[string]bool{}, pairs: map[string]bool{}, pkgs: map[string]*corpusStats{}}
 	return fz.main(patterns, runRE)
 }
 
 type fuzzer struct {
 	f              fuzzFlags
+	plan           fuzzPlan
 	stdout, stderr io.Writer
 	cwd, dir       string
 	goArgs         []string
@@ -124,6 +151,7 @@ type fuzzer struct {
 	newFound int
 	pairs    map[string]bool
 	runs     int64
+	pkgs     map[string]*corpusStats // by package directory: what its corpus's stats file says
 }
 
 // A fuzzTarget is one test of one package's test binary.
@@ -146,13 +174,14 @@ func (fz *fuzzer) main(patterns []string, runRE *regexp.Regexp) int {
 		fmt.Fprintln(fz.stderr, "interleave fuzz: no tests to fuzz")
 		return 2
 	}
+	fz.plan.targets, fz.plan.strategies = len(fz.targets), len(fuzzStrategies)
 	fz.statePath = fz.stateFile(patterns)
-	fz.state = fuzzState{Seed: fz.f.seed}
+	fz.state = fuzzState{Seed: fz.f.seed, Shard: fz.f.shard}
 	if fz.f.resume {
 		if data, err := os.ReadFile(fz.statePath); err == nil {
 			if err := json.Unmarshal(data, &fz.state); err != nil {
 				fmt.Fprintf(fz.stderr, "interleave fuzz: -resume: %s: %v; starting afresh\n", fz.statePath, err)
-				fz.state = fuzzState{Seed: fz.f.seed}
+				fz.state = fuzzState{Seed: fz.f.seed, Shard: fz.f.shard}
 			} else {
 				fmt.Fprintf(fz.stderr, "interleave fuzz: resuming after %s, %d runs\n", fz.state.Elapsed.Round(time.Second), fz.state.Runs)
 			}
@@ -167,6 +196,7 @@ func (fz *fuzzer) main(patterns []string, runRE *regexp.Regexp) int {
 		fz.pairs[p] = true
 	}
 	fz.runs = fz.state.Runs
+	fz.loadStats()
 	fz.scanCorpora(false) // what is there already is not new
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -191,8 +221,8 @@ func (fz *fuzzer) main(patterns []string, runRE *regexp.Regexp) int {
 		wg.Go(func() {
 			for ctx.Err() == nil {
 				fz.mu.Lock()
-				n := fz.state.Next
-				fz.state.Next++
+				n := fz.plan.next(fz.state.Next)
+				fz.state.Next = n + 1
 				fz.mu.Unlock()
 				fz.explore(ctx, n)
 				fz.saveState(start)
@@ -249,10 +279,12 @@ func (fz *fuzzer) build(patterns []string, runRE *regexp.Regexp) int {
 
 // explore runs exploration number n: the test, strategy and seed it picks.
 func (fz *fuzzer) explore(ctx context.Context, n uint64) {
-	t := fz.targets[n%uint64(len(fz.targets))]
-	round := n / uint64(len(fz.targets))
-	strat := fuzzStrategies[round%uint64(len(fuzzStrategies))]
-	seed := rand.New(rand.NewPCG(fz.state.Seed, n)).Uint64()
+	ti, si := fz.plan.pick(n)
+	t, strat := fz.targets[ti], fuzzStrategies[si]
+	seed := seedOf(fz.state.Seed, n)
+	if fz.f.verbose {
+		fmt.Fprintf(fz.stderr, "interleave fuzz: exploration %d: %s %s, strategy %s, seed %d\n", n, t.pkg, t.test, strat, seed)
+	}
 	stats := filepath.Join(fz.tmp, fmt.Sprintf("stats-%d", n))
 	defer os.Remove(stats)
 	args := []string{
@@ -284,29 +316,91 @@ func (fz *fuzzer) explore(ctx context.Context, n uint64) {
 	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
 	cmd.WaitDelay = 5 * time.Second
 	_ = cmd.Run() // a failing test is a finding, already saved; a killed one, the end
-	fz.readStats(stats)
+	fz.readStats(stats, t)
 	fz.scanCorpora(true)
+	fz.writeStats(t.dir)
 }
 
-// readStats adds an exploration's runs and coverage to the totals.
-func (fz *fuzzer) readStats(path string) {
+// readStats adds an exploration's runs and coverage to the totals and to
+// its package's.
+func (fz *fuzzer) readStats(path string, t fuzzTarget) {
+	fz.mu.Lock()
+	defer fz.mu.Unlock()
+	ps := fz.pkgStats(t)
+	ps.Explorations++
 	f, err := os.Open(path)
 	if err != nil {
 		return
 	}
 	defer f.Close()
-	fz.mu.Lock()
-	defer fz.mu.Unlock()
+	pairs := map[string]bool{}
+	for _, p := range ps.Pairs {
+		pairs[p] = true
+	}
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		line := sc.Text()
 		if n, ok := strings.CutPrefix(line, "runs "); ok {
 			if v, err := strconv.ParseInt(n, 10, 64); err == nil {
 				fz.runs += v
+				ps.Runs += v
 			}
 		} else if p, ok := strings.CutPrefix(line, "pair "); ok {
 			fz.pairs[p] = true
+			pairs[p] = true
 		}
+	}
+	ps.Pairs = sortedKeys(pairs)
+}
+
+// pkgStats returns the stats of t's package, made on first use; fz.mu is
+// held.
+func (fz *fuzzer) pkgStats(t fuzzTarget) *corpusStats {
+	ps := fz.pkgs[t.dir]
+	if ps == nil {
+		ps = &corpusStats{Version: statsVersion, Package: t.pkg, Seed: fz.state.Seed, Shard: fz.f.shard, Pairs: []string{}}
+		fz.pkgs[t.dir] = ps
+	}
+	return ps
+}
+
+// statsPath is where this fuzz keeps the stats of the package in dir:
+// a file of its own, named by its seed and shard, which no other worker
+// writes.
+func (fz *fuzzer) statsPath(dir string) string {
+	return filepath.Join(dir, "testdata", "interleave", statsName(fz.state.Seed, fz.f.shard))
+}
+
+// loadStats picks up, on -resume, the stats this fuzz wrote before.
+func (fz *fuzzer) loadStats() {
+	if !fz.f.resume {
+		return
+	}
+	for _, t := range fz.targets {
+		if fz.pkgs[t.dir] != nil {
+			continue
+		}
+		st, err := readStatsFile(fz.statsPath(t.dir))
+		if err == nil && st.Package == t.pkg {
+			fz.pkgs[t.dir] = st
+		}
+	}
+}
+
+// writeStats writes the stats of the package in dir into its corpus.
+func (fz *fuzzer) writeStats(dir string) {
+	fz.mu.Lock()
+	ps := fz.pkgs[dir]
+	var data []byte
+	if ps != nil {
+		data, _ = ps.marshal()
+	}
+	fz.mu.Unlock()
+	if data == nil {
+		return
+	}
+	if err := writeFileAtomic(fz.statsPath(dir), data); err != nil {
+		fmt.Fprintf(fz.stderr, "interleave fuzz: writing the stats: %v\n", err)
 	}
 }
 
@@ -346,7 +440,12 @@ func (fz *fuzzer) scanCorpora(announce bool) {
 
 // stateFile is where -resume finds the state of a fuzz of these packages.
 func (fz *fuzzer) stateFile(patterns []string) string {
-	h := sha256.Sum256([]byte(fz.dir + "\x00" + strings.Join(patterns, "\x00") + "\x00" + fz.f.run))
+	key := fz.dir + "\x00" + strings.Join(patterns, "\x00") + "\x00" + fz.f.run
+	if fz.f.shard != "" {
+		// Shards fuzzing on one machine resume each its own.
+		key += fmt.Sprintf("\x00%s\x00%d", fz.f.shard, fz.f.seed)
+	}
+	h := sha256.Sum256([]byte(key))
 	base, err := os.UserCacheDir()
 	if err != nil {
 		base = os.TempDir()
@@ -437,8 +536,12 @@ func (fz *fuzzer) summary(el time.Duration) int {
 	fz.mu.Lock()
 	defer fz.mu.Unlock()
 	total := fz.state.Elapsed + el
-	fmt.Fprintf(fz.stdout, "interleave fuzz: %s, %d runs (%.0f/s), %d findings (%d new), coverage: %d ordered pairs of conflicting operations\n",
-		total.Round(time.Second), fz.runs, float64(fz.runs)/max(total.Seconds(), 1e-9), len(fz.found), fz.newFound, len(fz.pairs))
+	shard := ""
+	if fz.f.shard != "" {
+		shard = fmt.Sprintf("shard %s of seed %d, ", fz.f.shard, fz.state.Seed)
+	}
+	fmt.Fprintf(fz.stdout, "interleave fuzz: %s%s, %d runs (%.0f/s), %d findings (%d new), coverage: %d ordered pairs of conflicting operations\n",
+		shard, total.Round(time.Second), fz.runs, float64(fz.runs)/max(total.Seconds(), 1e-9), len(fz.found), fz.newFound, len(fz.pairs))
 	sort.Slice(fz.found, func(i, j int) bool {
 		a, b := fz.found[i], fz.found[j]
 		if a.Package != b.Package {

@@ -86,7 +86,7 @@ func Test(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if f.shard != "" {
-		if err := harness.CheckShard(f.shard); err != nil {
+		if _, _, err := parseShard(f.shard); err != nil {
 			fmt.Fprintf(stderr, "interleave test: -shard: %v\n", err)
 			return 2
 		}
