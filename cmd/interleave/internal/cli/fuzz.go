@@ -322,33 +322,43 @@ func (fz *fuzzer) explore(ctx context.Context, n uint64) {
 }
 
 // readStats adds an exploration's runs and coverage to the totals and to
-// its package's.
+// its package's. The file is read before the lock is taken: the other
+// explorations' goroutines wait for the lock, not for the disk.
 func (fz *fuzzer) readStats(path string, t fuzzTarget) {
+	var runs int64
+	var found []string
+	ok := false
+	if f, err := os.Open(path); err == nil {
+		ok = true
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			line := sc.Text()
+			if n, ok := strings.CutPrefix(line, "runs "); ok {
+				if v, err := strconv.ParseInt(n, 10, 64); err == nil {
+					runs += v
+				}
+			} else if p, ok := strings.CutPrefix(line, "pair "); ok {
+				found = append(found, p)
+			}
+		}
+		f.Close()
+	}
 	fz.mu.Lock()
 	defer fz.mu.Unlock()
 	ps := fz.pkgStats(t)
 	ps.Explorations++
-	f, err := os.Open(path)
-	if err != nil {
+	if !ok {
 		return
 	}
-	defer f.Close()
+	fz.runs += runs
+	ps.Runs += runs
 	pairs := map[string]bool{}
 	for _, p := range ps.Pairs {
 		pairs[p] = true
 	}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if n, ok := strings.CutPrefix(line, "runs "); ok {
-			if v, err := strconv.ParseInt(n, 10, 64); err == nil {
-				fz.runs += v
-				ps.Runs += v
-			}
-		} else if p, ok := strings.CutPrefix(line, "pair "); ok {
-			fz.pairs[p] = true
-			pairs[p] = true
-		}
+	for _, p := range found {
+		fz.pairs[p] = true
+		pairs[p] = true
 	}
 	ps.Pairs = sortedKeys(pairs)
 }
