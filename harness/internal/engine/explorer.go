@@ -306,6 +306,7 @@ type Run struct {
 	nextLook  int                        // the step at which to read the clock for until
 	movedAt   int                        // the step at which a timer last fired (StallSteps)
 	cleanups  []func()                   // AddCleanup
+	readOff   int64                      // what reads of the clock have added to it (ReadCost)
 	searching bool                       // the strategy compares alternatives across runs
 	observer  Observer                   // the strategy, if it watches every transition
 	oids      map[unsafe.Pointer]uintptr // objects by order of first sight, for an Observer

@@ -173,7 +173,10 @@ func (r *Run) handle(id int, h *Handle, q *request) (int, reply) {
 		r.madeChan(q.obj)
 		return id, reply{step: r.nsteps}
 	case noteNow:
-		return id, reply{step: r.nsteps, n: r.clock}
+		if r.gs[id].h.dying {
+			return id, reply{step: r.nsteps, n: r.clock + r.readOff}
+		}
+		return id, reply{step: r.nsteps, n: r.readClock()}
 	case noteRand:
 		r.sampled++
 		return id, reply{step: r.nsteps, n: int64(r.rnd.Uint64())}

@@ -35,7 +35,8 @@ func (r *Run) ReadClock(h *Handle) time.Time {
 	}
 	c, s := int64(now.Sub(r.epoch)), &h.spin
 	switch {
-	case c == s.at:
+	case c-s.at < int64(time.Microsecond):
+		// The clock stood still: reads add ReadCost each.
 	case s.reads >= SpinReads && c > s.at && c-s.at <= int64(LateWake(SpinCost)+SpinCost):
 		// It moved while the goroutine slept for its spinning, or waited
 		// for its turn after: it spins on.

@@ -131,7 +131,7 @@ func (h theap) down(i0 int) bool {
 }
 
 // now returns the run's virtual time.
-func (r *Run) vnow() time.Time { return r.epoch.Add(time.Duration(r.clock)) }
+func (r *Run) vnow() time.Time { return r.epoch.Add(time.Duration(r.clock + r.readOff)) }
 
 // addTimer registers an active timer.
 func (r *Run) addTimer(t *vtimer) {

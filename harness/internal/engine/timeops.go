@@ -6,12 +6,29 @@ import (
 )
 
 // Now is time.Now in a controlled goroutine: the run's virtual time.
+// Each read adds ReadCost to what reads see, as reading a machine's clock
+// takes time: two reads are never equal, and code measured between them
+// never took nothing (time.Since(start) > 0 after work, a duration
+// counter that grows with every use). Timers keep to the clock itself, so
+// a sleep of d seen through reads lasts at least d, and the values timers
+// send, which include what the reads added, come no earlier than the
+// reads before them.
 func (r *Run) Now(h *Handle) time.Time {
 	if !raceEnabled && !h.dying {
-		return r.epoch.Add(time.Duration(r.clock)) // the engine runs on the baton's holder
+		return r.epoch.Add(time.Duration(r.readClock())) // the engine runs on the baton's holder
 	}
 	rep := r.submit(h, &request{note: noteNow})
 	return r.epoch.Add(time.Duration(rep.n))
+}
+
+// ReadCost is how far a read of the clock moves it (Now).
+const ReadCost = time.Nanosecond
+
+// readClock adds ReadCost to what reads of the clock see, and returns
+// what this one sees.
+func (r *Run) readClock() int64 {
+	r.readOff += int64(ReadCost)
+	return r.clock + r.readOff
 }
 
 // Sleep is time.Sleep: the goroutine blocks until the virtual clock has
