@@ -861,6 +861,43 @@ func runCleanups() {
 	}
 }
 
+// QuietT is what `interleave test` passes instead of an explored test's
+// *testing.T to a function that takes it as an interface it reports
+// through (testify's assert.TestingT and require.TestingT, testing.TB):
+// its Error, Errorf, Fatal, Fatalf, Log and Logf are TestError and the
+// others, so that a failure reported by a helper of another package is
+// printed once, as the test's own t.Errorf is, and not again by every run
+// that shrinks or replays it. Every other method is t's.
+func QuietT(t *testing.T) *QuietTB { return &QuietTB{t} }
+
+// A QuietTB is a test's *testing.T whose reports go through the harness
+// (QuietT).
+type QuietTB struct{ *testing.T }
+
+// Error is TestError.
+func (q *QuietTB) Error(args ...any) { q.T.Helper(); TestError(q.T, args...) }
+
+// Errorf is TestErrorf.
+func (q *QuietTB) Errorf(format string, args ...any) {
+	q.T.Helper()
+	TestErrorf(q.T, format, args...)
+}
+
+// Fatal is TestFatal.
+func (q *QuietTB) Fatal(args ...any) { q.T.Helper(); TestFatal(q.T, args...) }
+
+// Fatalf is TestFatalf.
+func (q *QuietTB) Fatalf(format string, args ...any) {
+	q.T.Helper()
+	TestFatalf(q.T, format, args...)
+}
+
+// Log is TestLog.
+func (q *QuietTB) Log(args ...any) { q.T.Helper(); TestLog(q.T, args...) }
+
+// Logf is TestLogf.
+func (q *QuietTB) Logf(format string, args ...any) { q.T.Helper(); TestLogf(q.T, format, args...) }
+
 // TestLog is what `interleave test` makes of t.Log in an explored test:
 // the first run of an exploration prints it, as go test prints the log of
 // the test's one run; the others keep it in the run, for its report,

@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"path"
 	"strings"
 )
 
@@ -229,6 +230,7 @@ func (r *fileRewriter) call(c *ast.CallExpr) {
 		form.args = append(form.args, r.node(a))
 		form.untyped = append(form.untyped, r.untyped(a))
 	}
+	r.quietArgs(c, form)
 	fun := ast.Unparen(c.Fun)
 	rewritten := false
 	switch f := fun.(type) {
@@ -494,6 +496,86 @@ func basicOnly(t types.Type) bool {
 		return t.Obj().Pkg() == nil && basicOnly(types.Unalias(t))
 	}
 	return false
+}
+
+// quietArgs wraps, in an explored test, each *testing.T that a call
+// passes where the function takes an interface it reports through
+// (testify's assert.TestingT and require.TestingT, testing.TB, goleak's
+// TestingT): harness.QuietT(t) reports through the harness, as t.Errorf
+// in the test's own code does, so that what a failing run reports is
+// printed once, not again by every run that shrinks and replays it.
+func (r *fileRewriter) quietArgs(c *ast.CallExpr, form *callForm) {
+	if !r.wrap {
+		return
+	}
+	sig, ok := r.info.TypeOf(c.Fun).(*types.Signature) // a conversion has none
+	if !ok || isHarnessCall(r.info, c) {
+		return
+	}
+	for i, a := range c.Args {
+		if !isTestingT(r.info.TypeOf(a)) || !reportsThrough(paramType(sig, i, c.Ellipsis.IsValid())) {
+			continue
+		}
+		text := harnessName + ".QuietT(" + form.args[i] + ")"
+		r.replace(r.off(a.Pos()), r.off(a.End()), text)
+		form.args[i] = text
+		r.usesH = true
+	}
+}
+
+// paramType is the type of the parameter that argument i of a call of a
+// function of signature sig is passed to; nil for a slice passed with ...
+func paramType(sig *types.Signature, i int, ellipsis bool) types.Type {
+	n := sig.Params().Len()
+	if n == 0 {
+		return nil
+	}
+	if sig.Variadic() && i >= n-1 {
+		if ellipsis {
+			return nil
+		}
+		return sig.Params().At(n - 1).Type().(*types.Slice).Elem()
+	}
+	if i >= n {
+		return nil
+	}
+	return sig.Params().At(i).Type()
+}
+
+// reportsThrough reports whether t is an interface with a method through
+// which a test reports: Error, Errorf, Fatal, Fatalf, Log, Logf, Fail or
+// FailNow.
+func reportsThrough(t types.Type) bool {
+	if t == nil {
+		return false
+	}
+	it, ok := t.Underlying().(*types.Interface)
+	if !ok {
+		return false
+	}
+	for m := range it.Methods() {
+		switch m.Name() {
+		case "Error", "Errorf", "Fatal", "Fatalf", "Log", "Logf", "Fail", "FailNow":
+			return true
+		}
+	}
+	return false
+}
+
+// isHarnessCall reports whether c calls a function or method of
+// interleave's own (the harness, models), which take the test's own T.
+func isHarnessCall(info *types.Info, c *ast.CallExpr) bool {
+	var id *ast.Ident
+	switch f := ast.Unparen(c.Fun).(type) {
+	case *ast.Ident:
+		id = f
+	case *ast.SelectorExpr:
+		id = f.Sel
+	default:
+		return false
+	}
+	obj := info.Uses[id]
+	return obj != nil && obj.Pkg() != nil && strings.HasPrefix(obj.Pkg().Path(), path.Dir(harnessPath)+"/")
 }
 
 // isTestReport reports whether a method is one of testing's that the

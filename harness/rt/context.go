@@ -264,7 +264,7 @@ func WithDeadlineCause(parent context.Context, d time.Time, cause error) (contex
 	if cause == nil {
 		cause = context.DeadlineExceeded
 	}
-	dur := Until(d)
+	dur := d.Sub(peekNow())
 	if dur <= 0 {
 		c.cancel(true, context.DeadlineExceeded, cause)
 		return c, func() { c.cancel(false, context.Canceled, nil) }

@@ -22,6 +22,15 @@ func Now() time.Time {
 	return time.Now()
 }
 
+// peekNow is the time the latest read of the clock saw, without a read of
+// its own (engine.Run.Peek).
+func peekNow() time.Time {
+	if r, h := engine.Current(); r != nil {
+		return r.Peek(h)
+	}
+	return time.Now()
+}
+
 // Since is time.Since.
 func Since(t time.Time) time.Duration { return Now().Sub(t) }
 

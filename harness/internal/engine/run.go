@@ -115,6 +115,7 @@ const (
 	noteNow                       // time.Now
 	noteRand                      // a random number from the run's source
 	noteDraw                      // a random number below n: a decision if n is small
+	notePeek                      // Peek
 )
 
 type replyKind uint8

@@ -172,6 +172,8 @@ func (r *Run) handle(id int, h *Handle, q *request) (int, reply) {
 	case noteMade:
 		r.madeChan(q.obj)
 		return id, reply{step: r.nsteps}
+	case notePeek:
+		return id, reply{step: r.nsteps, n: r.clock + r.readOff}
 	case noteNow:
 		if r.gs[id].h.dying {
 			return id, reply{step: r.nsteps, n: r.clock + r.readOff}

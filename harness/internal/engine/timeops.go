@@ -21,6 +21,17 @@ func (r *Run) Now(h *Handle) time.Time {
 	return r.epoch.Add(time.Duration(rep.n))
 }
 
+// Peek is the time the latest read of the clock saw (Now), without a
+// read of its own: what a deadline just computed from a read is measured
+// against, so that WithTimeout(ctx, d) waits d, not d less a read.
+func (r *Run) Peek(h *Handle) time.Time {
+	if !raceEnabled && !h.dying {
+		return r.vnow()
+	}
+	rep := r.submit(h, &request{note: notePeek})
+	return r.epoch.Add(time.Duration(rep.n))
+}
+
 // ReadCost is how far a read of the clock moves it (Now).
 const ReadCost = time.Nanosecond
 

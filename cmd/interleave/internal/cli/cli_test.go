@@ -589,6 +589,66 @@ func TestPool(t *testing.T) {
 	}
 }
 
+// TestHelpersReportOnce: a failure that a helper of another package
+// reports through an interface (testify's assert.TestingT) is printed
+// once, as the test's own t.Errorf is, and not again by each run that
+// shrinks and replays the failing one.
+func TestHelpersReportOnce(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "check"), 0o755)
+	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/once\n\ngo 1.22\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "check", "check.go"), []byte(`package check
+
+type TestingT interface {
+	Errorf(format string, args ...any)
+}
+
+func Equal(t TestingT, got, want int) bool {
+	if got != want {
+		t.Errorf("got %d, want %d (from check)", got, want)
+		return false
+	}
+	return true
+}
+`), 0o644)
+	os.WriteFile(filepath.Join(dir, "once_test.go"), []byte(`package once
+
+import (
+	"sync"
+	"testing"
+
+	"example.com/once/check"
+)
+
+func TestLostUpdate(t *testing.T) {
+	n := 0
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mu.Lock()
+			v := n
+			mu.Unlock()
+			mu.Lock()
+			n = v + 1
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	check.Equal(t, n, 2)
+}
+`), 0o644)
+	code, out := run(t, dir, "test", ".")
+	if code != 1 || !strings.Contains(out, "replay: ") {
+		t.Fatalf("interleave test = exit %d, want the lost update:\n%s", code, out)
+	}
+	if n := len(regexp.MustCompile(`(?m)^\s+\w+\.go:\d+: got 1, want 2 \(from check\)$`).FindAllString(out, -1)); n != 1 {
+		t.Fatalf("the helper's message is printed %d times, want once:\n%s", n, out)
+	}
+}
+
 // counterModule is a package whose test passes, and lostUpdate the change
 // that breaks it.
 var counterModule = map[string]string{
