@@ -29,16 +29,43 @@ func timing(h *engine.Hold, latency time.Duration) string {
 		what, h.Timer, h.Step, h.Wait, this, kind)
 }
 
+// headline splits a failure's message into the line a report opens with
+// and, for a message of several lines, the whole message after it. The
+// line is the first that is not blank; in testify's layout (a blank line,
+// "Error Trace:", then "Error: Not equal: ..."), what follows "Error:".
+func headline(msg string) (head, rest string) {
+	if !strings.Contains(msg, "\n") {
+		return msg, ""
+	}
+	rest = strings.TrimRight(msg, "\n")
+	for line := range strings.Lines(msg) {
+		line = strings.TrimSpace(line)
+		if e, ok := strings.CutPrefix(line, "Error:"); ok && strings.TrimSpace(e) != "" {
+			return strings.TrimSpace(e), rest
+		}
+		if head == "" {
+			head = line
+		}
+	}
+	return head, rest
+}
+
 // formatReport renders a failure: what broke in one line, then where the
 // run was found, the trace, the goroutines, the test's log, and the line
 // that replays it.
 func formatReport(f *engine.Failure, res *engine.Result, where, replay string, latency time.Duration) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "interleave: %s: %s\n", f.Kind, f.Message)
+	head, rest := headline(f.Message)
+	fmt.Fprintf(&b, "interleave: %s: %s\n", f.Kind, head)
 	if h := res.Hold; h != nil {
 		fmt.Fprintf(&b, "%s\n", timing(h, latency))
 	}
 	fmt.Fprintf(&b, "found in %s\n", where)
+	if rest != "" {
+		b.WriteString("\n")
+		b.WriteString(rest)
+		b.WriteString("\n")
+	}
 	if f.Details != "" {
 		b.WriteString("\n")
 		b.WriteString(strings.TrimRight(f.Details, "\n"))
