@@ -38,7 +38,7 @@ func headline(msg string) (head, rest string) {
 		return msg, ""
 	}
 	rest = strings.TrimRight(msg, "\n")
-	for line := range strings.Lines(msg) {
+	for _, line := range strings.Split(msg, "\n") {
 		line = strings.TrimSpace(line)
 		if e, ok := strings.CutPrefix(line, "Error:"); ok && strings.TrimSpace(e) != "" {
 			return strings.TrimSpace(e), rest
