@@ -225,7 +225,7 @@ func newExploration(t testing.TB, opts []Option) *exploration {
 		t.Fatalf("%v", err)
 		return nil
 	}
-	return &exploration{t: t, cfg: cfg, x: x, pkg: callerPackage(), epoch: time.Now().Truncate(time.Second)}
+	return &exploration{t: t, cfg: cfg, x: x, pkg: callerPackage(), epoch: startEpoch()}
 }
 
 // engine returns the engine's settings.
@@ -300,6 +300,38 @@ func (e *exploration) start() {
 		return
 	}
 	e.explore()
+}
+
+// nextSecond is the first whole second after t: the virtual clock of an
+// exploration starts there, at a time a token can carry (whole seconds),
+// and after every reading of the real clock made before it began (a cache
+// or a breaker the test made outside the explored body, with its own
+// timestamps): started before them, it would run backwards.
+func nextSecond(t time.Time) time.Time { return t.Truncate(time.Second).Add(time.Second) }
+
+// startEpoch is where the virtual clock of an exploration begun now
+// starts: the next second after the real clock and after the latest time
+// an earlier run's virtual clock reached (a subtest's run that opened a
+// breaker of its parent's, read by the next subtest's runs).
+func startEpoch() time.Time {
+	now := time.Now()
+	if v := engine.LatestVirtual(); v.After(now) {
+		now = v
+	}
+	return nextSecond(now)
+}
+
+// replayEpoch is the virtual clock's start in a replay of a token that
+// recorded epoch: the same, unless it comes before startEpoch (the token
+// is replayed in a later process, whose test made its objects after it),
+// and then startEpoch, for the reason nextSecond gives.
+// Code that reads durations, as code does, runs the same either way.
+func replayEpoch(epoch int64) time.Time {
+	e, start := time.Unix(epoch, 0), startEpoch()
+	if e.Before(start) {
+		return start
+	}
+	return e
 }
 
 // runSeed is the seed of the program's own randomness in run number run.
@@ -677,7 +709,7 @@ func (e *exploration) replay(tok string) {
 	}
 	rs := strategy.NewReplay(sched.Decisions)
 	rs.BeginRun(0)
-	res := e.runBody(rs, engine.RunParams{Trace: true, Seed: sched.Seed, Epoch: time.Unix(sched.Epoch, 0)})
+	res := e.runBody(rs, engine.RunParams{Trace: true, Seed: sched.Seed, Epoch: replayEpoch(sched.Epoch)})
 	if res.Failure != nil {
 		e.emit(res.Failure, res, "replay", tok)
 		return

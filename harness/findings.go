@@ -125,7 +125,7 @@ func (e *exploration) replayCorpus() bool {
 		}
 		rs := strategy.NewReplay(sched.Decisions)
 		rs.BeginRun(0)
-		res := e.runBody(rs, engine.RunParams{Trace: true, Seed: sched.Seed, Epoch: time.Unix(sched.Epoch, 0)})
+		res := e.runBody(rs, engine.RunParams{Trace: true, Seed: sched.Seed, Epoch: replayEpoch(sched.Epoch)})
 		if res.Failure != nil && res.Failure.Kind != engine.KindNondeterminism {
 			e.emit(res.Failure, res, "the corpus: "+filepath.ToSlash(path), fd.Token)
 			return true

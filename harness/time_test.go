@@ -160,15 +160,52 @@ func mustDeadline(c context.Context) time.Time {
 	return d
 }
 
+// TestTimeDoesNotRunBackwardsAcrossExplorations: what outlives a run (a
+// breaker a parent test made, opened by one subtest's runs at their
+// virtual time, read by the next subtest's) sees time move on, as on a
+// machine: an exploration's clock starts after the latest time an earlier
+// run's reached, and after the real clock.
+func TestTimeDoesNotRunBackwardsAcrossExplorations(t *testing.T) {
+	var last time.Time
+	opened := func(t *harness.T) {
+		rt.Sleep(90 * time.Second) // a breaker's timeout
+		last = rt.Now()
+	}
+	if report := explore(t, opened, harness.Runs(1)); report != "" {
+		t.Fatal(report)
+	}
+	later := func(t *harness.T) {
+		if now := rt.Now(); !now.After(last) {
+			t.Errorf("the next exploration's clock reads %v, before %v, which the last one reached", now, last)
+		}
+	}
+	if report := explore(t, later, harness.Runs(1)); report != "" {
+		t.Fatal(report)
+	}
+	if !last.After(time.Now()) {
+		t.Fatalf("a run that slept 90s of virtual time ended at %v, before the real clock", last)
+	}
+}
+
+// TestNowAndRandReplayExactly: a replay draws the same numbers and reads
+// the same durations off the clock; and its clock starts after the real
+// clock's readings made before it (a replay in a later process starts
+// later than the token's run did, not in the past).
 func TestNowAndRandReplayExactly(t *testing.T) {
+	before := time.Now()
 	body := func(t *harness.T) {
+		start := rt.Now()
+		if start.Before(before) {
+			t.Fatalf("the run's clock starts at %v, before a reading of the real clock made before it, %v", start, before)
+		}
+		rt.Sleep(time.Millisecond)
 		var picks []int
 		ch := rt.MakeChan(make(chan int, 2))
 		for range 2 {
 			rt.Go(func() { rt.Send(ch, rt.RandV2().IntN(1000)) })
 		}
 		picks = append(picks, rt.Recv(ch), rt.Recv(ch), rt.RandV1().Intn(1000))
-		t.Errorf("now %v picks %v", rt.Now().UnixNano(), picks)
+		t.Errorf("after %v picks %v", rt.Since(start), picks)
 	}
 	report := explore(t, body, harness.Runs(5))
 	tok := replayToken(t, report)

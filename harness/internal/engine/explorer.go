@@ -452,6 +452,31 @@ type RunParams struct {
 // for RunParams.Until.
 const CutEvery = 1024
 
+// latestVirtual is the latest time of the virtual clock at the end of a
+// run in this process, as Unix nanoseconds.
+var latestVirtual atomic.Int64
+
+func noteVirtual(t time.Time) {
+	for n := t.UnixNano(); ; {
+		old := latestVirtual.Load()
+		if n <= old || latestVirtual.CompareAndSwap(old, n) {
+			return
+		}
+	}
+}
+
+// LatestVirtual is the latest time the virtual clock reached in a run of
+// this process (zero if none ran): a later exploration starts its clock
+// after it, so that time does not run backwards for what outlives a run
+// (a breaker a parent test made, opened by one subtest's run and read by
+// the next subtest's).
+func LatestVirtual() time.Time {
+	if n := latestVirtual.Load(); n != 0 {
+		return time.Unix(0, n)
+	}
+	return time.Time{}
+}
+
 // Run executes body once as goroutine 0 under strategy s, which must have
 // begun the run.
 func (x *Explorer) Run(s Strategy, p RunParams, body func()) *Result {
@@ -523,6 +548,7 @@ func (x *Explorer) Run(s Strategy, p RunParams, body func()) *Result {
 		}, Details: raceReport()}
 	}
 	r.flight.EndRun()
+	noteVirtual(r.epoch.Add(time.Duration(r.clock + r.readOff)))
 	res := r.result()
 	s.EndRun(r.nsteps, res.Failure != nil)
 	for _, g := range r.gs {
