@@ -9,7 +9,9 @@ func TestHeadline(t *testing.T) {
 	testify := "\n\tError Trace:\tx_test.go:12\n\tError:      \tNot equal: \n\t            \texpected: 3\n\t            \tactual  : 0\n\tTest:       \tTestX\n"
 	for _, c := range []struct{ msg, head, rest string }{
 		{"all goroutines are blocked", "all goroutines are blocked", ""},
-		{testify, "Not equal:", testify[:len(testify)-1]},
+		{testify, "Not equal: expected: 3 actual  : 0", testify[:len(testify)-1]},
+		{"\n\tError Trace:\tx_test.go:9\n\tError:      \tReceived unexpected error:\n\t            \tpool overload\n\tTest:       \tTestY\n\tMessages:   \tsubmit\n",
+			"Received unexpected error: pool overload", "\n\tError Trace:\tx_test.go:9\n\tError:      \tReceived unexpected error:\n\t            \tpool overload\n\tTest:       \tTestY\n\tMessages:   \tsubmit"},
 		{"\n\nfirst\nsecond", "first", "\n\nfirst\nsecond"},
 	} {
 		head, rest := headline(c.msg)

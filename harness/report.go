@@ -38,16 +38,39 @@ func headline(msg string) (head, rest string) {
 		return msg, ""
 	}
 	rest = strings.TrimRight(msg, "\n")
-	for _, line := range strings.Split(msg, "\n") {
+	lines := strings.Split(msg, "\n")
+	for i, line := range lines {
 		line = strings.TrimSpace(line)
 		if e, ok := strings.CutPrefix(line, "Error:"); ok && strings.TrimSpace(e) != "" {
-			return strings.TrimSpace(e), rest
+			head = strings.TrimSpace(e)
+			// testify continues the line on the next ones, indented
+			// under it ("Received unexpected error:" and the error,
+			// "Not equal:", "expected: 2", "actual  : 0"), up to the
+			// next label ("Test:", "Messages:").
+			for _, more := range lines[i+1:] {
+				more = strings.TrimSpace(more)
+				if more == "" || len(head) > 200 || isLabel(more) {
+					break
+				}
+				head += " " + more
+			}
+			return head, rest
 		}
 		if head == "" {
 			head = line
 		}
 	}
 	return head, rest
+}
+
+// isLabel reports whether a line of testify's layout starts a field of
+// its own: "Test:", "Messages:", "Diff:", "Error Trace:".
+func isLabel(line string) bool {
+	name, _, ok := strings.Cut(line, ":")
+	if !ok || name == "" || strings.ContainsAny(name, " \t") && name != "Error Trace" {
+		return false
+	}
+	return name[0] >= 'A' && name[0] <= 'Z'
 }
 
 // formatReport renders a failure: what broke in one line, then where the
