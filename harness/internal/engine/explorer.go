@@ -305,6 +305,7 @@ type Run struct {
 	cut       bool                       // the run was cut short at until
 	nextLook  int                        // the step at which to read the clock for until
 	movedAt   int                        // the step at which a timer last fired (StallSteps)
+	passedTo  int64                      // the clock after the latest passTime
 	cleanups  []func()                   // AddCleanup
 	readOff   int64                      // what reads of the clock have added to it (ReadCost)
 	searching bool                       // the strategy compares alternatives across runs

@@ -500,6 +500,7 @@ func (r *Run) passTime(t *vtimer) {
 	r.nsteps++
 	r.steps.Store(int64(r.nsteps))
 	r.fire(t)
+	r.passedTo = r.clock
 	if r.trace {
 		r.addRow(row{step: r.nsteps, g: TimerG, kind: KTimer, obj: t.key, timer: *t, clock: r.clock, preempt: r.preempt, partner: -1})
 	}
@@ -524,8 +525,11 @@ func (r *Run) fireAlt(a Alt) {
 			if b.G < 0 {
 				continue
 			}
-			if w := t.when - r.gs[b.G].readyAt; w > r.hold.wait {
-				r.hold = hold{g: b.G, wait: w, since: r.gs[b.G].readyAt, step: r.nsteps, late: r.gs[b.G].wokeFor, timer: *t}
+			// Time that steps passed (passTime) the goroutine spent
+			// going on, not waiting.
+			since := max(r.gs[b.G].readyAt, r.passedTo)
+			if w := t.when - since; w > r.hold.wait {
+				r.hold = hold{g: b.G, wait: w, since: since, step: r.nsteps, late: r.gs[b.G].wokeFor, timer: *t}
 			}
 		}
 	}
