@@ -13,6 +13,7 @@ func TestHeadline(t *testing.T) {
 		{"\n\tError Trace:\tx_test.go:9\n\tError:      \tReceived unexpected error:\n\t            \tpool overload\n\tTest:       \tTestY\n\tMessages:   \tsubmit\n",
 			"Received unexpected error: pool overload", "\n\tError Trace:\tx_test.go:9\n\tError:      \tReceived unexpected error:\n\t            \tpool overload\n\tTest:       \tTestY\n\tMessages:   \tsubmit"},
 		{"\n\nfirst\nsecond", "first", "\n\nfirst\nsecond"},
+		{"not linearizable: ...\nhistory by goroutine", "not linearizable: ...\nhistory by goroutine", ""},
 	} {
 		head, rest := headline(c.msg)
 		if head != c.head || rest != c.rest {

@@ -30,12 +30,14 @@ func timing(h *engine.Hold, latency time.Duration) string {
 }
 
 // headline splits a failure's message into the line a report opens with
-// and, for a message of several lines, the whole message after it. The
-// line is the first that is not blank; in testify's layout (a blank line,
-// "Error Trace:", then "Error: Not equal: ..."), what follows "Error:".
+// and, for a message that opens with a blank line (testify's), the whole
+// message to print after it. The line is the first that is not blank; in
+// testify's layout (a blank line, "Error Trace:", then "Error: Not equal:
+// ..."), what follows "Error:". Any other message opens the report as it
+// is.
 func headline(msg string) (head, rest string) {
-	if !strings.Contains(msg, "\n") {
-		return msg, ""
+	if first, _, _ := strings.Cut(msg, "\n"); !strings.Contains(msg, "\n") || strings.TrimSpace(first) != "" {
+		return msg, "" // one line, or one that opens with what broke: as it is
 	}
 	rest = strings.TrimRight(msg, "\n")
 	lines := strings.Split(msg, "\n")
