@@ -519,6 +519,7 @@ func (e *exploration) report(res *engine.Result, params engine.RunParams, where 
 	// kept (ExploreTest), they can tell a failing run from a passing one
 	// although the test as a whole has failed already.
 	e.quiet = e.sticky && hasError(res)
+	params.Replaying = true // the test's log was printed by the run that failed
 	switch kind := res.Failure.Kind; {
 	case !*flagShrink, kind == engine.KindWatchdog, kind == engine.KindAssertion && e.sticky && !e.quiet:
 		// Not shrunk: a stuck run takes the watchdog's time, and a
@@ -961,7 +962,7 @@ func noteLog(text string) bool {
 		return false
 	}
 	r.Logf(h, text)
-	return r.Index() == 0 && !r.Quiet()
+	return r.Index() == 0 && !r.Quiet() && !r.Replaying()
 }
 
 // noteError keeps a failed check's message in the run, for its report,

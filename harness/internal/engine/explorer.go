@@ -164,6 +164,10 @@ func (r *Run) Quiet() bool { return r.quiet }
 // Index returns the run's number in its exploration (RunParams.Index).
 func (r *Run) Index() int { return r.index }
 
+// Replaying reports whether the run shrinks or replays a failed one
+// (RunParams.Replaying).
+func (r *Run) Replaying() bool { return r.replaying }
+
 // AddCleanup registers f, which a controlled goroutine of the run gave to
 // its test's Cleanup, to run at the end of the run's body (TakeCleanups).
 func (r *Run) AddCleanup(f func()) { r.cleanups = append(r.cleanups, f) }
@@ -308,6 +312,7 @@ type Run struct {
 	passedTo  int64                      // the clock after the latest passTime
 	cleanups  []func()                   // AddCleanup
 	readOff   int64                      // what reads of the clock have added to it (ReadCost)
+	replaying bool                       // RunParams.Replaying
 	searching bool                       // the strategy compares alternatives across runs
 	observer  Observer                   // the strategy, if it watches every transition
 	oids      map[unsafe.Pointer]uintptr // objects by order of first sight, for an Observer
@@ -444,6 +449,9 @@ type RunParams struct {
 	// and not printed: the runs after a failure, replaying or shrinking
 	// it, must not print its messages again.
 	Quiet bool
+	// Replaying marks the runs that shrink and replay a failed run: the
+	// test's log lines, printed by the failed run, are not printed again.
+	Replaying bool
 	// Until, if not zero, is when the run is cut short (Result.Cut): the
 	// exploration's time is spent. The clock is read every CutEvery steps.
 	Until time.Time
@@ -503,6 +511,7 @@ func (x *Explorer) Run(s Strategy, p RunParams, body func()) *Result {
 	}
 	r.obsLast = -1
 	r.until = p.Until
+	r.replaying = p.Replaying
 	r.flight = x.cfg.Flight
 	r.index = p.Index
 	r.flight.BeginRun(p.Index, p.Seed, r.epoch.Unix(), x.cfg.Latency, x.cfg.MaxSteps, r.window)
