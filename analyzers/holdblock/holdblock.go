@@ -5,13 +5,16 @@ package holdblock
 import (
 	"fmt"
 	"go/token"
+	"go/types"
 	"slices"
 	"sort"
 
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/buildssa"
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/interleave-go/interleave/analyzers/internal/blocking"
+	"github.com/interleave-go/interleave/analyzers/internal/flags"
 	"github.com/interleave-go/interleave/analyzers/internal/ignore"
 	"github.com/interleave-go/interleave/analyzers/internal/lockflow"
 	"github.com/interleave-go/interleave/analyzers/internal/shape"
@@ -49,7 +52,7 @@ var Analyzer = &analysis.Analyzer{
 	Name:     "holdblock",
 	Doc:      Doc,
 	URL:      "https://github.com/interleave-go/interleave#holdblock",
-	Requires: []*analysis.Analyzer{lockflow.Analyzer, blocking.Analyzer},
+	Requires: []*analysis.Analyzer{lockflow.Analyzer, blocking.Analyzer, buildssa.Analyzer},
 	Run:      run,
 }
 
@@ -59,6 +62,7 @@ type checker struct {
 	pass     *analysis.Pass
 	res      *lockflow.Result
 	blk      *blocking.Result
+	ssa      *buildssa.SSA
 	rep      *ignore.Reporter
 	reported map[token.Pos]bool
 	found    []finding // of the function being checked
@@ -76,6 +80,7 @@ func run(pass *analysis.Pass) (any, error) {
 		pass:     pass,
 		res:      pass.ResultOf[lockflow.Analyzer].(*lockflow.Result),
 		blk:      pass.ResultOf[blocking.Analyzer].(*blocking.Result),
+		ssa:      pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA),
 		rep:      ignore.New(pass),
 		reported: make(map[token.Pos]bool),
 	}
@@ -159,8 +164,79 @@ func (c *checker) block(e *lockflow.Event) {
 		if c.res.SemRelease(in.X) {
 			return // gives a semaphore slot back
 		}
+		if in.Op == token.ARROW && c.flagged(in) {
+			return // a flag says the value is there
+		}
 	}
 	c.report(e, mutexes(e), e.Name, nil)
+}
+
+// flagged reports whether receive recv, from a channel kept in a field of
+// a struct, runs only when a bool field of that struct is set, and every
+// send on the channel in the package sets that flag before it: the flag
+// says a value is there, and the receive does not wait. net/http's
+// wantConn.cancel receives w.result under w.mu only if w.done, which
+// tryDeliver sets, under w.mu, before it sends.
+func (c *checker) flagged(recv *ssa.UnOp) bool {
+	ch, st := flags.LoadedField(recv.X)
+	if ch == nil {
+		return false
+	}
+	fn := recv.Parent()
+	for _, b := range fn.Blocks {
+		if len(b.Instrs) == 0 || len(b.Succs) != 2 {
+			continue
+		}
+		test, ok := b.Instrs[len(b.Instrs)-1].(*ssa.If)
+		if !ok {
+			continue
+		}
+		flag, fst := flags.LoadedField(test.Cond)
+		if flag == nil || fst != st || !b.Succs[0].Dominates(recv.Block()) {
+			continue
+		}
+		if c.sendsSet(ch, flag) {
+			return true
+		}
+	}
+	return false
+}
+
+// sendsSet reports whether the package sends on the channel field ch,
+// and every send sets flag to true first.
+func (c *checker) sendsSet(ch, flag *types.Var) bool {
+	sends := 0
+	for _, fn := range c.ssa.SrcFuncs {
+		for _, b := range fn.Blocks {
+			for _, in := range b.Instrs {
+				send, ok := in.(*ssa.Send)
+				if !ok {
+					continue
+				}
+				if f, _ := flags.LoadedField(send.Chan); f != ch {
+					continue
+				}
+				sends++
+				if !setsBefore(send, flag) {
+					return false
+				}
+			}
+		}
+	}
+	return sends > 0
+}
+
+// setsBefore reports whether flag is set to true on every path to in,
+// in its function.
+func setsBefore(in ssa.Instruction, flag *types.Var) bool {
+	for _, b := range in.Parent().Blocks {
+		for _, x := range b.Instrs {
+			if f, _ := flags.SetsTrue(x); f == flag && flags.Precedes(x, in) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // wait reports a condition wait on a lock other than one held: it

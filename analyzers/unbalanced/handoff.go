@@ -1,12 +1,11 @@
 package unbalanced
 
 import (
-	"go/constant"
-	"go/token"
 	"go/types"
 
 	"golang.org/x/tools/go/ssa"
 
+	"github.com/interleave-go/interleave/analyzers/internal/flags"
 	"github.com/interleave-go/interleave/analyzers/internal/lockflow"
 	"github.com/interleave-go/interleave/analyzers/internal/syncapi"
 )
@@ -19,14 +18,14 @@ import (
 // closemuScanHold; Next and Close release it when the flag is set. The
 // lock is held on purpose, and handed to whoever looks at the flag.
 func (h *helpers) handedOff(f *lockflow.Func, op *syncapi.Op, leaks []*lockflow.Event) bool {
-	lock, st := fieldOf(op.Recv)
+	lock, st := flags.FieldOf(op.Recv)
 	if lock == nil || op.Instr == nil {
 		return false
 	}
 	var releases []*ssa.BasicBlock
 	for _, o := range f.Ops {
 		if o.Kind == syncapi.Release && o.Instr != nil {
-			if v, _ := fieldOf(o.Recv); v == lock {
+			if v, _ := flags.FieldOf(o.Recv); v == lock {
 				releases = append(releases, o.Instr.Block())
 			}
 		}
@@ -47,15 +46,11 @@ func (h *helpers) handedOff(f *lockflow.Func, op *syncapi.Op, leaks []*lockflow.
 func (h *helpers) flagged(fn *ssa.Function, acq *ssa.BasicBlock, acqInstr ssa.Instruction, ret *ssa.BasicBlock, releases []*ssa.BasicBlock, lock *types.Var, st *types.Struct) bool {
 	for _, b := range fn.Blocks {
 		for i, in := range b.Instrs {
-			s, ok := in.(*ssa.Store)
-			if !ok || !isTrue(s.Val) {
-				continue
-			}
-			flag, fst := fieldOf(s.Addr)
+			flag, fst := flags.SetsTrue(in)
 			if flag == nil || fst != st {
 				continue
 			}
-			after := b != acq && reaches(acq, b) || b == acq && index(b, acqInstr) < i
+			after := b != acq && reaches(acq, b) || b == acq && flags.Index(acqInstr) < i
 			before := b == ret || reachesAvoiding(b, ret, releases)
 			if after && before && h.releasedUnder(flag, lock) {
 				return true
@@ -74,7 +69,7 @@ func (h *helpers) releasedUnder(flag, lock *types.Var) bool {
 			if len(b.Instrs) == 0 {
 				continue
 			}
-			if c, ok := b.Instrs[len(b.Instrs)-1].(*ssa.If); ok && loads(c.Cond, flag) {
+			if c, ok := b.Instrs[len(b.Instrs)-1].(*ssa.If); ok && flags.Tests(c.Cond, flag) {
 				tests = append(tests, b)
 			}
 		}
@@ -85,7 +80,7 @@ func (h *helpers) releasedUnder(flag, lock *types.Var) bool {
 			if o.Kind != syncapi.Release || o.Instr == nil {
 				continue
 			}
-			if v, _ := fieldOf(o.Recv); v != lock {
+			if v, _ := flags.FieldOf(o.Recv); v != lock {
 				continue
 			}
 			for _, t := range tests {
@@ -96,53 +91,4 @@ func (h *helpers) releasedUnder(flag, lock *types.Var) bool {
 		}
 	}
 	return false
-}
-
-// fieldOf returns the field that v addresses (&x.f) and the struct it
-// belongs to, nil if v is no field's address.
-func fieldOf(v ssa.Value) (*types.Var, *types.Struct) {
-	fa, ok := v.(*ssa.FieldAddr)
-	if !ok {
-		return nil, nil
-	}
-	p, ok := fa.X.Type().Underlying().(*types.Pointer)
-	if !ok {
-		return nil, nil
-	}
-	st, ok := p.Elem().Underlying().(*types.Struct)
-	if !ok {
-		return nil, nil
-	}
-	return st.Field(fa.Field), st
-}
-
-// loads reports whether v is a load of field flag, or its negation.
-func loads(v ssa.Value, flag *types.Var) bool {
-	u, ok := v.(*ssa.UnOp)
-	if !ok {
-		return false
-	}
-	switch u.Op {
-	case token.NOT:
-		return loads(u.X, flag)
-	case token.MUL:
-		f, _ := fieldOf(u.X)
-		return f == flag
-	}
-	return false
-}
-
-func isTrue(v ssa.Value) bool {
-	c, ok := v.(*ssa.Const)
-	return ok && c.Value != nil && c.Value.Kind() == constant.Bool && constant.BoolVal(c.Value)
-}
-
-// index is the position of in in block b.
-func index(b *ssa.BasicBlock, in ssa.Instruction) int {
-	for i, x := range b.Instrs {
-		if x == in {
-			return i
-		}
-	}
-	return -1
 }
