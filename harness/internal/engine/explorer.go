@@ -170,10 +170,19 @@ func (r *Run) Replaying() bool { return r.replaying }
 
 // AddCleanup registers f, which a controlled goroutine of the run gave to
 // its test's Cleanup, to run at the end of the run's body (TakeCleanups).
+//
+// The goroutines of the run hand the baton over by synchronization the
+// race detector does not see (and must not: it would order the program's
+// goroutines); this list is the harness's, which only the baton's holder
+// touches, so its accesses are kept from the detector.
+//
+//go:norace
 func (r *Run) AddCleanup(f func()) { r.cleanups = append(r.cleanups, f) }
 
 // TakeCleanups returns the functions AddCleanup registered since the last
 // call, in the order of registration, and forgets them.
+//
+//go:norace
 func (r *Run) TakeCleanups() []func() {
 	fs := r.cleanups
 	r.cleanups = nil

@@ -175,7 +175,7 @@ func (r *Run) handle(id int, h *Handle, q *request) (int, reply) {
 	case notePeek:
 		return id, reply{step: r.nsteps, n: r.clock + r.readOff}
 	case noteNow:
-		if r.gs[id].h.dying {
+		if q.n != 0 { // the goroutine is being torn down
 			return id, reply{step: r.nsteps, n: r.clock + r.readOff}
 		}
 		return id, reply{step: r.nsteps, n: r.readClock()}

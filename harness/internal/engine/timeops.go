@@ -17,7 +17,11 @@ func (r *Run) Now(h *Handle) time.Time {
 	if !raceEnabled && !h.dying {
 		return r.epoch.Add(time.Duration(r.readClock())) // the engine runs on the baton's holder
 	}
-	rep := r.submit(h, &request{note: noteNow})
+	q := request{note: noteNow}
+	if h.dying {
+		q.n = 1 // a goroutine being torn down reads the clock without moving it
+	}
+	rep := r.submit(h, &q)
 	return r.epoch.Add(time.Duration(rep.n))
 }
 
