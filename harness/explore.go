@@ -520,6 +520,7 @@ func (e *exploration) report(res *engine.Result, params engine.RunParams, where 
 	// although the test as a whole has failed already.
 	e.quiet = e.sticky && hasError(res)
 	params.Replaying = true // the test's log was printed by the run that failed
+	params.Until = e.hard   // not the budget's: the failure is worth its replays, within the timeout
 	switch kind := res.Failure.Kind; {
 	case !*flagShrink, kind == engine.KindWatchdog, kind == engine.KindAssertion && e.sticky && !e.quiet:
 		// Not shrunk: a stuck run takes the watchdog's time, and a
@@ -542,6 +543,12 @@ func (e *exploration) report(res *engine.Result, params engine.RunParams, where 
 	params.Trace = true
 	traced := e.runBody(rs, params)
 	switch {
+	case traced.Cut:
+		// The time ran out before the replay ended (a run of millions of
+		// steps found near the timeout): it proves nothing either way;
+		// the run that failed is the report.
+		e.emit(res.Failure, res, where+"; its traced replay was cut short by the time limit, so the trace is the failing run's own", tok)
+		return reported
 	case res.Failure.Kind == engine.KindWatchdog && (traced.Failure == nil || traced.Failure.Kind != engine.KindWatchdog):
 		// The watchdog's mistake, not the test's: what it waited for
 		// ended (a busy machine, a slow wait outside the run).
@@ -598,9 +605,10 @@ func (e *exploration) findWithoutHolds(orig *engine.Failure) (*engine.Result, en
 	s := e.cfg.strategy.newStrategy(e.cfg.seed ^ 0x6c6174656e6379)
 	deadline := time.Now().Add(2 * time.Second)
 	for run := 0; run < 300 && time.Now().Before(deadline) && s.BeginRun(run); run++ {
-		p := engine.RunParams{Seed: e.runSeed(run), Epoch: e.epoch, Index: run}
+		p := engine.RunParams{Seed: e.runSeed(run), Epoch: e.epoch, Index: run, Until: earliest(e.hard, deadline)}
 		res := e.runBody(s, p)
 		if sameFailure(orig, res.Failure) {
+			p.Until = e.hard // its replays may take as long as it did
 			return res, p, true
 		}
 	}

@@ -115,3 +115,30 @@ func TestAFirstRunPastTheTimeoutFailsItsTestAlone(t *testing.T) {
 		t.Fatalf("a first run of an hour under -interleave.timeout=4s: %v after %v\n%s", err, time.Since(start), out)
 	}
 }
+
+// TestAReplayCutShortIsNoNondeterminism: a failure found close to the
+// timeout whose replay the time limit cuts short is reported as the
+// failure it is, not as a run that "failed but replayed and passed".
+func TestAReplayCutShortIsNoNondeterminism(t *testing.T) {
+	if os.Getenv("INTERLEAVE_TIMEOUT_CHILD") == "replay" {
+		harness.Explore(t, func(t *harness.T) {
+			// One goroutine: millions of steps, no decision to record.
+			start := time.Now()
+			var mu sync.Mutex
+			for time.Since(start) < 2500*time.Millisecond {
+				rt.Lock(&mu)
+				rt.Unlock(&mu)
+			}
+			t.Errorf("boom")
+		}, harness.Runs(10), harness.MaxSteps(1<<30))
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestAReplayCutShortIsNoNondeterminism$", "-test.timeout=0", "-interleave.timeout=4s")
+	cmd.Env = childEnv("INTERLEAVE_TIMEOUT_CHILD=replay")
+	b, err := cmd.CombinedOutput()
+	out := string(b)
+	if err == nil || !strings.Contains(out, "interleave: assertion: boom") || !strings.Contains(out, "cut short by the time limit") ||
+		strings.Contains(out, "nondeterminism") || strings.Contains(out, "panic") {
+		t.Fatalf("a failure found 2.5s into a 4s timeout, its replay cut short: %v\n%s", err, out)
+	}
+}
