@@ -274,12 +274,14 @@ func (r *Run) draw(g *G, n uint64) (int, reply) {
 // that number, and the list is not built.
 func (r *Run) schedule() (int, reply) {
 	if r.overLimit() {
-		if t := r.nextTimer(); t != nil && r.nsteps-r.progressAt >= r.maxSteps && r.nsteps < ProgressCap*r.maxSteps && !r.pastGrace(t) {
+		if t := r.nextTimer(); t != nil && t.period == 0 && r.nsteps-r.progressAt >= r.maxSteps && r.nsteps < ProgressCap*r.maxSteps && !r.pastGrace(t) {
 			// A million steps without progress, waiting for a timer that
 			// the steps have not yet taken the clock to (a stress loop
 			// that runs for a second): time passes, which is what the
 			// loop waits for; if it goes on regardless, the next limit
-			// ends it.
+			// ends it. Not for a ticker: one is always pending (a pool's
+			// purger), and a livelock beside it would go on to twenty
+			// times the limit.
 			r.progressAt = r.nsteps
 			r.passTime(t)
 			return r.schedule()
