@@ -187,6 +187,30 @@ func TestTimeDoesNotRunBackwardsAcrossExplorations(t *testing.T) {
 	}
 }
 
+// TestBlockedBesideATickerIsADeadlock: a run whose goroutines are blocked
+// for ever but for one that a ticker wakes (a pool's purger) makes no
+// progress and never ends; that is a deadlock of the others, reported as
+// one, not a livelock.
+func TestBlockedBesideATickerIsADeadlock(t *testing.T) {
+	report := explore(t, func(t *harness.T) {
+		never := rt.MakeChan(make(chan int))
+		stop := rt.MakeChan(make(chan struct{}))
+		tick := rt.NewTicker(time.Second)
+		rt.Go(func() {
+			for {
+				if rt.Select(false, rt.RecvCase(tick.C, nil, nil), rt.RecvCase(stop, nil, nil)) == 1 {
+					return
+				}
+			}
+		})
+		rt.Recv(never) // what the purger does not send
+		rt.Close(stop)
+	}, harness.Runs(1), harness.MaxSteps(10_000))
+	if want := "interleave: deadlock: all goroutines are blocked but those that timers wake"; !strings.HasPrefix(report, want) {
+		t.Fatalf("got:\n%s\nwant a report that begins %q", report, want)
+	}
+}
+
 // TestNowAndRandReplayExactly: a replay draws the same numbers and reads
 // the same durations off the clock; and its clock starts after the real
 // clock's readings made before it (a replay in a later process starts

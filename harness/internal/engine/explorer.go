@@ -309,32 +309,34 @@ type Run struct {
 	timerSeq  int
 	nextT     *vtimer // the timer of the clock's alternative
 
-	flight    *flight.Recorder
-	sampled   int                        // draws of the program's randomness no strategy chose
-	unchosen  int                        // points past the window, where the fair scheduler chose
-	held      int                        // points where a timer did not fire because of the latency
-	pruned    bool                       // the strategy ended the run early
-	until     time.Time                  // RunParams.Until
-	cut       bool                       // the run was cut short at until
-	nextLook  int                        // the step at which to read the clock for until
-	movedAt   int                        // the step at which a timer last fired (StallSteps)
-	passedTo  int64                      // the clock after the latest passTime
-	cleanups  []func()                   // AddCleanup
-	readOff   int64                      // what reads of the clock have added to it (ReadCost)
-	replaying bool                       // RunParams.Replaying
-	searching bool                       // the strategy compares alternatives across runs
-	observer  Observer                   // the strategy, if it watches every transition
-	oids      map[unsafe.Pointer]uintptr // objects by order of first sight, for an Observer
-	obsLast   int                        // the goroutine of the previous transition, for the Observer
-	created   int                        // the goroutine the transition being applied started, or -1
-	rnd       *rand.Rand                 // the run's own randomness (math/rand in the program)
-	bodyDone  bool
-	bodyEnd   int64 // the clock when the body returned
-	graceCut  bool  // a timer was not fired: it was due past the grace after the body (afterbody.go)
-	collected bool  // garbage was collected after the body, for finalizers (afterbody.go)
-	stopping  bool  // a goroutine failed fatally and is unwinding
-	aborting  bool  // the explorer is making the goroutines exit
-	finished  bool
+	flight          *flight.Recorder
+	sampled         int                        // draws of the program's randomness no strategy chose
+	unchosen        int                        // points past the window, where the fair scheduler chose
+	held            int                        // points where a timer did not fire because of the latency
+	pruned          bool                       // the strategy ended the run early
+	until           time.Time                  // RunParams.Until
+	cut             bool                       // the run was cut short at until
+	nextLook        int                        // the step at which to read the clock for until
+	movedAt         int                        // the step at which a timer last fired (StallSteps)
+	passedTo        int64                      // the clock after the latest passTime
+	fires           int                        // timers fired in the run
+	firesAtProgress int                        // fires at progressAt
+	cleanups        []func()                   // AddCleanup
+	readOff         int64                      // what reads of the clock have added to it (ReadCost)
+	replaying       bool                       // RunParams.Replaying
+	searching       bool                       // the strategy compares alternatives across runs
+	observer        Observer                   // the strategy, if it watches every transition
+	oids            map[unsafe.Pointer]uintptr // objects by order of first sight, for an Observer
+	obsLast         int                        // the goroutine of the previous transition, for the Observer
+	created         int                        // the goroutine the transition being applied started, or -1
+	rnd             *rand.Rand                 // the run's own randomness (math/rand in the program)
+	bodyDone        bool
+	bodyEnd         int64 // the clock when the body returned
+	graceCut        bool  // a timer was not fired: it was due past the grace after the body (afterbody.go)
+	collected       bool  // garbage was collected after the body, for finalizers (afterbody.go)
+	stopping        bool  // a goroutine failed fatally and is unwinding
+	aborting        bool  // the explorer is making the goroutines exit
+	finished        bool
 
 	// Explorer state.
 	dEnded  bool

@@ -134,7 +134,7 @@ func (r *Run) handle(id int, h *Handle, q *request) (int, reply) {
 	g.h = h
 	switch q.note {
 	case noteExit:
-		r.progressAt = r.nsteps
+		r.progress()
 		g.state = gDone
 		r.unregister(g)
 		r.retire(g)
@@ -282,7 +282,7 @@ func (r *Run) schedule() (int, reply) {
 			// ends it. Not for a ticker: one is always pending (a pool's
 			// purger), and a livelock beside it would go on to twenty
 			// times the limit.
-			r.progressAt = r.nsteps
+			r.progress()
 			r.passTime(t)
 			return r.schedule()
 		}
@@ -1012,10 +1012,10 @@ func (r *Run) apply(a Alt) (rep reply, fatal bool) {
 	case KWGAdd:
 		obj.count += op.n
 		if op.n < 0 {
-			r.progressAt = r.nsteps // work done: a Done
+			r.progress() // work done: a Done
 		}
 	case KClose:
-		r.progressAt = r.nsteps
+		r.progress()
 	case KCondWait:
 		o := obj
 		o.waiters = append(o.waiters, g.id)
@@ -1212,8 +1212,25 @@ func (r *Run) overLimit() bool {
 	return r.nsteps-r.progressAt >= r.maxSteps || r.nsteps >= ProgressCap*r.maxSteps
 }
 
+// progress records that the run made progress (a goroutine ended, a
+// WaitGroup counted a Done, a channel was closed) at this step.
+func (r *Run) progress() { r.progressAt, r.firesAtProgress = r.nsteps, r.fires }
+
+// TickSteps is how many steps a timer firing may come with, on average,
+// in a stretch without progress for the run to count as stuck beside
+// goroutines that timers wake (a pool's purger and ticker), rather than
+// as a livelock: its other goroutines are blocked for ever.
+const TickSteps = 100
+
 func (r *Run) stepLimit() {
 	n, w, stalled := r.maxSteps, r.window, r.nsteps-r.progressAt >= r.maxSteps
+	if fires := r.fires - r.firesAtProgress; stalled && !r.bodyDone && fires > 0 && (r.nsteps-r.progressAt)/fires <= TickSteps {
+		steps := r.nsteps - r.progressAt
+		r.fail(&Failure{Kind: KindDeadlock, Step: r.nsteps, G: -1, msgf: func() string {
+			return fmt.Sprintf("all goroutines are blocked but those that timers wake: %d steps without progress, a timer firing every %d of them (goroutines blocked for ever beside a ticker's)", steps, steps/fires)
+		}})
+		return
+	}
 	why := func() string {
 		if stalled {
 			return fmt.Sprintf("%d steps without progress (no goroutine ended, no WaitGroup.Done, no channel closed)", n)

@@ -219,6 +219,7 @@ func (r *Run) fire(t *vtimer) {
 		r.clock = t.when
 	}
 	r.movedAt = r.nsteps
+	r.fires++
 	switch t.kind {
 	case tSleep:
 		r.deactivate(t)
