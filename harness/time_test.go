@@ -211,6 +211,33 @@ func TestBlockedBesideATickerIsADeadlock(t *testing.T) {
 	}
 }
 
+// TestASpinBesideATickerIsALivelockAtTheLimit: at the step limit a
+// pending one-shot timer fires in place of a livelock (what a loop may
+// wait for), a ticker does not (one is always pending beside a pool's
+// purger): a loop that spins beside a ticker fails at the limit, not at
+// twenty times it.
+func TestASpinBesideATickerIsALivelockAtTheLimit(t *testing.T) {
+	report := explore(t, func(t *harness.T) {
+		var mu sync.Mutex
+		tick := rt.NewTicker(time.Hour)
+		rt.Go(func() {
+			for {
+				rt.Recv(tick.C) // a purger
+			}
+		})
+		for {
+			rt.Lock(&mu)
+			rt.Unlock(&mu)
+		}
+	}, harness.Runs(1), harness.MaxSteps(10_000))
+	if want := "interleave: step-limit: run went on for 10000 steps without progress"; !strings.HasPrefix(report, want) {
+		t.Fatalf("got:\n%s\nwant a report that begins %q", firstLine(report), want)
+	}
+	if m := regexp.MustCompile(`trace \((\d+) steps`).FindStringSubmatch(report); m == nil || len(m[1]) > 5 {
+		t.Fatalf("want a run of about 10,000 steps, not twenty times that:\n%s", report[:min(len(report), 600)])
+	}
+}
+
 // TestNowAndRandReplayExactly: a replay draws the same numbers and reads
 // the same durations off the clock; and its clock starts after the real
 // clock's readings made before it (a replay in a later process starts

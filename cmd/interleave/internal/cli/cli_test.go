@@ -649,6 +649,32 @@ func TestLostUpdate(t *testing.T) {
 	}
 }
 
+// TestLogPrintedOnceWhenTheFirstRunFails: a test's t.Log lines are
+// printed by the exploration's first run; when that run fails, the runs
+// that shrink and replay it keep the lines for the report instead of
+// printing them again.
+func TestLogPrintedOnceWhenTheFirstRunFails(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/logonce\n\ngo 1.22\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "logonce_test.go"), []byte(`package logonce
+
+import "testing"
+
+func TestLeaks(t *testing.T) {
+	t.Log("starting the worker")
+	block := make(chan int)
+	go func() { <-block }()
+}
+`), 0o644)
+	code, out := run(t, dir, "test", ".")
+	if code != 1 || !strings.Contains(out, "interleave: leak") {
+		t.Fatalf("interleave test = exit %d, want the leak:\n%s", code, out)
+	}
+	if n := len(regexp.MustCompile(`(?m)^\s+logonce_test.go:\d+: starting the worker$`).FindAllString(out, -1)); n != 1 {
+		t.Fatalf("the test's log line is printed %d times, want once:\n%s", n, out)
+	}
+}
+
 // counterModule is a package whose test passes, and lostUpdate the change
 // that breaks it.
 var counterModule = map[string]string{
