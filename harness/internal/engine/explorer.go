@@ -318,6 +318,7 @@ type Run struct {
 	cut             bool                       // the run was cut short at until
 	nextLook        int                        // the step at which to read the clock for until
 	movedAt         int                        // the step at which a timer last fired (StallSteps)
+	stallLook       int                        // the step of the next look for a timer the steps reached
 	passedTo        int64                      // the clock after the latest passTime
 	fires           int                        // timers fired in the run
 	firesAtProgress int                        // fires at progressAt

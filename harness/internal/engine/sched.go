@@ -296,7 +296,10 @@ func (r *Run) schedule() (int, reply) {
 			return r.end()
 		}
 	}
-	if r.nsteps-r.movedAt >= StallSteps && len(r.live) > 0 {
+	if r.nsteps-r.movedAt >= StallSteps && r.nsteps >= r.stallLook && len(r.live) > 0 {
+		// Looked at every StallEvery steps, not at each: the step path
+		// stays what it was in a long run without timers.
+		r.stallLook = r.nsteps + StallEvery
 		if t := r.nextTimer(); t != nil && t.when-r.clock <= int64(r.nsteps-r.movedAt)*int64(StepCost) && !r.pastGrace(t) {
 			r.passTime(t)
 			return r.schedule()
@@ -491,6 +494,7 @@ func (r *Run) observe(alts []Alt, chosen int) {
 const (
 	StallSteps = 1000
 	StepCost   = time.Microsecond
+	StallEvery = 64 // steps between two looks for a timer the steps have reached
 )
 
 // passTime fires timer t because the steps made since the clock last
