@@ -283,7 +283,7 @@ func (c *checker) call(e *lockflow.Event) {
 	for _, h := range held {
 		keys = append(keys, h.Key)
 	}
-	if site, pos, still := sum.Applies(e.Instr.(ssa.CallInstruction), keys); site != nil {
+	if site, pos, still := c.blk.Applies(sum, e.Instr.(ssa.CallInstruction), keys); site != nil {
 		var blocked []lockflow.Lock
 		for _, h := range held {
 			if slices.ContainsFunc(still, func(k syncapi.Key) bool { return k.String() == h.Key.String() }) {

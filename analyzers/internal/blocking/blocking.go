@@ -64,15 +64,20 @@ type Site struct {
 	Func string // the function it is in: "pkg.F", "pkg.T.M"
 	File string // the base name of its file
 	Line int
-	// NonNil, when positive, says that the operation runs only when
-	// parameter NonNil-1 is not nil (an optional channel); a caller
-	// that passes nil there does not block on it.
-	NonNil int
+	// Conds hold whenever the operation runs (it is behind if done !=
+	// nil, or if c.quic != nil { return }): a caller that passes nil
+	// there, or knows c.quic is not nil, does not block on it.
+	Conds []Cond
 	// Released are the caller's locks, as keys rooted at the function's
 	// parameters or at package variables, that the function has
 	// released by the time it blocks there (it drops the lock around
 	// the wait): a caller holding one of them does not block holding it.
 	Released []syncapi.Key
+	// Acquired are mutexes, as keys rooted at the function's parameters
+	// or at package variables, that the function has locked by the time
+	// it blocks there: a caller holding one of them deadlocks on it
+	// first (relock's finding), or never goes that way.
+	Acquired []syncapi.Key
 }
 
 // String spells the site: "channel send at a.go:12 in a.flush".
@@ -106,11 +111,14 @@ func (f *Fact) String() string {
 	var parts []string
 	for _, b := range f.Blocks {
 		extra := ""
-		if b.NonNil > 0 {
-			extra += fmt.Sprintf(" if p%d != nil", b.NonNil-1)
+		for _, c := range b.Conds {
+			extra += " if " + c.String()
 		}
 		for _, k := range b.Released {
 			extra += " released " + k.String()
+		}
+		for _, k := range b.Acquired {
+			extra += " acquired " + k.String()
 		}
 		parts = append(parts, "blocks("+b.String()+extra+")")
 	}
@@ -130,13 +138,19 @@ type Summary struct {
 
 // Applies returns the first site of s that blocks a caller making the
 // call c while holding the locks held (keys of the caller), and the
-// locks of held it blocks; nil if none does.
-func (s *Summary) Applies(c ssa.CallInstruction, held []syncapi.Key) (*Site, token.Pos, []syncapi.Key) {
+// locks of held it blocks; nil if none does. A site whose conditions
+// the call's arguments, or what the caller knows where it calls,
+// contradict does not block it.
+func (r *Result) Applies(s *Summary, c ssa.CallInstruction, held []syncapi.Key) (*Site, token.Pos, []syncapi.Key) {
 	args := c.Common().Args
+	known := r.knowledge(c.Parent()).holding(c)
 	for i := range s.Blocks {
 		site := &s.Blocks[i]
-		if site.NonNil > 0 && site.NonNil <= len(args) && isNil(args[site.NonNil-1]) {
+		if conds, ok := mapConds(site.Conds, args); !ok || contradicts(conds, known) {
 			continue
+		}
+		if overlaps(mapKeys(site.Acquired, args), held) {
+			continue // the callee deadlocks on the caller's lock first
 		}
 		released := mapKeys(site.Released, args)
 		var still []syncapi.Key
@@ -150,6 +164,19 @@ func (s *Summary) Applies(c ssa.CallInstruction, held []syncapi.Key) (*Site, tok
 		}
 	}
 	return nil, token.NoPos, nil
+}
+
+// knowledge returns the knowledge of fn, made once.
+func (r *Result) knowledge(fn *ssa.Function) *knowledge {
+	if k, ok := r.know[fn]; ok {
+		return k
+	}
+	if r.know == nil {
+		r.know = make(map[*ssa.Function]*knowledge)
+	}
+	k := newKnowledge(fn)
+	r.know[fn] = k
+	return k
 }
 
 // throughStruct spells k, a callee's key "p0.c.*.mu", as the caller's
@@ -227,6 +254,7 @@ type Result struct {
 	sums  map[*ssa.Function]*Summary
 	busy  map[*ssa.Function]bool
 	conds map[string]string // condition-variable field -> its lock
+	know  map[*ssa.Function]*knowledge
 }
 
 func opOf(f *lockflow.Func, in ssa.Instruction) *syncapi.Op {
@@ -362,21 +390,21 @@ func (r *Result) of(fn *ssa.Function) *Summary {
 	}
 	r.busy[fn] = true
 	defer delete(r.busy, fn)
-	b := &builder{r: r, fn: fn, flow: r.flow.Func(fn), s: &Summary{}}
+	b := &builder{r: r, fn: fn, flow: r.flow.Func(fn), s: &Summary{}, k: r.knowledge(fn)}
 	for _, blk := range fn.Blocks {
 		for _, in := range blk.Instrs {
 			switch in := in.(type) {
 			case *ssa.Send:
 				if op := opOf(b.flow, in); op != nil || !r.flow.Buffered(in.Chan) {
-					b.op("channel send", in, in.Chan)
+					b.op("channel send", in)
 				}
 			case *ssa.UnOp:
 				if in.Op == token.ARROW && opOf(b.flow, in) == nil && !r.flow.SemRelease(in.X) {
-					b.op("channel receive", in, in.X)
+					b.op("channel receive", in)
 				}
 			case *ssa.Select:
 				if in.Blocking && len(in.States) > 0 { // select {} parks on purpose
-					b.op("select", in, nil)
+					b.op("select", in)
 				}
 			case ssa.CallInstruction:
 				if _, isGo := in.(*ssa.Go); !isGo { // a goroutine's is its own
@@ -399,6 +427,7 @@ type builder struct {
 	fn   *ssa.Function
 	flow *lockflow.Func
 	s    *Summary
+	k    *knowledge
 }
 
 func (b *builder) here(op string, pos token.Pos) Site {
@@ -407,20 +436,57 @@ func (b *builder) here(op string, pos token.Pos) Site {
 }
 
 // add records a site unless one that asks no more of the caller is
-// recorded already, or the summary is full.
+// recorded already: no condition the site does not have, no lock
+// released that the site does not release. Sites that ask more than
+// the new one are dropped; when the summary is full, the new site
+// takes the place of one that asks more, if there is one.
 func (b *builder) add(site Site, pos token.Pos) {
-	for _, x := range b.s.Blocks {
-		if (x.NonNil == 0 || x.NonNil == site.NonNil) && len(x.Released) == 0 {
+	asksNoMore := func(x, y *Site) bool { // x blocks wherever y does
+		return subset(x.Conds, y.Conds) && subsetKeys(keys(x.Released), keys(y.Released)) && subsetKeys(keys(x.Acquired), keys(y.Acquired))
+	}
+	for i := range b.s.Blocks {
+		if asksNoMore(&b.s.Blocks[i], &site) {
 			return
 		}
-		if x.NonNil == site.NonNil && slices.Equal(keys(x.Released), keys(site.Released)) {
-			return
+	}
+	for i := len(b.s.Blocks) - 1; i >= 0; i-- {
+		if asksNoMore(&site, &b.s.Blocks[i]) {
+			b.s.Blocks = slices.Delete(b.s.Blocks, i, i+1)
+			b.s.Pos = slices.Delete(b.s.Pos, i, i+1)
 		}
 	}
 	if len(b.s.Blocks) < maxSites {
 		b.s.Blocks = append(b.s.Blocks, site)
 		b.s.Pos = append(b.s.Pos, pos)
+		return
 	}
+	worst, most := -1, len(site.Conds)+len(site.Released)+len(site.Acquired)
+	for i, x := range b.s.Blocks {
+		if n := len(x.Conds) + len(x.Released) + len(x.Acquired); n > most {
+			worst, most = i, n
+		}
+	}
+	if worst >= 0 {
+		b.s.Blocks[worst], b.s.Pos[worst] = site, pos
+	}
+}
+
+// unchanged keeps the conditions, on values as they are at call in,
+// that hold of them as the function's caller passed them: no store of
+// the function may come before the call.
+func (b *builder) unchanged(conds []Cond, in ssa.Instruction) []Cond {
+	return slices.DeleteFunc(conds, func(c Cond) bool {
+		return b.k.storedBetween(known{Cond: c, at: in}, nil, in)
+	})
+}
+
+func subsetKeys(a, b []string) bool {
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			return false
+		}
+	}
+	return true
 }
 
 func keys(ks []syncapi.Key) []string {
@@ -432,48 +498,13 @@ func keys(ks []syncapi.Key) []string {
 	return out
 }
 
-// op records a blocking operation of the function itself, on channel
-// ch if it has one.
-func (b *builder) op(name string, in ssa.Instruction, ch ssa.Value) {
+// op records a blocking operation of the function itself.
+func (b *builder) op(name string, in ssa.Instruction) {
 	site := b.here(name, in.Pos())
-	site.NonNil = b.guard(in, ch)
+	site.Conds = siteConds(b.k.conds(in))
 	site.Released = b.released(in)
+	site.Acquired = rooted(b.acquired(in))
 	b.add(site, in.Pos())
-}
-
-// guard returns i+1 if in runs only when ch, parameter i, is not nil.
-func (b *builder) guard(in ssa.Instruction, ch ssa.Value) int {
-	p, ok := ch.(*ssa.Parameter)
-	if !ok {
-		return 0
-	}
-	idx := slices.Index(b.fn.Params, p)
-	if idx < 0 {
-		return 0
-	}
-	for _, blk := range b.fn.Blocks {
-		iff, ok := blk.Instrs[len(blk.Instrs)-1].(*ssa.If)
-		if !ok {
-			continue
-		}
-		cmp, ok := iff.Cond.(*ssa.BinOp)
-		if !ok || (cmp.X != p || !isNil(cmp.Y)) && (cmp.Y != p || !isNil(cmp.X)) {
-			continue
-		}
-		var nonNil *ssa.BasicBlock
-		switch cmp.Op {
-		case token.NEQ:
-			nonNil = blk.Succs[0]
-		case token.EQL:
-			nonNil = blk.Succs[1]
-		default:
-			continue
-		}
-		if len(nonNil.Preds) == 1 && nonNil.Dominates(in.Block()) {
-			return idx + 1
-		}
-	}
-	return 0
 }
 
 // released returns the caller's locks that the function has released
@@ -505,10 +536,47 @@ func (b *builder) released(in ssa.Instruction) []syncapi.Key {
 	return out
 }
 
+// acquired returns the mutexes that the function has locked itself, for
+// writing, on every path that reaches in.
+func (b *builder) acquired(in ssa.Instruction) []syncapi.Key {
+	if b.flow == nil || !b.flow.Complete {
+		return nil
+	}
+	var out []syncapi.Key
+	first := true
+	for _, e := range b.flow.Events {
+		if e.Instr != in || (e.Kind != lockflow.Block && e.Kind != lockflow.Call) {
+			continue
+		}
+		var here []syncapi.Key
+		for _, l := range e.Held() {
+			if l.Acq != nil && l.Acq.Family == syncapi.Mutex && !l.Read {
+				here = append(here, l.Key)
+			}
+		}
+		if first {
+			out, first = here, false
+			continue
+		}
+		out = slices.DeleteFunc(out, func(k syncapi.Key) bool { return !overlaps([]syncapi.Key{k}, here) })
+	}
+	return out
+}
+
+// overlaps reports whether a and b share a key.
+func overlaps(a, b []syncapi.Key) bool {
+	for _, x := range a {
+		if slices.ContainsFunc(b, func(y syncapi.Key) bool { return x.String() == y.String() }) {
+			return true
+		}
+	}
+	return false
+}
+
 func (b *builder) call(in ssa.CallInstruction) {
 	if op := b.r.flow.Classify(in); op != nil {
 		if op.Kind == syncapi.Acquire && op.Family != syncapi.Mutex && !op.Try() {
-			b.op(op.API, in, nil)
+			b.op(op.API, in)
 		}
 		return
 	}
@@ -516,7 +584,7 @@ func (b *builder) call(in ssa.CallInstruction) {
 		switch held, known := holds(b.flow, in); {
 		case !known:
 		case held:
-			b.op(name, in, nil) // on its own lock
+			b.op(name, in) // on its own lock
 		default:
 			b.s.Waits = append(b.s.Waits, CondWait{Site: b.here(name, in.Pos()), L: b.r.CondLock(in)})
 		}
@@ -524,7 +592,7 @@ func (b *builder) call(in ssa.CallInstruction) {
 	}
 	if name, ok := syncapi.IsBlocking(in); ok {
 		if !strings.HasPrefix(name, "os.") {
-			b.op(name, in, nil)
+			b.op(name, in)
 		}
 		return
 	}
@@ -538,18 +606,22 @@ func (b *builder) call(in ssa.CallInstruction) {
 	}
 	args := in.Common().Args
 	released := b.released(in)
+	acquired := b.acquired(in)
+	known := b.k.holding(in)
+	mine := b.k.conds(in)
 	for i, site := range sum.Blocks {
-		if site.NonNil > 0 && site.NonNil <= len(args) && isNil(args[site.NonNil-1]) {
-			continue
+		conds, ok := mapConds(site.Conds, args)
+		if !ok || contradicts(conds, known) {
+			continue // the call does not reach it
+		}
+		acq := mapKeys(site.Acquired, args)
+		if overlaps(acq, acquired) {
+			continue // the callee deadlocks on our lock first, or is never called so
 		}
 		inner := site
-		inner.NonNil = 0
-		if site.NonNil > 0 && site.NonNil <= len(args) {
-			if p, ok := args[site.NonNil-1].(*ssa.Parameter); ok {
-				inner.NonNil = slices.Index(b.fn.Params, p) + 1
-			}
-		}
+		inner.Conds = siteConds(append(b.unchanged(conds, in), mine...))
 		inner.Released = append(slices.Clone(released), rooted(mapKeys(site.Released, args))...)
+		inner.Acquired = append(rooted(slices.Clone(acquired)), rooted(acq)...)
 		b.add(inner, sum.Pos[i])
 	}
 	for _, w := range sum.Waits {

@@ -67,3 +67,25 @@ func Close(c io.Closer, done chan<- struct{}) {
 		done <- struct{}{}
 	}
 }
+
+// SendIf sends v on ch if there is a ch.
+func SendIf(ch chan int, v int) {
+	if ch != nil {
+		ch <- v
+	}
+}
+
+// Stream sends on Out unless it buffers.
+type Stream struct {
+	Buf []int
+	Out chan int
+}
+
+// Push buffers v, or sends it when the stream does not buffer.
+func (s *Stream) Push(v int) {
+	if s.Buf != nil {
+		s.Buf = append(s.Buf, v)
+		return
+	}
+	s.Out <- v
+}

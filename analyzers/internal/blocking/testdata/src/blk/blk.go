@@ -71,3 +71,28 @@ func (q *Q) Dropped() int { // want Dropped:`blocks\(channel receive at blk.go:\
 	defer q.mu.Lock()
 	return <-q.ch
 }
+
+// Maybe waits only when asked to.
+func (q *Q) Maybe(wait bool) int { // want Maybe:`blocks\(channel receive at blk.go:\d+ in blk.Q.Maybe if p1\)`
+	if !wait {
+		return 0
+	}
+	return <-q.ch
+}
+
+// Stash keeps v when the queue has items, and sends it otherwise.
+func (q *Q) Stash(v int) { // want Stash:`blocks\(channel send at blk.go:\d+ in blk.Q.Stash if p0.items.\* == nil\)`
+	if q.items != nil {
+		q.items = append(q.items, v)
+		return
+	}
+	q.ch <- v
+}
+
+// Relocking takes q.mu, then sends: a caller holding q.mu deadlocks
+// before the send.
+func (q *Q) Relocking(v int) { // want Relocking:`blocks\(channel send at blk.go:\d+ in blk.Q.Relocking acquired p0.mu\)`
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.ch <- v
+}
