@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"golang.org/x/tools/go/analysis"
 
@@ -82,6 +83,29 @@ func run(pass *analysis.Pass) (any, error) {
 				}
 				related := []analysis.RelatedInformation{{Pos: b.Acq.Pos(), Message: b.Key.Show + " first acquired here"}}
 				add(b.Acq, e.Instr.Pos(), related, "%s of %s, already held since line %d%s: %s", e.Op.API, b.Key.Show, line(b.Acq.Pos()), hint, harm(b.Read, e.Op.Read))
+			case lockflow.Return:
+				for _, d := range e.Deferred {
+					key, ok := strings.CutPrefix(d, lockflow.DeferredAcquire)
+					if !ok {
+						continue
+					}
+					for _, h := range e.Held() {
+						if h.Key.String() != key || h.Acq.Family != syncapi.Mutex {
+							continue
+						}
+						for _, da := range f.Events {
+							if da.Kind != lockflow.DeferAcquire || da.Before.Key.String() != key {
+								continue
+							}
+							related := []analysis.RelatedInformation{{Pos: h.Acq.Pos(), Message: h.Key.Show + " acquired here"}}
+							if e.Instr.Pos().IsValid() {
+								related = append(related, analysis.RelatedInformation{Pos: e.Instr.Pos(), Message: "still held at this return, where the deferred call runs"})
+							}
+							add(h.Acq, da.Instr.Pos(), related, "deferred %s of %s runs when the function returns, with %s still held since line %d (a typo for the release?): %s",
+								da.Op.API, h.Key.Show, h.Key.Show, line(h.Acq.Pos()), harm(h.Read, da.Op.Read))
+						}
+					}
+				}
 			case lockflow.Call:
 				for _, a := range e.Accesses {
 					if !a.Acquire || a.Try || !a.Must || a.Family != syncapi.Mutex {

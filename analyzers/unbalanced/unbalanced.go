@@ -111,7 +111,11 @@ func check(pass *analysis.Pass, rep *ignore.Reporter, h *helpers, f *lockflow.Fu
 		case lockflow.Return, lockflow.Panic:
 			for _, l := range e.Locks {
 				deferred := e.IsDeferred(l.Key.String())
+				// A deferred acquire runs first, or takes back a lock
+				// the function dropped: a held lock there is relock's.
+				reacquired := e.IsDeferred(lockflow.DeferredAcquire + l.Key.String())
 				switch {
+				case reacquired && l.Status == lockflow.Held:
 				case l.Status == lockflow.Held && !deferred:
 					if e.Kind == lockflow.Panic {
 						get(l.Acq).panics = append(get(l.Acq).panics, e)
@@ -121,7 +125,7 @@ func check(pass *analysis.Pass, rep *ignore.Reporter, h *helpers, f *lockflow.Fu
 				case e.Kind == lockflow.Return && (l.Status == lockflow.Held || l.Status == lockflow.Released) && l.Acq != nil:
 					get(l.Acq).balanced = append(get(l.Acq).balanced, e)
 				}
-				if l.Status == lockflow.Released && deferred && l.Rel != nil && l.Rel.Family == syncapi.Mutex {
+				if l.Status == lockflow.Released && deferred && !reacquired && l.Rel != nil && l.Rel.Family == syncapi.Mutex {
 					report(l.Rel.Pos(), relatedAt(l.Acq, "acquired here"), "%s of %s is followed by a deferred release of the same lock: unlock of unlocked mutex is a fatal error", l.Rel.API, l.Key.Show)
 				}
 			}

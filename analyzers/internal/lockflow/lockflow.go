@@ -131,7 +131,13 @@ const (
 	Return                            // a return
 	Panic                             // an explicit panic
 	DeferRelease                      // Op, deferred, will release Before.Key
+	DeferAcquire                      // Op, deferred, will acquire Before.Key
 )
+
+// DeferredAcquire prefixes, in Event.Deferred, the key of a lock that a
+// deferred call acquires (defer mu.Lock(), around a wait that dropped
+// the caller's lock, or a typo for Unlock).
+const DeferredAcquire = "acquire "
 
 // Event is one thing that happens on at least one path.
 type Event struct {

@@ -447,6 +447,12 @@ func (w *walker) deferred(in *ssa.Defer, st *state) {
 				st.addDeferred(k.String())
 			}
 		}
+		if op.Kind == syncapi.Acquire && op.Family == syncapi.Mutex && op.Blocking() {
+			if k, ok := syncapi.KeyOf(op.Recv, nil); ok {
+				w.event(&Event{Kind: DeferAcquire, Instr: in, Op: op, Before: st.get(k), Locks: st.locks})
+				st.addDeferred(DeferredAcquire + k.String())
+			}
+		}
 		return
 	}
 	if mc, ok := in.Call.Value.(*ssa.MakeClosure); ok {

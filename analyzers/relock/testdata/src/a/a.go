@@ -302,3 +302,40 @@ func (a *account) middle() {
 	defer func() { a.balance++ }()
 	a.deposit(1)
 }
+
+// Flagged: a deferred Lock, a typo for Unlock, runs at the return with
+// the lock still held.
+func (a *account) deferTypo(v int) {
+	a.mu.Lock()
+	defer a.mu.Lock() // want `deferred sync.Mutex.Lock of a.mu runs when the function returns, with a.mu still held since line \d+ \(a typo for the release\?\): the lock is not reentrant and this goroutine deadlocks`
+	a.balance = v
+}
+
+// Flagged on the path that keeps it: one return releases first, the
+// other does not.
+func (a *account) deferTypoOnePath(v int) {
+	a.mu.Lock()
+	defer a.mu.Lock() // want `deferred sync.Mutex.Lock of a.mu runs when the function returns`
+	if v < 0 {
+		a.mu.Unlock()
+		return
+	}
+	a.balance = v
+}
+
+// Silent: the caller's lock is dropped around a wait and taken back.
+func (a *account) dropAround(ch chan int) int {
+	a.mu.Unlock()
+	defer a.mu.Lock()
+	return <-ch
+}
+
+// Silent: released in the body before the deferred Lock runs (and the
+// earlier deferred Unlock releases it again).
+func (a *account) relockForDefer(ch chan int) int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.mu.Unlock()
+	defer a.mu.Lock()
+	return <-ch
+}

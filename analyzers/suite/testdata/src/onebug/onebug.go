@@ -228,3 +228,16 @@ func (s *store) restart() {
 	}
 	s.inc()
 }
+
+// A deferred Lock, a typo for Unlock, on a function with one return
+// that releases first: relock's finding, not also unbalanced's lock
+// held at the other return.
+func (s *store) typo(v int) {
+	s.mu.Lock()
+	defer s.mu.Lock() // finding relock
+	if v < 0 {
+		s.mu.Unlock()
+		return
+	}
+	s.n = v
+}
