@@ -73,6 +73,17 @@ func (s *state) addDeferred(k string) {
 	}
 }
 
+// addDeferredRelease records a deferred release of k. Deferred calls run
+// last first: a deferred acquire of k registered before it runs after
+// it, on a lock it has released (defer mu.RLock() to give the caller its
+// read lock back, then mu.Lock() and defer mu.Unlock()).
+func (s *state) addDeferredRelease(k string) {
+	if i, found := slices.BinarySearch(s.deferred, DeferredAcquire+k); found {
+		s.deferred = slices.Delete(s.deferred, i, i+1)
+	}
+	s.addDeferred(k)
+}
+
 func (s *state) fact(term string) factVal {
 	for _, f := range s.facts {
 		if f.term == term {

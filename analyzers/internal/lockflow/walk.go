@@ -444,7 +444,7 @@ func (w *walker) deferred(in *ssa.Defer, st *state) {
 		if op.Kind == syncapi.Release {
 			if k, ok := syncapi.KeyOf(op.Recv, nil); ok {
 				w.event(&Event{Kind: DeferRelease, Instr: in, Op: op, Before: st.get(k), Locks: st.locks})
-				st.addDeferred(k.String())
+				st.addDeferredRelease(k.String())
 			}
 		}
 		if op.Kind == syncapi.Acquire && op.Family == syncapi.Mutex && op.Blocking() {
@@ -462,7 +462,7 @@ func (w *walker) deferred(in *ssa.Defer, st *state) {
 			for _, x := range b.Instrs {
 				if u, ok := x.(*ssa.UnOp); ok && u.Op == token.ARROW && isSemChanType(u.X) {
 					if k, ok := syncapi.KeyOf(u.X, subst); ok {
-						st.addDeferred(k.String())
+						st.addDeferredRelease(k.String())
 					}
 				}
 			}
@@ -471,7 +471,7 @@ func (w *walker) deferred(in *ssa.Defer, st *state) {
 	if callee := w.r.local(&in.Call); callee != nil {
 		for _, a := range w.r.mapped(&in.Call, callee) {
 			if !a.Acquire && a.Key.Root != "" {
-				st.addDeferred(a.Key.String())
+				st.addDeferredRelease(a.Key.String())
 			}
 		}
 	}

@@ -339,3 +339,14 @@ func (a *account) relockForDefer(ch chan int) int {
 	defer a.mu.Lock()
 	return <-ch
 }
+
+// Silent: crypto/tls's Config.initLegacySessionTicketKeyRLocked, called
+// with the read lock held, trades it for the write lock and gives it
+// back: the deferred Unlock runs before the deferred RLock.
+func (a *account) tradeForWrite() {
+	a.rw.RUnlock()
+	defer a.rw.RLock()
+	a.rw.Lock()
+	defer a.rw.Unlock()
+	a.balance++
+}
