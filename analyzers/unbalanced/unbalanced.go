@@ -139,7 +139,7 @@ func check(pass *analysis.Pass, rep *ignore.Reporter, h *helpers, f *lockflow.Fu
 		if f.Recovers && !strings.HasPrefix(op.API, "sync.") {
 			continue // the misuse panic may be the point
 		}
-		checkRelease(pass, op, before[op], report)
+		checkRelease(pass, op, before[op], countedRelease(f, op), report)
 	}
 	// An Acquire(ctx) whose error nobody looks at, and whose release is
 	// not in this function (a goroutine's, a caller's): the acquire is
@@ -167,7 +167,7 @@ func check(pass *analysis.Pass, rep *ignore.Reporter, h *helpers, f *lockflow.Fu
 		if len(x.balanced) == 0 {
 			continue // a locking helper, or nothing ever releases it
 		}
-		if op.Family == syncapi.Semaphore && countingLoops(f, op) {
+		if (op.Family == syncapi.Semaphore || op.Read) && countingLoops(f, op) {
 			continue // N acquires in one loop, N releases in another
 		}
 		k, _ := syncapi.KeyOf(op.Recv, nil)
@@ -207,7 +207,7 @@ func check(pass *analysis.Pass, rep *ignore.Reporter, h *helpers, f *lockflow.Fu
 	}
 }
 
-func checkRelease(pass *analysis.Pass, op *syncapi.Op, befores []lockflow.Lock, report func(token.Pos, []analysis.RelatedInformation, string, ...any)) {
+func checkRelease(pass *analysis.Pass, op *syncapi.Op, befores []lockflow.Lock, counted bool, report func(token.Pos, []analysis.RelatedInformation, string, ...any)) {
 	var fromEntry, fromHeld *lockflow.Lock
 	for i := range befores {
 		b := &befores[i]
@@ -228,7 +228,7 @@ func checkRelease(pass *analysis.Pass, op *syncapi.Op, befores []lockflow.Lock, 
 			if op.Family == syncapi.ChanSem || (b.Acq == nil && (op.Family != syncapi.Mutex || op.Read)) {
 				continue
 			}
-			if op.Family == syncapi.Semaphore && b.Rel == op {
+			if (op.Family == syncapi.Semaphore || counted) && b.Rel == op {
 				continue // a loop of releases, after a loop of acquires: counted, not doubled
 			}
 			report(op.Pos(), relatedAt(b.Rel, "released first here"), "%s of %s, already released at line %d: %s", op.API, b.Key.Show, line(pass, b.Rel.Pos()), doubleHarm(op))
@@ -248,7 +248,7 @@ func checkRelease(pass *analysis.Pass, op *syncapi.Op, befores []lockflow.Lock, 
 			report(op.Pos(), relatedAt(b.Acq, "result not checked"), "%s of %s after %s at line %d without checking its result: on failure it releases what this goroutine does not hold", op.API, b.Key.Show, b.Acq.API, line(pass, b.Acq.Pos()))
 		}
 	}
-	if fromEntry != nil && fromHeld != nil && op.Family == syncapi.Mutex {
+	if fromEntry != nil && fromHeld != nil && op.Family == syncapi.Mutex && !counted {
 		report(op.Pos(), relatedAt(fromHeld.Acq, "acquired on another path"), "%s of %s is reached on a path that does not acquire it (line %d acquires it on another path): unlock of unlocked mutex is a fatal error", op.API, fromEntry.Key.Show, line(pass, fromHeld.Acq.Pos()))
 	}
 }
@@ -299,6 +299,22 @@ func countingLoops(f *lockflow.Func, acq *syncapi.Op) bool {
 		}
 	}
 	return true
+}
+
+// countedRelease reports whether op releases, in a loop, what a loop of
+// acquires before it took: a semaphore's weight or read locks, which
+// count (countingLoops).
+func countedRelease(f *lockflow.Func, op *syncapi.Op) bool {
+	k, _ := syncapi.KeyOf(op.Recv, nil)
+	for _, acq := range f.Ops {
+		if acq.Kind != syncapi.Acquire || (acq.Family != syncapi.Semaphore && !acq.Read) {
+			continue
+		}
+		if ak, ok := syncapi.KeyOf(acq.Recv, nil); ok && ak.String() == k.String() && countingLoops(f, acq) {
+			return true
+		}
+	}
+	return false
 }
 
 // reachesAvoiding reports whether to is reachable from from in one or

@@ -1,6 +1,8 @@
 package lockflow
 
 import (
+	"go/token"
+
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/interleave-go/interleave/analyzers/internal/syncapi"
@@ -10,6 +12,9 @@ import (
 // invokes, or nil.
 func (r *Result) local(c *ssa.CallCommon) *ssa.Function {
 	fn := c.StaticCallee()
+	if mc := closure(c.Value); fn == nil && mc != nil {
+		fn, _ = mc.Fn.(*ssa.Function)
+	}
 	if fn == nil {
 		return nil
 	}
@@ -129,7 +134,7 @@ func (r *Result) mapped(c *ssa.CallCommon, callee *ssa.Function) []Access {
 				base, ok = syncapi.KeyOf(c.Args[i], nil)
 			}
 		case a.Key.FreeVar() >= 0:
-			if mc, isMC := c.Value.(*ssa.MakeClosure); isMC && a.Key.FreeVar() < len(mc.Bindings) {
+			if mc := closure(c.Value); mc != nil && a.Key.FreeVar() < len(mc.Bindings) {
 				base, ok = syncapi.KeyOf(mc.Bindings[a.Key.FreeVar()], nil)
 			}
 		}
@@ -171,4 +176,37 @@ func (r *Result) mandatory(b *ssa.BasicBlock) bool {
 	}
 	r.must[b] = m
 	return m
+}
+
+// closure returns the closure that v, a called function value, is:
+// made there, or loaded from the cell of a variable that holds one
+// closure only (doErr := func(...) {...}, which another closure
+// captures, so that go/ssa keeps it in a cell and calls what it loads).
+func closure(v ssa.Value) *ssa.MakeClosure {
+	switch v := v.(type) {
+	case *ssa.MakeClosure:
+		return v
+	case *ssa.UnOp:
+		if v.Op != token.MUL {
+			return nil
+		}
+		cell, ok := v.X.(*ssa.Alloc)
+		if !ok {
+			return nil
+		}
+		var mc *ssa.MakeClosure
+		for _, ref := range *cell.Referrers() {
+			st, ok := ref.(*ssa.Store)
+			if !ok || st.Addr != cell {
+				continue
+			}
+			m, ok := st.Val.(*ssa.MakeClosure)
+			if !ok || mc != nil {
+				return nil // assigned twice, or something else
+			}
+			mc = m
+		}
+		return mc
+	}
+	return nil
 }

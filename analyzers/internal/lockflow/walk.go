@@ -399,7 +399,7 @@ func (w *walker) foreign(c *ssa.CallCommon, st *state) {
 	if c.IsInvoke() {
 		args = append([]ssa.Value{c.Value}, args...)
 	}
-	if mc, ok := c.Value.(*ssa.MakeClosure); ok {
+	if mc := closure(c.Value); mc != nil {
 		args = append(args, mc.Bindings...)
 	}
 	for _, a := range args {

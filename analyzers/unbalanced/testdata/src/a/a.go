@@ -484,3 +484,54 @@ func (s *store) lockedTouch() {
 	s.m = nil
 	s.mu.Unlock()
 }
+
+// Silent: N read locks in one loop, N releases in another (grpc's
+// BenchmarkRLockUnlock): read locks count, as a semaphore does.
+func readLockCount(mu *sync.RWMutex, n int) {
+	i := 0
+	for ; i < n; i++ {
+		mu.RLock()
+	}
+	for ; i > 0; i-- {
+		mu.RUnlock()
+	}
+}
+
+type pending struct {
+	mu   sync.Mutex
+	errs []error
+}
+
+// Silent: a closure kept in a variable that another closure captures
+// (so go/ssa calls it through a cell) releases the lock on that path
+// (nats.go's processAsyncPubAck and its doErr).
+func (p *pending) resolve(err error, retry bool) {
+	p.mu.Lock()
+	fail := func(err error) {
+		p.errs = append(p.errs, err)
+		p.mu.Unlock()
+	}
+	if retry {
+		go func() {
+			p.mu.Lock()
+			fail(err)
+		}()
+		p.mu.Unlock()
+		return
+	}
+	fail(err)
+}
+
+// Flagged: the same, where the closure keeps the lock.
+func (p *pending) resolveLeaky(err error, retry bool) {
+	p.mu.Lock() // want `sync.Mutex.Lock of p.mu is not released on the return`
+	note := func(err error) {
+		p.errs = append(p.errs, err)
+	}
+	if retry {
+		go func() { note(err) }()
+		p.mu.Unlock()
+		return
+	}
+	note(err)
+}
