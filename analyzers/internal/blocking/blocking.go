@@ -508,7 +508,9 @@ func (b *builder) op(name string, in ssa.Instruction) {
 }
 
 // released returns the caller's locks that the function has released
-// on every path that reaches in.
+// on every path that reaches in: dropped (mu.Unlock() first), or dropped
+// and taken and dropped again (grpc's resetTransportAndUnlock relocks to
+// update its state, and unlocks before it waits).
 func (b *builder) released(in ssa.Instruction) []syncapi.Key {
 	if b.flow == nil || !b.flow.Complete {
 		return nil
@@ -521,7 +523,7 @@ func (b *builder) released(in ssa.Instruction) []syncapi.Key {
 		}
 		var here []syncapi.Key
 		for _, l := range e.Locks {
-			if l.Status == lockflow.Released && l.Acq == nil && (l.Key.Param() >= 0 || l.Key.Global()) {
+			if l.Status == lockflow.Released && (l.Key.Param() >= 0 || l.Key.Global()) {
 				here = append(here, l.Key)
 			}
 		}

@@ -484,3 +484,23 @@ func (h *hub) crash(err error) {
 	go panic(err)
 	select {}
 }
+
+// connectAndUnlock is called with h.mu held and releases it: it takes
+// it again to record a failure, and drops it before it backs off
+// (grpc's addrConn.resetTransportAndUnlock).
+func (h *hub) connectAndUnlock(ok bool) {
+	h.mu.Unlock()
+	if ok {
+		return
+	}
+	h.mu.Lock()
+	h.notes <- "failed"
+	h.mu.Unlock()
+	<-h.acks
+}
+
+// Silent: the wait comes after the helper has released the lock.
+func (h *hub) connect() {
+	h.mu.Lock()
+	h.connectAndUnlock(false)
+}
