@@ -29,7 +29,7 @@ type stmtAt struct {
 //   - every release is a statement of its own line followed by a return
 //     statement or ending the function body.
 func deferFix(pass *analysis.Pass, f *lockflow.Func, acq *syncapi.Op, k syncapi.Key) *analysis.SuggestedFix {
-	if acq.Family != syncapi.Mutex || acq.Outcome != syncapi.Always || acq.Instr == nil {
+	if acq.Family != syncapi.Mutex || acq.Outcome != syncapi.Always || acq.Instr == nil || acq.Helper != nil {
 		return nil
 	}
 	var body *ast.BlockStmt

@@ -47,6 +47,12 @@ return that leaves it held it sets a bool field of the lock's struct to
 true, and a function of the package releases the lock under a test of
 that flag (database/sql's Rows.Scan and closemuScanHold).
 
+A call of such a helper (one that holds the lock on every return, or
+exactly on those that report success) or of an unlocking helper (one
+that releases its caller's lock on every return) counts as the Lock or
+Unlock it wraps, whatever its name: a caller that returns early after
+s.lock() is reported at that call.
+
 ` + shape.Doc
 
 // Analyzer reports unbalanced acquire and release.
@@ -157,7 +163,7 @@ func check(pass *analysis.Pass, rep *ignore.Reporter, h *helpers, f *lockflow.Fu
 		acquires[op] = op.Kind == syncapi.Acquire
 	}
 	for _, op := range sortedOps(acquires) {
-		if op.Kind == syncapi.Acquire && op.Outcome == syncapi.IfNil && !op.NeverFails && discarded(op) && !pendingAt[op] && !f.Recovers && releasedAfter(f, op) {
+		if op.Kind == syncapi.Acquire && op.Helper == nil && op.Outcome == syncapi.IfNil && !op.NeverFails && discarded(op) && !pendingAt[op] && !f.Recovers && releasedAfter(f, op) {
 			k, _ := syncapi.KeyOf(op.Recv, nil)
 			report(op.Pos(), nil, "%s of %s without checking its error: it fails when the context is done, and what follows runs as if it held %s", op.API, k.Show, k.Show)
 		}

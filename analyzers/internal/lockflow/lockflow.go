@@ -60,9 +60,10 @@ type Result struct {
 	fset      *token.FileSet
 	noOps     map[*ssa.Function]bool
 	must      map[*ssa.BasicBlock]bool
-	funcs     []*ssa.Function // all functions of the package
-	chans     map[string]bool // see Buffered
-	plainRecv map[string]bool // see scanChans
+	direct    map[*ssa.Function]bool // see locksDirectly
+	funcs     []*ssa.Function        // all functions of the package
+	chans     map[string]bool        // see Buffered
+	plainRecv map[string]bool        // see scanChans
 	chanTypes []chanType
 	sent      map[string]bool // see SemRelease
 }
@@ -89,9 +90,10 @@ type Func struct {
 	// panic may be what it is about.
 	Recovers bool
 
-	walked bool // the walk has started
-	done   bool // the walk has finished
-	seen   map[string]bool
+	helperCalls []*ssa.Call // calls of functions of the package that may be lock helpers
+	walked      bool        // the walk has started
+	done        bool        // the walk has finished
+	seen        map[string]bool
 }
 
 // Status is what a path knows about one lock.
@@ -250,6 +252,22 @@ type Access struct {
 // Summary lists what calling a function does to its caller's locks.
 type Summary struct {
 	Accesses []Access
+	// Hold is the lock the function leaves acquired, or released, for
+	// its caller: a locking helper (func (c *C) lock() { c.mu.Lock() }),
+	// an acquire helper that reports failure (held exactly when it
+	// returns nil or true), or an unlocking one. Nil when there is no
+	// one such lock.
+	Hold *Hold
+}
+
+// Hold is what a helper leaves done to one of its caller's locks.
+type Hold struct {
+	Key      syncapi.Key // rooted at a parameter, free variable or global
+	Abstract string
+	Kind     syncapi.Kind    // Acquire or Release
+	Read     bool            // a read lock
+	Outcome  syncapi.Outcome // Always, or IfNil / IfTrue for an acquire helper that reports failure
+	T        types.Type      // the lock's type
 }
 
 func run(pass *analysis.Pass) (any, error) {
@@ -262,6 +280,7 @@ func run(pass *analysis.Pass) (any, error) {
 		busy:   make(map[*ssa.Function]bool),
 		noOps:  make(map[*ssa.Function]bool),
 		must:   make(map[*ssa.BasicBlock]bool),
+		direct: make(map[*ssa.Function]bool),
 		fset:   pass.Fset,
 		funcs:  ssainfo.SrcFuncs,
 	}
@@ -296,6 +315,10 @@ func (r *Result) scan(fn *ssa.Function) *Func {
 					f.Ops[in] = op
 				} else if name, ok := syncapi.IsWait(in); ok {
 					f.Waits[in] = name
+				} else if c, ok := in.(*ssa.Call); ok {
+					if callee := r.local(&c.Call); callee != nil && callee != fn && r.locksDirectly(callee) {
+						f.helperCalls = append(f.helperCalls, c)
+					}
 				}
 				if d, ok := in.(*ssa.Defer); ok {
 					if mc, ok := d.Call.Value.(*ssa.MakeClosure); ok {
@@ -357,7 +380,7 @@ func (r *Result) scan(fn *ssa.Function) *Func {
 			f.Ops[rcv] = &syncapi.Op{Chan: rcv, API: "channel receive", Kind: syncapi.Release, Family: syncapi.ChanSem, Recv: u.X}
 		}
 	}
-	if len(f.Ops) == 0 && len(f.Waits) == 0 {
+	if len(f.Ops) == 0 && len(f.Waits) == 0 && len(f.helperCalls) == 0 {
 		r.noOps[fn] = true
 		return nil
 	}
@@ -409,6 +432,26 @@ func (r *Result) Classify(call ssa.CallInstruction) *syncapi.Op { return r.shape
 
 // Shapes returns the recognition of primitives by shape.
 func (r *Result) Shapes() *shape.Result { return r.shapes }
+
+// locksDirectly reports whether fn itself locks or unlocks a mutex: a
+// function that may be a lock helper.
+func (r *Result) locksDirectly(fn *ssa.Function) bool {
+	if d, ok := r.direct[fn]; ok {
+		return d
+	}
+	d := false
+	for _, b := range fn.Blocks {
+		for _, in := range b.Instrs {
+			if c, ok := in.(*ssa.Call); ok {
+				if op := r.Classify(c); op != nil && op.Family == syncapi.Mutex {
+					d = true
+				}
+			}
+		}
+	}
+	r.direct[fn] = d
+	return d
+}
 
 // Func returns the walk of fn, a function of this package, or nil if
 // fn acquires, releases and waits on nothing.

@@ -2,6 +2,8 @@ package lockflow
 
 import (
 	"go/token"
+	"go/types"
+	"strings"
 
 	"golang.org/x/tools/go/ssa"
 
@@ -61,6 +63,7 @@ func (r *Result) Summary(fn *ssa.Function) *Summary {
 	}
 	if f != nil {
 		r.walk(f)
+		s.Hold = hold(f)
 		for _, e := range f.Events {
 			switch e.Kind {
 			case Acquire, Release, DeferRelease:
@@ -209,4 +212,163 @@ func closure(v ssa.Value) *ssa.MakeClosure {
 		return mc
 	}
 	return nil
+}
+
+// hold finds the one lock of its caller's that f, walked, leaves
+// acquired on every return, or exactly on those that report success, or
+// released on every return; nil if there is not exactly one.
+func hold(f *Func) *Hold {
+	if !f.Complete || f.Fn.Parent() != nil {
+		return nil
+	}
+	var rets []*Event
+	for _, e := range f.Events {
+		if e.Kind == Return {
+			rets = append(rets, e)
+		}
+	}
+	if len(rets) == 0 {
+		return nil
+	}
+	var found *Hold
+	seen := make(map[string]bool)
+	for _, e := range rets {
+		for _, l := range e.Locks {
+			k := l.Key.String()
+			if seen[k] || (l.Key.Param() < 0 && l.Key.FreeVar() < 0 && !l.Key.Global()) || strings.Contains(l.Key.Path, "[") {
+				continue
+			}
+			seen[k] = true
+			if f.ClosureReleases[k] {
+				continue // handed to a closure that releases it (sarama's Broker.Open: go func() { defer b.lock.Unlock() ... })
+			}
+			if h := holdOf(f, l.Key, rets); h != nil {
+				if found != nil {
+					return nil // two: not a helper of one lock
+				}
+				found = h
+			}
+		}
+	}
+	return found
+}
+
+// holdOf says what f leaves done to the lock k at the returns rets.
+func holdOf(f *Func, k syncapi.Key, rets []*Event) *Hold {
+	key := k.String()
+	var acq, rel *syncapi.Op
+	held, released, okHeld, failFree := 0, 0, 0, 0
+	for _, e := range rets {
+		var l *Lock
+		for i := range e.Locks {
+			if e.Locks[i].Key.String() == key {
+				l = &e.Locks[i]
+			}
+		}
+		reacquired := e.IsDeferred(DeferredAcquire + key)
+		switch {
+		case l != nil && l.Status == Held && l.Acq != nil && l.Acq.Family == syncapi.Mutex && l.Acq.Helper == nil && !e.IsDeferred(key):
+			if acq != nil && acq.Read != l.Acq.Read {
+				return nil
+			}
+			acq = l.Acq
+			held++
+			if e.Outcome == "ok" {
+				okHeld++
+			}
+		case l != nil && l.Status == Released && l.Acq == nil && l.Rel != nil && l.Rel.Family == syncapi.Mutex && l.Rel.Helper == nil && !reacquired:
+			if rel != nil && rel.Read != l.Rel.Read {
+				return nil
+			}
+			rel = l.Rel
+			released++
+		case e.Outcome != "ok" && (l == nil || l.Status == Entry || l.Status == Failed || (l.Status == Released && l.Acq != nil)):
+			failFree++
+		}
+	}
+	n := len(rets)
+	for _, e := range f.Events {
+		if (e.Kind != Release && e.Kind != Acquire) || e.Before.Key.String() != key {
+			continue
+		}
+		if held > 0 && e.Kind == Release && e.Before.Status == Entry {
+			return nil // it drops its caller's lock and takes it back: called with it held
+		}
+		if released > 0 && (e.Kind == Acquire || e.Before.Status != Entry) {
+			released = 0 // it takes the lock itself, or loses track of it (a call): no unlocking helper
+		}
+	}
+	switch {
+	case held == n:
+		return &Hold{Key: k, Abstract: syncapi.Abstract(acq.Recv), Kind: syncapi.Acquire, Read: acq.Read, Outcome: syncapi.Always, T: acq.Recv.Type()}
+	case held > 0 && okHeld == held && held+failFree == n && failFree > 0:
+		out := reportsFailure(f.Fn)
+		if out == 0 {
+			return nil
+		}
+		return &Hold{Key: k, Abstract: syncapi.Abstract(acq.Recv), Kind: syncapi.Acquire, Read: acq.Read, Outcome: out, T: acq.Recv.Type()}
+	case released == n:
+		return &Hold{Key: k, Abstract: syncapi.Abstract(rel.Recv), Kind: syncapi.Release, Read: rel.Read, Outcome: syncapi.Always, T: rel.Recv.Type()}
+	}
+	return nil
+}
+
+// reportsFailure returns IfNil if fn's last result is an error, IfTrue
+// if it is a bool, 0 otherwise.
+func reportsFailure(fn *ssa.Function) syncapi.Outcome {
+	res := fn.Signature.Results()
+	if res.Len() == 0 {
+		return 0
+	}
+	t := res.At(res.Len() - 1).Type()
+	if types.Identical(t, types.Universe.Lookup("error").Type()) {
+		return syncapi.IfNil
+	}
+	if b, ok := t.Underlying().(*types.Basic); ok && b.Kind() == types.Bool {
+		return syncapi.IfTrue
+	}
+	return 0
+}
+
+// helperOp returns the acquire or release that call c, of a lock helper
+// of this package, makes of its caller's lock, as an op of the caller;
+// nil if the callee is no such helper or its lock cannot be spelt here.
+func (r *Result) helperOp(c *ssa.Call) *syncapi.Op {
+	callee := r.local(&c.Call)
+	if callee == nil {
+		return nil
+	}
+	h := r.Summary(callee).Hold
+	if h == nil {
+		return nil
+	}
+	var base syncapi.Key
+	ok := false
+	switch {
+	case h.Key.Global():
+		base, ok = h.Key, true
+	case h.Key.Param() >= 0 && h.Key.Param() < len(c.Call.Args):
+		if b, spelt := syncapi.KeyOf(c.Call.Args[h.Key.Param()], nil); spelt {
+			base, ok = h.Key.Rebase(b), true
+		}
+	case h.Key.FreeVar() >= 0:
+		if mc := closure(c.Call.Value); mc != nil && h.Key.FreeVar() < len(mc.Bindings) {
+			if b, spelt := syncapi.KeyOf(mc.Bindings[h.Key.FreeVar()], nil); spelt {
+				base, ok = h.Key.Rebase(b), true
+			}
+		}
+	}
+	if !ok {
+		return nil
+	}
+	return &syncapi.Op{
+		Instr:   c,
+		API:     FuncName(callee),
+		Kind:    h.Kind,
+		Family:  syncapi.Mutex,
+		Read:    h.Read,
+		Outcome: h.Outcome,
+		Recv:    &syncapi.Keyed{Key: base, Abs: h.Abstract, Call: c, T: h.T},
+		Helper:  callee,
+	}
 }

@@ -48,6 +48,11 @@ func (r *Result) walk(f *Func) {
 	}
 	f.walked = true
 	defer func() { f.done = true; f.seen = nil }()
+	for _, c := range f.helperCalls {
+		if op := r.helperOp(c); op != nil {
+			f.Ops[c] = op
+		}
+	}
 	f.seen = make(map[string]bool)
 	if len(f.Fn.Blocks) == 0 {
 		f.Complete = true
@@ -290,6 +295,10 @@ func outcome(op *syncapi.Op) ssa.Value {
 // holds.
 func (w *walker) call(in *ssa.Call, st *state) bool {
 	if op := w.f.Ops[in]; op != nil {
+		if op.Helper != nil {
+			// A call all the same, for what the helper does besides.
+			w.event(&Event{Kind: Call, Instr: in, Callee: op.Helper, Accesses: w.r.mapped(&in.Call, op.Helper), Locks: st.locks})
+		}
 		return w.op(op, in, st)
 	}
 	if failsNow(&in.Call) {

@@ -3,6 +3,7 @@ package syncapi
 import (
 	"fmt"
 	"go/constant"
+	"go/token"
 	"go/types"
 	"strconv"
 	"strings"
@@ -145,6 +146,8 @@ func KeyOf(v ssa.Value, subst map[*ssa.FreeVar]Key) (Key, bool) {
 		return KeyOf(v.X, subst)
 	case *ssa.Const, *ssa.Function, *ssa.Builtin:
 		return Key{}, false
+	case *Keyed:
+		return v.Key, true
 	}
 	if v.Parent() == nil {
 		return Key{}, false
@@ -241,9 +244,39 @@ func Abstract(v ssa.Value) string {
 		return Abstract(v.X)
 	case *ssa.ChangeInterface:
 		return Abstract(v.X)
+	case *Keyed:
+		return v.Abs
 	}
 	return ""
 }
+
+// Keyed stands for a lock that a helper function of the package acquires
+// or releases for its caller: known by its key in the caller (and its
+// abstract identity), not by a value of the caller's.
+type Keyed struct {
+	Key  Key
+	Abs  string              // as Abstract gives it
+	Call ssa.CallInstruction // the call of the helper
+	T    types.Type          // the lock's type
+}
+
+// Name implements ssa.Value.
+func (k *Keyed) Name() string { return k.Key.Show }
+
+// String implements ssa.Value.
+func (k *Keyed) String() string { return k.Key.Show }
+
+// Type implements ssa.Value.
+func (k *Keyed) Type() types.Type { return k.T }
+
+// Pos implements ssa.Value.
+func (k *Keyed) Pos() token.Pos { return k.Call.Pos() }
+
+// Parent implements ssa.Value.
+func (k *Keyed) Parent() *ssa.Function { return k.Call.Parent() }
+
+// Referrers implements ssa.Value.
+func (k *Keyed) Referrers() *[]ssa.Instruction { return nil }
 
 // abstractField names field i of the struct x points to (or is). A
 // struct held by value in a field of another struct is named through

@@ -68,7 +68,11 @@ type Op struct {
 	Weight  ssa.Value // semaphore weight, nil when implied to be 1
 	// NeverFails is true for an IfNil acquire given a context that is
 	// never done (context.Background()): it blocks until it succeeds.
-	NeverFails bool
+	NeverFails bool // Helper is the function of the package that the call runs, when
+	// the op is a call of a helper that acquires or releases a lock for
+	// its caller (func (c *Cache) lock() { c.mu.Lock() }); Recv is then
+	// a *Keyed.
+	Helper *ssa.Function
 }
 
 // Blocking reports whether the op waits until it succeeds.

@@ -160,3 +160,28 @@ func (c *tconn) viaFieldFact(s *blockhelp.Stream) {
 	}
 	s.Push(2) // want `call of Push may block while holding c.mu`
 }
+
+type inbox struct {
+	mu   sync.Mutex
+	in   chan string
+	seen int
+}
+
+func (b *inbox) lock()   { b.mu.Lock() }
+func (b *inbox) unlock() { b.mu.Unlock() }
+
+// Flagged: the helper's lock is held across the receive.
+func (b *inbox) next() string {
+	b.lock()
+	defer b.unlock()
+	b.seen++
+	return <-b.in // want `channel receive while holding b.mu \(a.inbox.lock at line \d+\)`
+}
+
+// Silent: released by the helper before the receive.
+func (b *inbox) count() string {
+	b.lock()
+	b.seen++
+	b.unlock()
+	return <-b.in
+}

@@ -2,6 +2,7 @@ package a
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	"github.com/interleave-go/interleave/primitives"
@@ -349,4 +350,72 @@ func (a *account) tradeForWrite() {
 	a.rw.Lock()
 	defer a.rw.Unlock()
 	a.balance++
+}
+
+type vault struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (v *vault) enter() { v.mu.Lock() }
+func (v *vault) leave() { v.mu.Unlock() }
+
+// Flagged: the helper takes the lock again.
+func (v *vault) nested() {
+	v.enter()
+	defer v.leave()
+	v.enter() // want `call of enter acquires v.mu \(sync.Mutex.Lock at line \d+\), already held since line \d+: the lock is not reentrant and this goroutine deadlocks`
+	v.n++
+	v.leave()
+}
+
+// Silent: taken and given back in turn.
+func (v *vault) inTurn() {
+	v.enter()
+	v.n++
+	v.leave()
+	v.enter()
+	v.n--
+	v.leave()
+}
+
+var errNoAddr = errors.New("no address")
+
+type broker struct {
+	lock sync.Mutex
+	conn chan int
+}
+
+// open hands its lock to the goroutine it starts, which releases it when
+// it has connected (sarama's Broker.Open): no acquire helper.
+func (b *broker) open(addr string) error {
+	if addr == "" {
+		return errNoAddr
+	}
+	b.lock.Lock()
+	go safely(func() {
+		defer b.lock.Unlock()
+		b.conn = make(chan int)
+	})
+	return nil
+}
+
+// safely runs f, recovering its panic (sarama's withRecover).
+func safely(f func()) {
+	defer func() { _ = recover() }()
+	f()
+}
+
+func (b *broker) connected() bool {
+	b.lock.Lock()
+	defer b.lock.Unlock()
+	return b.conn != nil
+}
+
+// Silent: open's lock is the goroutine's, not this function's.
+func (b *broker) dial() bool {
+	if err := b.open("x"); err != nil {
+		return false
+	}
+	return b.connected()
 }

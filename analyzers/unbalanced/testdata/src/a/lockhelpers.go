@@ -1,0 +1,161 @@
+package a
+
+import (
+	"errors"
+	"sync"
+)
+
+// Lock helpers: functions of the package that leave their caller's lock
+// acquired (or released) are followed like the Lock (or Unlock) they
+// wrap, whatever their names.
+
+type kv struct {
+	mu sync.Mutex
+	m  map[string]int
+}
+
+var errNoKey = errors.New("no key")
+
+func (s *kv) lock()   { s.mu.Lock() }
+func (s *kv) unlock() { s.mu.Unlock() }
+
+// Flagged: the early return leaves the helper's lock held.
+func (s *kv) put(k string, v int) error {
+	s.lock() // want `a.kv.lock of s.mu is not released on the return at line \d+: the lock stays held`
+	if k == "" {
+		return errNoKey
+	}
+	s.m[k] = v
+	s.unlock()
+	return nil
+}
+
+// Silent: the helpers, paired with a defer.
+func (s *kv) get(k string) int {
+	s.lock()
+	defer s.unlock()
+	return s.m[k]
+}
+
+// Silent: released on every path, by the helper or directly.
+func (s *kv) del(k string) bool {
+	s.lock()
+	if _, ok := s.m[k]; !ok {
+		s.mu.Unlock()
+		return false
+	}
+	delete(s.m, k)
+	s.unlock()
+	return true
+}
+
+// lockIfOpen takes the lock unless the kv is closed: it holds the
+// lock exactly when it returns nil.
+func (s *kv) lockIfOpen() error {
+	s.mu.Lock()
+	if s.m == nil {
+		s.mu.Unlock()
+		return errNoKey
+	}
+	return nil
+}
+
+// Silent: used as an acquire that can fail.
+func (s *kv) exec() error {
+	if err := s.lockIfOpen(); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	return nil
+}
+
+// Flagged: a success path returns without the release.
+func (s *kv) execLeaky(v int) error {
+	if err := s.lockIfOpen(); err != nil { // want `a.kv.lockIfOpen of s.mu is not released on the return at line \d+`
+		return err
+	}
+	if v < 0 {
+		return errNoKey
+	}
+	s.mu.Unlock()
+	return nil
+}
+
+// swapLocked is called with s.mu held: it drops it and takes it back
+// (nats.go's Subscription.applyNewSID). It is no locking helper.
+func (s *kv) swapLocked() {
+	s.mu.Unlock()
+	s.mu.Lock()
+}
+
+// Silent.
+func (s *kv) swap() {
+	s.mu.Lock()
+	s.swapLocked()
+	s.mu.Unlock()
+}
+
+type rwstore struct {
+	mu sync.RWMutex
+	n  int
+}
+
+// lockThenCall takes the lock, and calls a function that may do
+// anything to it, then releases: no unlocking helper (nats-server's
+// memStore.StoreMsg).
+func (r *rwstore) lockThenCall(f func()) {
+	r.mu.Lock()
+	r.touch(f)
+	r.mu.Unlock()
+}
+
+func (r *rwstore) touch(f func()) {
+	r.mu.Unlock()
+	f()
+	r.mu.Lock()
+}
+
+// Silent: each call takes and gives back.
+func (r *rwstore) twice(f func()) {
+	r.lockThenCall(f)
+	r.lockThenCall(f)
+}
+
+type broker struct {
+	lock sync.Mutex
+	conn chan int
+}
+
+// open hands its lock to the goroutine it starts, which releases it when
+// it has connected (sarama's Broker.Open): no acquire helper.
+func (b *broker) open(addr string) error {
+	if addr == "" {
+		return errNoKey
+	}
+	b.lock.Lock()
+	go safely(func() {
+		defer b.lock.Unlock()
+		b.conn = make(chan int)
+	})
+	return nil
+}
+
+// safely runs f, recovering its panic (sarama's withRecover).
+func safely(f func()) {
+	defer func() { _ = recover() }()
+	f()
+}
+
+func (b *broker) connected() bool {
+	b.lock.Lock()
+	defer b.lock.Unlock()
+	return b.conn != nil
+}
+
+// Silent: open's lock is the goroutine's, not this function's.
+func (b *broker) dial() bool {
+	if err := b.open("x"); err != nil {
+		return false
+	}
+	return b.connected()
+}
