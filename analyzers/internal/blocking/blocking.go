@@ -395,7 +395,7 @@ func (r *Result) of(fn *ssa.Function) *Summary {
 		for _, in := range blk.Instrs {
 			switch in := in.(type) {
 			case *ssa.Send:
-				if op := opOf(b.flow, in); op != nil || !r.flow.Buffered(in.Chan) {
+				if op := opOf(b.flow, in); op != nil || !r.flow.Buffered(in.Chan) && !r.flow.TokenReturn(in.Chan) {
 					b.op("channel send", in)
 				}
 			case *ssa.UnOp:

@@ -162,6 +162,9 @@ func (r *Result) SemRelease(ch ssa.Value) bool {
 	if id == "" {
 		return false
 	}
+	if r.prefilledChans()[id] {
+		return false // a token bucket: a receive takes a token, and waits for one
+	}
 	if r.sent == nil {
 		r.sent = make(map[string]bool)
 		sized := make(map[string]bool)
@@ -259,4 +262,69 @@ func (r *Result) madeBuffered(ch ssa.Value, depth int) (buffered, known bool) {
 		return n > 0, n > 0
 	}
 	return false, false
+}
+
+// TokenReturn reports whether a send on ch gives back a token of a
+// channel of struct{} used as a token bucket: kept in a field or
+// package variable, made with a capacity (not a constant zero) and
+// filled with tokens by the function that makes it (nats-server's
+// diskIOSemaphore: acquire receives, release sends). Such a send does
+// not wait in correct code.
+func (r *Result) TokenReturn(ch ssa.Value) bool {
+	if !isSemChanType(ch) {
+		return false
+	}
+	u, ok := ch.(*ssa.UnOp)
+	if !ok || u.Op != token.MUL {
+		return false
+	}
+	id := syncapi.Abstract(u.X)
+	return id != "" && r.prefilledChans()[id]
+}
+
+// prefilledChans returns the fields (and package variables) of channels
+// of struct{} that every function storing one there makes with a
+// capacity that is not a constant zero and fills with sends before it
+// returns.
+func (r *Result) prefilledChans() map[string]bool {
+	if r.prefilled != nil {
+		return r.prefilled
+	}
+	r.prefilled = make(map[string]bool)
+	bad := make(map[string]bool)
+	for _, fn := range r.funcs {
+		made := make(map[string]bool)
+		sent := make(map[string]bool)
+		for _, b := range fn.Blocks {
+			for _, in := range b.Instrs {
+				switch in := in.(type) {
+				case *ssa.Store:
+					if f := syncapi.Abstract(in.Addr); f != "" && isSemChanType(in.Val) {
+						mc, ok := in.Val.(*ssa.MakeChan)
+						if !ok || zero(mc.Size) {
+							bad[f] = true
+						}
+						made[f] = true
+					}
+				case *ssa.Send:
+					if l, ok := in.Chan.(*ssa.UnOp); ok && l.Op == token.MUL {
+						if f := syncapi.Abstract(l.X); f != "" {
+							sent[f] = true
+						}
+					}
+				}
+			}
+		}
+		for f := range made {
+			if !sent[f] {
+				bad[f] = true
+			} else if !bad[f] {
+				r.prefilled[f] = true
+			}
+		}
+	}
+	for f := range bad {
+		delete(r.prefilled, f)
+	}
+	return r.prefilled
 }

@@ -66,6 +66,7 @@ type Result struct {
 	plainRecv map[string]bool        // see scanChans
 	chanTypes []chanType
 	sent      map[string]bool // see SemRelease
+	prefilled map[string]bool // see prefilledChans
 }
 
 // Func is the walk of one function.
