@@ -26,13 +26,19 @@ type helpers struct {
 // verdict returns "" when fn is taken for an acquire helper of the lock
 // k, or why it is not: its name and doc say nothing of acquiring, or
 // its callers in the package never release the lock after it succeeds.
-func (h *helpers) verdict(fn *ssa.Function, k syncapi.Key) string {
+func (h *helpers) verdict(fn *ssa.Function, k syncapi.Key, abs string) string {
+	if lockflow.ReturnsLock(fn, k) {
+		return "" // it gives the caller the lock to release (kafka-go's Conn.waitResponse)
+	}
 	if !saysAcquire(fn) {
 		return fmt.Sprintf("nothing in the name or doc of %s says it returns holding the lock", fn.Name())
 	}
 	calls := h.callsOf(fn)
 	if len(calls) == 0 {
 		return "" // an API for other packages: its name and doc are all there is
+	}
+	if h.releasedByHandle(fn, abs) {
+		return "" // the lock goes with the value it returns
 	}
 	for _, c := range calls {
 		if h.releasedAfter(c, fn, k) {
@@ -179,4 +185,34 @@ func conditional(fn *ssa.Function) bool {
 	}
 	t := res.At(res.Len() - 1).Type()
 	return types.Identical(t, types.Universe.Lookup("error").Type()) || types.Identical(t.Underlying(), types.Typ[types.Bool])
+}
+
+// releasedByHandle reports whether fn returns a value of a type whose
+// methods in the package release, directly or through calls, a lock of
+// the abstract identity abs: the lock goes with the handle it returns
+// (bbolt's DB.beginTx read-locks db.mmaplock and returns a *Tx, whose
+// Rollback releases it).
+func (h *helpers) releasedByHandle(fn *ssa.Function, abs string) bool {
+	if abs == "" {
+		return false
+	}
+	res := fn.Signature.Results()
+	for i := 0; i < res.Len(); i++ {
+		t := res.At(i).Type()
+		if _, ok := t.Underlying().(*types.Pointer); !ok {
+			continue
+		}
+		for _, m := range h.funcs {
+			recv := m.Signature.Recv()
+			if recv == nil || !types.Identical(recv.Type(), t) {
+				continue
+			}
+			for _, a := range h.res.Summary(m).Accesses {
+				if !a.Acquire && a.Abstract == abs {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

@@ -179,7 +179,7 @@ func check(pass *analysis.Pass, rep *ignore.Reporter, h *helpers, f *lockflow.Fu
 		k, _ := syncapi.KeyOf(op.Recv, nil)
 		why := ""
 		if len(x.leaks) > 0 && successOnly(f.Fn, x) {
-			why = h.verdict(f.Fn, k)
+			why = h.verdict(f.Fn, k, syncapi.Abstract(op.Recv))
 			if why == "" {
 				continue // an acquire helper, used as one
 			}

@@ -3,6 +3,7 @@ package lockflow
 import (
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/ssa"
@@ -239,8 +240,12 @@ func hold(f *Func) *Hold {
 				continue
 			}
 			seen[k] = true
-			if f.ClosureReleases[k] {
-				continue // handed to a closure that releases it (sarama's Broker.Open: go func() { defer b.lock.Unlock() ... })
+			if f.ClosureReleases[k] || ReturnsLock(f.Fn, l.Key) {
+				// Handed to a closure that releases it (sarama's
+				// Broker.Open: go func() { defer b.lock.Unlock() ... }),
+				// or to the caller by a pointer to it (kafka-go's
+				// Conn.waitResponse).
+				continue
 			}
 			if h := holdOf(f, l.Key, rets); h != nil {
 				if found != nil {
@@ -371,4 +376,42 @@ func (r *Result) helperOp(c *ssa.Call) *syncapi.Op {
 		Recv:    &syncapi.Keyed{Key: base, Abs: h.Abstract, Call: c, T: h.T},
 		Helper:  callee,
 	}
+}
+
+// ReturnsLock reports whether fn returns the lock k itself, a pointer
+// to it, for its caller to release: directly or through a named result.
+func ReturnsLock(fn *ssa.Function, k syncapi.Key) bool {
+	seen := make(map[ssa.Value]bool)
+	var is func(v ssa.Value) bool
+	is = func(v ssa.Value) bool {
+		if seen[v] {
+			return false
+		}
+		seen[v] = true
+		if _, ok := v.Type().Underlying().(*types.Pointer); !ok {
+			return false
+		}
+		if phi, ok := v.(*ssa.Phi); ok {
+			return slices.ContainsFunc(phi.Edges, is) // a named result set on one path
+		}
+		vk, ok := syncapi.KeyOf(v, nil)
+		return ok && vk.String() == k.String()
+	}
+	for _, b := range fn.Blocks {
+		for _, in := range b.Instrs {
+			switch in := in.(type) {
+			case *ssa.Return:
+				for _, v := range in.Results {
+					if is(v) {
+						return true
+					}
+				}
+			case *ssa.Store:
+				if a, ok := in.Addr.(*ssa.Alloc); ok && !a.Heap && is(in.Val) {
+					return true // a named result, or a variable returned later
+				}
+			}
+		}
+	}
+	return false
 }

@@ -159,3 +159,72 @@ func (b *broker) dial() bool {
 	}
 	return b.connected()
 }
+
+type db struct {
+	mmap sync.RWMutex
+	open bool
+}
+
+type txn struct {
+	db *db
+}
+
+// beginTxn read-locks the map for the transaction it returns, whose
+// rollback gives the lock back (bbolt's DB.beginTx and Tx.Rollback).
+func (d *db) beginTxn() (*txn, error) {
+	d.mmap.RLock()
+	if !d.open {
+		d.mmap.RUnlock()
+		return nil, errNoKey
+	}
+	return &txn{db: d}, nil
+}
+
+func (d *db) removeTxn(t *txn) { d.mmap.RUnlock() }
+
+func (t *txn) rollback() { t.db.removeTxn(t) }
+
+// Silent: the caller holds the lock through the transaction.
+func (d *db) view(f func(*txn)) error {
+	t, err := d.beginTxn()
+	if err != nil {
+		return err
+	}
+	defer t.rollback()
+	f(t)
+	return nil
+}
+
+type wire struct {
+	rlock sync.Mutex
+	next  int
+}
+
+// await returns holding rlock when the response is ours, and gives the
+// caller the lock to release (kafka-go's Conn.waitResponse).
+func (w *wire) await(id int) (size int, lock *sync.Mutex, err error) {
+	for {
+		w.rlock.Lock()
+		if w.next < 0 {
+			w.rlock.Unlock()
+			err = errNoKey
+			break
+		}
+		if w.next == id {
+			size, lock = 4, &w.rlock
+			break
+		}
+		w.rlock.Unlock()
+	}
+	return
+}
+
+// Silent.
+func (w *wire) read(id int) int {
+	n, lock, err := w.await(id)
+	if err != nil {
+		return 0
+	}
+	defer lock.Unlock()
+	return n
+}
