@@ -48,6 +48,13 @@ unless it takes the two in either order itself (sorting them first).
 Locking a parent then its child, with no call the other way round, is
 an order, not a bug.
 
+A cycle of three or four locks whose pairs are each taken in one order
+only (A then B, B then C, C then A, in three functions) is one finding
+too: three goroutines can each hold one lock and wait for the next. A
+lock of an object the function has just allocated, and not yet stored,
+passed on or let a closure capture, orders nothing: no other goroutine
+can hold it.
+
 ` + shape.Doc
 
 // Analyzer reports lock-order inversions.
@@ -211,6 +218,9 @@ func run(pass *analysis.Pass) (any, error) {
 	for _, d := range inversions(pass, sites, all) {
 		pass.Report(d)
 	}
+	for _, d := range cycles(pass, sites, all) {
+		pass.Report(d)
+	}
 	for _, d := range instanceOrders(pass, c.res, pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA).SrcFuncs) {
 		rep.Report(d)
 	}
@@ -302,6 +312,87 @@ func inversions(pass *analysis.Pass, local []inversionSite, all []Pair) []analys
 	return out
 }
 
+// maxCycle bounds the locks of a cycle that cycles looks for.
+const maxCycle = 4
+
+// cycles returns one diagnostic for each cycle of three or more locks
+// (A then B, B then C, C then A, in three functions) that a local site
+// closes, none of whose pairs is an inversion of its own (inversions
+// reports those). Three goroutines, each in one of the functions, can
+// each hold one lock and wait for the next.
+func cycles(pass *analysis.Pass, local []inversionSite, all []Pair) []analysis.Diagnostic {
+	next := make(map[string][]int) // lock -> indexes of pairs holding it first
+	inverse := make(map[[2]string]bool)
+	for i, p := range all {
+		if p.First == p.Second {
+			continue
+		}
+		next[p.First] = append(next[p.First], i)
+		inverse[[2]string{p.First, p.Second}] = true
+	}
+	bothRead := func(p Pair) bool { return p.FirstRead && p.SecondRead }
+	var out []analysis.Diagnostic
+	done := make(map[string]bool)
+	for _, s := range local {
+		if s.pair.First == s.pair.Second || bothRead(s.pair) || inverse[[2]string{s.pair.Second, s.pair.First}] {
+			continue
+		}
+		// Paths from s.pair.Second back to s.pair.First.
+		var path []Pair
+		var found []Pair
+		onPath := map[string]bool{s.pair.First: true, s.pair.Second: true}
+		var walk func(at string) bool
+		walk = func(at string) bool {
+			if len(path) >= maxCycle-1 {
+				return false
+			}
+			for _, i := range next[at] {
+				q := all[i]
+				if bothRead(q) || inverse[[2]string{q.Second, q.First}] {
+					continue
+				}
+				if q.Second == s.pair.First && len(path) >= 1 {
+					found = append(append([]Pair(nil), path...), q)
+					return true
+				}
+				if onPath[q.Second] {
+					continue
+				}
+				onPath[q.Second] = true
+				path = append(path, q)
+				if walk(q.Second) {
+					return true
+				}
+				path = path[:len(path)-1]
+				delete(onPath, q.Second)
+			}
+			return false
+		}
+		if !walk(s.pair.Second) {
+			continue
+		}
+		locks := []string{s.pair.First}
+		for _, q := range found {
+			locks = append(locks, q.First)
+		}
+		key := slices.Clone(locks)
+		sort.Strings(key)
+		if done[strings.Join(key, "|")] {
+			continue
+		}
+		done[strings.Join(key, "|")] = true
+		var steps []string
+		for _, q := range found {
+			steps = append(steps, fmt.Sprintf("%s then %s in %s (%s)", syncapi.ShortAbstract(q.First), syncapi.ShortAbstract(q.Second), q.Func, q.Pos))
+		}
+		d := analysis.Diagnostic{Pos: s.pos, Message: fmt.Sprintf(
+			"%s acquired while holding %s closes a cycle of lock orders: %s: potential deadlock of %d goroutines",
+			syncapi.ShortAbstract(s.pair.Second), syncapi.ShortAbstract(s.pair.First), strings.Join(steps, ", "), len(locks))}
+		out = append(out, d)
+	}
+	return out
+}
+
 func plural(n int) string {
 	if n == 1 {
 		return ""
@@ -335,7 +426,7 @@ func (c *checker) pairs(fn *ssa.Function, e *lockflow.Event) []Pair {
 			continue
 		}
 		first := syncapi.Abstract(h.Acq.Recv)
-		if first == "" {
+		if first == "" || unpublished(h.Acq) {
 			continue
 		}
 		for _, s := range seconds {
@@ -432,4 +523,89 @@ func (c *checker) acquires(fn *ssa.Function) []Acq {
 func funcObj(fn *ssa.Function) *types.Func {
 	obj, _ := fn.Object().(*types.Func)
 	return obj
+}
+
+// unpublished reports whether acq locks a lock of an object this
+// function allocated and has not yet let out (stored, passed to a call,
+// captured): no other goroutine can hold it, so taking other locks
+// under it orders nothing (nats-server's createGateway locks the
+// client it is making, then the server's reload lock).
+func unpublished(acq *syncapi.Op) bool {
+	if acq.Instr == nil {
+		return false
+	}
+	x := acq.Recv
+	var cell *ssa.Alloc // the variable that holds the object, when closures capture it
+	for {
+		switch v := x.(type) {
+		case *ssa.FieldAddr:
+			x = v.X
+			continue
+		case *ssa.MakeInterface:
+			x = v.X
+			continue
+		case *ssa.UnOp:
+			if c, ok := v.X.(*ssa.Alloc); ok && v.Op == token.MUL && cell == nil {
+				if obj := storedOnce(c); obj != nil {
+					cell, x = c, obj
+					continue
+				}
+			}
+		}
+		break
+	}
+	a, ok := x.(*ssa.Alloc)
+	if !ok || a.Parent() != acq.Instr.Parent() {
+		return false
+	}
+	letOut := func(v *ssa.Alloc) bool {
+		for _, ref := range *v.Referrers() {
+			switch r := ref.(type) {
+			case *ssa.FieldAddr, *ssa.IndexAddr, *ssa.DebugRef, *ssa.UnOp:
+				continue
+			case *ssa.Store:
+				if r.Addr == v || r.Addr == cell {
+					continue // filling the variable, or putting the object in it
+				}
+			}
+			if ref != acq.Instr && before(ref, acq.Instr) {
+				return true
+			}
+		}
+		return false
+	}
+	return !letOut(a) && (cell == nil || !letOut(cell))
+}
+
+// storedOnce returns the value stored in a variable's cell, if one
+// store fills it and that value is an allocation.
+func storedOnce(c *ssa.Alloc) *ssa.Alloc {
+	var obj *ssa.Alloc
+	for _, ref := range *c.Referrers() {
+		st, ok := ref.(*ssa.Store)
+		if !ok || st.Addr != c {
+			continue
+		}
+		a, ok := st.Val.(*ssa.Alloc)
+		if !ok || obj != nil {
+			return nil
+		}
+		obj = a
+	}
+	return obj
+}
+
+// before reports whether a runs before b on every path to b.
+func before(a, b ssa.Instruction) bool {
+	if a.Block() == b.Block() {
+		for _, in := range a.Block().Instrs {
+			if in == a {
+				return true
+			}
+			if in == b {
+				return false
+			}
+		}
+	}
+	return a.Block().Dominates(b.Block())
 }
