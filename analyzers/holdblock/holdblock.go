@@ -157,12 +157,15 @@ func mutexes(e *lockflow.Event) []lockflow.Lock {
 func (c *checker) block(e *lockflow.Event) {
 	switch in := e.Instr.(type) {
 	case *ssa.Send:
-		if c.res.Buffered(in.Chan) {
+		if c.res.Buffered(in.Chan) || c.res.TokenReturn(in.Chan) {
 			return
 		}
 	case *ssa.UnOp:
 		if c.res.SemRelease(in.X) {
 			return // gives a semaphore slot back
+		}
+		if lockflow.DrainsStoppedTimer(in) {
+			return // if !t.Stop() { <-t.C }
 		}
 		if in.Op == token.ARROW && c.flagged(in) {
 			return // a flag says the value is there

@@ -399,7 +399,7 @@ func (r *Result) of(fn *ssa.Function) *Summary {
 					b.op("channel send", in)
 				}
 			case *ssa.UnOp:
-				if in.Op == token.ARROW && opOf(b.flow, in) == nil && !r.flow.SemRelease(in.X) {
+				if in.Op == token.ARROW && opOf(b.flow, in) == nil && !r.flow.SemRelease(in.X) && !lockflow.DrainsStoppedTimer(in) {
 					b.op("channel receive", in)
 				}
 			case *ssa.Select:

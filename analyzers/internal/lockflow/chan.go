@@ -35,6 +35,12 @@ func isSemChanType(v ssa.Value) bool {
 // the buffer is full, but code that sends under a lock sizes the buffer
 // so that it does not, and reporting it would be noise.
 func (r *Result) Buffered(ch ssa.Value) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.buffered(ch)
+}
+
+func (r *Result) buffered(ch ssa.Value) bool {
 	r.scanChans()
 	if made, known := r.madeBuffered(ch, 0); known {
 		return made
@@ -151,6 +157,12 @@ func (r *Result) sized(mc *ssa.MakeChan, field string) bool {
 // A buffered channel only ever sent to in a select with a default is a
 // notification, and receiving from it does wait.
 func (r *Result) SemRelease(ch ssa.Value) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.semRelease(ch)
+}
+
+func (r *Result) semRelease(ch ssa.Value) bool {
 	if !isSemChanType(ch) {
 		return false
 	}
@@ -271,6 +283,12 @@ func (r *Result) madeBuffered(ch ssa.Value, depth int) (buffered, known bool) {
 // diskIOSemaphore: acquire receives, release sends). Such a send does
 // not wait in correct code.
 func (r *Result) TokenReturn(ch ssa.Value) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.tokenReturn(ch)
+}
+
+func (r *Result) tokenReturn(ch ssa.Value) bool {
 	if !isSemChanType(ch) {
 		return false
 	}
@@ -327,4 +345,63 @@ func (r *Result) prefilledChans() map[string]bool {
 		delete(r.prefilled, f)
 	}
 	return r.prefilled
+}
+
+// DrainsStoppedTimer reports whether recv is the drain of a timer's
+// channel that Stop or Reset has just reported already fired or
+// stopped: if !t.Stop() { <-t.C }. The value is there (before Go 1.23's
+// timers) or the branch is not taken in code that owns the timer; the
+// receive does not wait for the timer.
+func DrainsStoppedTimer(recv *ssa.UnOp) bool {
+	if recv.Op != token.ARROW {
+		return false
+	}
+	load, ok := recv.X.(*ssa.UnOp)
+	if !ok || load.Op != token.MUL {
+		return false
+	}
+	fa, ok := load.X.(*ssa.FieldAddr)
+	if !ok || !isTimer(fa.X.Type()) {
+		return false
+	}
+	timer, ok := syncapi.KeyOf(fa.X, nil)
+	if !ok {
+		return false
+	}
+	for b := recv.Block(); b != nil; b = b.Idom() {
+		if len(b.Preds) != 1 {
+			continue
+		}
+		pred := b.Preds[0]
+		iff, ok := pred.Instrs[len(pred.Instrs)-1].(*ssa.If)
+		if !ok || pred.Succs[0] == pred.Succs[1] {
+			continue
+		}
+		cond, want := iff.Cond, b == pred.Succs[1] // the false edge: Stop returned false
+		if not, ok := cond.(*ssa.UnOp); ok && not.Op == token.NOT {
+			cond, want = not.X, !want
+		}
+		call, ok := cond.(*ssa.Call)
+		if !ok || !want {
+			continue
+		}
+		callee := call.Call.StaticCallee()
+		if callee == nil || (callee.Name() != "Stop" && callee.Name() != "Reset") || len(call.Call.Args) == 0 || !isTimer(call.Call.Args[0].Type()) {
+			continue
+		}
+		if k, ok := syncapi.KeyOf(call.Call.Args[0], nil); ok && k.String() == timer.String() {
+			return true
+		}
+	}
+	return false
+}
+
+// isTimer reports whether t is *time.Timer.
+func isTimer(t types.Type) bool {
+	p, ok := t.Underlying().(*types.Pointer)
+	if !ok {
+		return false
+	}
+	n, ok := types.Unalias(p.Elem()).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "time" && n.Obj().Name() == "Timer"
 }

@@ -27,6 +27,7 @@ import (
 	"go/token"
 	"go/types"
 	"reflect"
+	"sync"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/buildssa"
@@ -67,6 +68,10 @@ type Result struct {
 	chanTypes []chanType
 	sent      map[string]bool // see SemRelease
 	prefilled map[string]bool // see prefilledChans
+
+	// mu guards the lazily filled maps above: the analyzers that use a
+	// Result run at once, in goroutines of their own.
+	mu sync.Mutex
 }
 
 // Func is the walk of one function.
@@ -457,6 +462,8 @@ func (r *Result) locksDirectly(fn *ssa.Function) bool {
 // Func returns the walk of fn, a function of this package, or nil if
 // fn acquires, releases and waits on nothing.
 func (r *Result) Func(fn *ssa.Function) *Func {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	f := r.byFn[fn]
 	if f != nil {
 		r.walk(f)

@@ -33,6 +33,12 @@ func (r *Result) local(c *ssa.CallCommon) *ssa.Function {
 // Summary returns what a call of fn, a function of this package, does
 // to its caller's locks.
 func (r *Result) Summary(fn *ssa.Function) *Summary {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.summary(fn)
+}
+
+func (r *Result) summary(fn *ssa.Function) *Summary {
 	if s, ok := r.sums[fn]; ok {
 		return s
 	}
@@ -115,6 +121,12 @@ func touched(locks []Lock, key string) bool {
 // the caller's locks, as keys of the calling function; nil for a call
 // of anything else.
 func (r *Result) Accesses(c *ssa.CallCommon) []Access {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.accesses(c)
+}
+
+func (r *Result) accesses(c *ssa.CallCommon) []Access {
 	if callee := r.local(c); callee != nil {
 		return r.mapped(c, callee)
 	}
@@ -126,7 +138,7 @@ func (r *Result) Accesses(c *ssa.CallCommon) []Access {
 // variable the captured value.
 func (r *Result) mapped(c *ssa.CallCommon, callee *ssa.Function) []Access {
 	var out []Access
-	for _, a := range r.Summary(callee).Accesses {
+	for _, a := range r.summary(callee).Accesses {
 		var base syncapi.Key
 		ok := false
 		switch {
@@ -156,7 +168,11 @@ func (r *Result) mapped(c *ssa.CallCommon, callee *ssa.Function) []Access {
 
 // Mandatory reports whether every path from the entry of b's function
 // to a return passes through b.
-func (r *Result) Mandatory(b *ssa.BasicBlock) bool { return r.mandatory(b) }
+func (r *Result) Mandatory(b *ssa.BasicBlock) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.mandatory(b)
+}
 
 func (r *Result) mandatory(b *ssa.BasicBlock) bool {
 	if m, ok := r.must[b]; ok {
@@ -343,7 +359,7 @@ func (r *Result) helperOp(c *ssa.Call) *syncapi.Op {
 	if callee == nil {
 		return nil
 	}
-	h := r.Summary(callee).Hold
+	h := r.summary(callee).Hold
 	if h == nil {
 		return nil
 	}

@@ -384,7 +384,7 @@ func (w *walker) spawn(c *ssa.CallCommon, st *state) {
 		w.foreign(c, st)
 		return
 	}
-	for _, a := range w.r.Accesses(c) {
+	for _, a := range w.r.accesses(c) {
 		if a.Acquire {
 			continue
 		}

@@ -51,6 +51,7 @@ import (
 	"go/types"
 	"reflect"
 	"strings"
+	"sync"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/buildssa"
@@ -135,6 +136,7 @@ type Result struct {
 	directives map[*types.TypeName]*ast.Comment
 	waits      map[*ssa.Function]bool
 	waitBusy   map[*ssa.Function]bool
+	mu         sync.Mutex
 }
 
 func run(pass *analysis.Pass) (any, error) {
@@ -163,7 +165,8 @@ func run(pass *analysis.Pass) (any, error) {
 }
 
 // Classify returns the op a call performs on a primitive known by name
-// or by shape, or nil.
+// or by shape, or nil. The analyzers that use a Result run at once, in
+// goroutines of their own: its lazily filled maps are guarded.
 func (r *Result) Classify(call ssa.CallInstruction) *syncapi.Op {
 	if op := syncapi.Classify(call); op != nil {
 		return op
@@ -171,11 +174,20 @@ func (r *Result) Classify(call ssa.CallInstruction) *syncapi.Op {
 	if r == nil {
 		return nil
 	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.classify(call)
+}
+
+func (r *Result) classify(call ssa.CallInstruction) *syncapi.Op {
+	if op := syncapi.Classify(call); op != nil {
+		return op
+	}
 	name, fn := syncapi.Callee(call.Common())
 	if fn == nil {
 		return nil
 	}
-	m, ok := r.Method(fn)
+	m, ok := r.method(fn)
 	if !ok {
 		return nil
 	}
@@ -185,6 +197,12 @@ func (r *Result) Classify(call ssa.CallInstruction) *syncapi.Op {
 // Method returns what fn, a method, does if its type is a primitive
 // recognised by shape or directive.
 func (r *Result) Method(fn *types.Func) (syncapi.Method, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.method(fn)
+}
+
+func (r *Result) method(fn *types.Func) (syncapi.Method, bool) {
 	tn := recvType(fn)
 	if tn == nil || tn.Pkg() == nil || syncapi.KnownPath(tn.Pkg().Path()) {
 		return syncapi.Method{}, false
@@ -462,7 +480,7 @@ scan:
 				if _, isGo := in.(*ssa.Go); isGo {
 					continue
 				}
-				if op := r.Classify(in); op != nil && op.Family == syncapi.Mutex && !op.Try() {
+				if op := r.classify(in); op != nil && op.Family == syncapi.Mutex && !op.Try() {
 					if k, ok := syncapi.KeyOf(op.Recv, nil); ok {
 						if op.Kind == syncapi.Acquire {
 							acquired[k.String()] = true
@@ -489,7 +507,7 @@ scan:
 }
 
 func (r *Result) callWaits(call *ssa.Call, loop bool) bool {
-	if op := r.Classify(call); op != nil && op.Kind == syncapi.Acquire {
+	if op := r.classify(call); op != nil && op.Kind == syncapi.Acquire {
 		return !op.Try() || loop
 	}
 	if _, ok := syncapi.IsBlocking(call); ok {

@@ -1,6 +1,9 @@
 package a
 
-import "sync"
+import (
+	"sync"
+	"time"
+)
 
 // A token bucket: a channel of struct{} filled with tokens where it is
 // made (nats-server's diskIOSemaphore). Taking a token receives and may
@@ -38,4 +41,36 @@ func (f *blockFile) load() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.dio.take() // want `call of take may block while holding f.mu .*: channel receive at tokens.go:\d+ in a.ioTokens.take`
+}
+
+// Silent: a token given back directly.
+func (f *blockFile) releaseDirect() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.dio.ch <- struct{}{}
+}
+
+type throttle struct {
+	mu    sync.Mutex
+	timer *time.Timer
+}
+
+// Silent: the drain of a timer that Stop says has fired (sarama's
+// Broker.throttle).
+func (t *throttle) reset(d time.Duration) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.timer != nil {
+		if !t.timer.Stop() {
+			<-t.timer.C
+		}
+		t.timer.Reset(d)
+	}
+}
+
+// Flagged: waiting for the timer itself.
+func (t *throttle) wait() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	<-t.timer.C // want `channel receive while holding t.mu`
 }
