@@ -27,6 +27,7 @@ import (
 	"go/token"
 	"go/types"
 	"reflect"
+	"slices"
 	"sync"
 
 	"golang.org/x/tools/go/analysis"
@@ -97,6 +98,7 @@ type Func struct {
 	Recovers bool
 
 	helperCalls []*ssa.Call // calls of functions of the package that may be lock helpers
+	resolved    bool        // the helper calls among them are ops
 	walked      bool        // the walk has started
 	done        bool        // the walk has finished
 	seen        map[string]bool
@@ -295,6 +297,21 @@ func run(pass *analysis.Pass) (any, error) {
 			r.Funcs = append(r.Funcs, f)
 		}
 	}
+	// A function that only calls functions that lock is walked only if
+	// one of them is a lock helper: otherwise its summary is its
+	// callees', as for any function that locks nothing itself.
+	r.Funcs = slices.DeleteFunc(r.Funcs, func(f *Func) bool {
+		if len(f.Ops) > 0 || len(f.Waits) > 0 || f.walked {
+			return false
+		}
+		r.resolveHelpers(f)
+		if len(f.Ops) > 0 {
+			return false
+		}
+		delete(r.byFn, f.Fn)
+		r.noOps[f.Fn] = true
+		return true
+	})
 	for _, f := range r.Funcs {
 		r.walk(f)
 	}

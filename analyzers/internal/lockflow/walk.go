@@ -42,17 +42,26 @@ type item struct {
 }
 
 // walk visits every path of f, recording events.
+// resolveHelpers makes ops of f's calls of lock helpers, once.
+func (r *Result) resolveHelpers(f *Func) {
+	if f.resolved {
+		return
+	}
+	f.resolved = true
+	for _, c := range f.helperCalls {
+		if op := r.helperOp(c); op != nil {
+			f.Ops[c] = op
+		}
+	}
+}
+
 func (r *Result) walk(f *Func) {
 	if f.walked {
 		return
 	}
 	f.walked = true
 	defer func() { f.done = true; f.seen = nil }()
-	for _, c := range f.helperCalls {
-		if op := r.helperOp(c); op != nil {
-			f.Ops[c] = op
-		}
-	}
+	r.resolveHelpers(f)
 	f.seen = make(map[string]bool)
 	if len(f.Fn.Blocks) == 0 {
 		f.Complete = true
