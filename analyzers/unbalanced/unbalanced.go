@@ -53,6 +53,12 @@ that releases its caller's lock on every return) counts as the Lock or
 Unlock it wraps, whatever its name: a caller that returns early after
 s.lock() is reported at that call.
 
+A goroutine that calls WaitGroup.Done on some of its returns but not on
+another (an early return on an error) is reported too: the Wait for it
+blocks forever. A deferred Done, a Done per item in a loop, a goroutine
+that Adds itself, and a for range over a ticker (which never ends) are
+not.
+
 ` + shape.Doc
 
 // Analyzer reports unbalanced acquire and release.
@@ -76,6 +82,7 @@ func run(pass *analysis.Pass) (any, error) {
 			check(pass, rep, h, f)
 		}
 	}
+	checkDone(pass, rep, h.funcs)
 	return nil, nil
 }
 
