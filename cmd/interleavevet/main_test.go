@@ -112,7 +112,6 @@ func all(fs []func()) {
 // that the list stays true.
 var knownMisses = map[string]string{
 	"b26": "Unlock then Lock swapped: the shape of a function that drops its caller's lock around a wait",
-	"b40": "Cond.Wait with no lock held, in a function that may be called with it held",
 }
 
 // TestCorpus runs interleavevet over testdata/corpus: small programs

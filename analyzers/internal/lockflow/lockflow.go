@@ -488,6 +488,9 @@ func (r *Result) Func(fn *ssa.Function) *Func {
 	return f
 }
 
+// SrcFuncs returns the functions of the package, closures included.
+func (r *Result) SrcFuncs() []*ssa.Function { return r.funcs }
+
 // Pkg returns the SSA package the result is about.
 func (r *Result) Pkg() *ssa.Package { return r.pkg }
 
