@@ -5,10 +5,7 @@ package condloop
 
 import (
 	"fmt"
-	"go/ast"
 	"go/token"
-	"go/types"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -57,7 +54,7 @@ var Analyzer = &analysis.Analyzer{
 func run(pass *analysis.Pass) (any, error) {
 	res := pass.ResultOf[lockflow.Analyzer].(*lockflow.Result)
 	rep := ignore.New(pass)
-	callers := newCallers(res)
+	callers := res.Callers()
 	for _, f := range res.Funcs {
 		var waits []ssa.Instruction
 		for in := range f.Waits {
@@ -90,11 +87,11 @@ func run(pass *analysis.Pass) (any, error) {
 				rep.Report(analysis.Diagnostic{Pos: e.Instr.Pos(), Message: fmt.Sprintf(
 					"%s without holding the lock (released at line %d): Wait unlocks it, and unlocking an unlocked mutex is a fatal error",
 					e.Name, pass.Fset.Position(released(e).Rel.Pos()).Line)})
-			case untouched(e) && callers.neverLocked(f.Fn):
+			case untouched(e) && callers.NeverLocked(f.Fn):
 				reported[e.Instr.Pos()] = true
 				rep.Report(analysis.Diagnostic{Pos: e.Instr.Pos(), Message: fmt.Sprintf(
 					"%s in %s, which takes no lock and %s: Wait unlocks the lock it was made with, and unlocking an unlocked mutex is a fatal error",
-					e.Name, f.Fn.Name(), callers.why(f.Fn))})
+					e.Name, f.Fn.Name(), callers.Why(f.Fn))})
 			}
 		}
 	}
@@ -210,93 +207,4 @@ func untouched(e *lockflow.Event) bool {
 		}
 	}
 	return true
-}
-
-// callers knows how the package calls its functions: which it starts as
-// goroutines, and which it calls with a lock held.
-type callers struct {
-	started map[*ssa.Function]bool
-	locked  map[*ssa.Function]bool
-	called  map[*ssa.Function]bool
-}
-
-func newCallers(res *lockflow.Result) *callers {
-	c := &callers{started: make(map[*ssa.Function]bool), locked: make(map[*ssa.Function]bool), called: make(map[*ssa.Function]bool)}
-	for _, f := range res.Funcs {
-		for _, e := range f.Events {
-			if e.Kind == lockflow.Call && e.Callee != nil && (len(e.Held()) > 0 || !f.Complete) {
-				c.locked[e.Callee] = true
-			}
-		}
-	}
-	for _, fn := range res.SrcFuncs() {
-		for _, b := range fn.Blocks {
-			for _, in := range b.Instrs {
-				call, ok := in.(ssa.CallInstruction)
-				if !ok {
-					continue
-				}
-				callee := call.Common().StaticCallee()
-				if callee == nil {
-					continue
-				}
-				if _, isGo := in.(*ssa.Go); isGo {
-					c.started[callee] = true
-					continue
-				}
-				c.called[callee] = true
-			}
-		}
-	}
-	return c
-}
-
-// asksForLock matches a doc that speaks of its caller holding a lock.
-var asksForLock = regexp.MustCompile(`(?i)\b(lock|locked|locks|locking|held|hold|holds|holding)\b`)
-
-// neverLocked reports whether fn cannot be called with the condition
-// variable's lock held: a goroutine's body only, or an exported method
-// of a type that lets no other package lock (no Lock method), that the
-// package never calls with a lock held, and whose name and doc do not
-// ask for the lock.
-func (c *callers) neverLocked(fn *ssa.Function) bool {
-	if c.started[fn] && !c.called[fn] {
-		return true
-	}
-	if c.started[fn] || c.locked[fn] || fn.Parent() != nil {
-		return false
-	}
-	obj, ok := fn.Object().(*types.Func)
-	if !ok || !obj.Exported() {
-		return false
-	}
-	if strings.HasSuffix(fn.Name(), "Locked") {
-		return false
-	}
-	if d, ok := fn.Syntax().(*ast.FuncDecl); ok && d.Doc != nil && asksForLock.MatchString(d.Doc.Text()) {
-		return false
-	}
-	recv := fn.Signature.Recv()
-	if recv == nil {
-		return false
-	}
-	ms := types.NewMethodSet(recv.Type())
-	for _, m := range []string{"Lock", "RLock"} {
-		if sel := ms.Lookup(nil, m); sel != nil && sel.Obj().Exported() {
-			return false
-		}
-	}
-	if p, ok := recv.Type().(*types.Pointer); ok {
-		if n, ok := types.Unalias(p.Elem()).(*types.Named); ok && !n.Obj().Exported() {
-			return false
-		}
-	}
-	return true
-}
-
-func (c *callers) why(fn *ssa.Function) string {
-	if c.started[fn] {
-		return "runs as a goroutine"
-	}
-	return "no caller can lock for it"
 }

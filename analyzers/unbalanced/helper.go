@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/types"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/ssa"
@@ -18,9 +19,10 @@ import (
 // classic bug when the function is no such helper: a lookup that
 // returns true from inside its critical section.
 type helpers struct {
-	res     *lockflow.Result
-	funcs   []*ssa.Function
-	callers map[*ssa.Function][]ssa.CallInstruction
+	res          *lockflow.Result
+	funcs        []*ssa.Function
+	callers      map[*ssa.Function][]ssa.CallInstruction
+	heldAtReturn map[string][]*ssa.Function // see returnsHeld
 }
 
 // verdict returns "" when fn is taken for an acquire helper of the lock
@@ -215,4 +217,29 @@ func (h *helpers) releasedByHandle(fn *ssa.Function, abs string) bool {
 		}
 	}
 	return false
+}
+
+// returnsHeld reports whether some function of the package returns
+// holding a lock of the abstract identity abs (Begin, for Commit to
+// release).
+func (h *helpers) returnsHeld(abs string, except *ssa.Function) bool {
+	if abs == "" {
+		return true // unknown: assume so
+	}
+	if h.heldAtReturn == nil {
+		h.heldAtReturn = make(map[string][]*ssa.Function)
+		for _, f := range h.res.Funcs {
+			for _, e := range f.Events {
+				if e.Kind != lockflow.Return {
+					continue
+				}
+				for _, l := range e.Held() {
+					if a := syncapi.Abstract(l.Acq.Recv); !e.IsDeferred(l.Key.String()) && !slices.Contains(h.heldAtReturn[a], f.Fn) {
+						h.heldAtReturn[a] = append(h.heldAtReturn[a], f.Fn)
+					}
+				}
+			}
+		}
+	}
+	return slices.ContainsFunc(h.heldAtReturn[abs], func(fn *ssa.Function) bool { return fn != except })
 }

@@ -53,6 +53,13 @@ that releases its caller's lock on every return) counts as the Lock or
 Unlock it wraps, whatever its name: a caller that returns early after
 s.lock() is reported at that call.
 
+An exported method that releases its receiver's lock before it takes
+it (Lock and Unlock swapped) is reported when no caller can hold the
+lock for it: its type has no Lock method, the package never calls it
+with a lock held, no function of the package returns holding the lock
+(Begin, for Commit to release), and its doc does not speak of holding
+one.
+
 A goroutine that calls WaitGroup.Done on some of its returns but not on
 another (an early return on an error) is reported too: the Wait for it
 blocks forever. A deferred Done, a Done per item in a loop, a goroutine
@@ -141,6 +148,27 @@ func check(pass *analysis.Pass, rep *ignore.Reporter, h *helpers, f *lockflow.Fu
 				if l.Status == lockflow.Released && deferred && !reacquired && l.Rel != nil && l.Rel.Family == syncapi.Mutex {
 					report(l.Rel.Pos(), relatedAt(l.Acq, "acquired here"), "%s of %s is followed by a deferred release of the same lock: unlock of unlocked mutex is a fatal error", l.Rel.API, l.Key.Show)
 				}
+			}
+		}
+	}
+	// A release of its receiver's lock that an exported method makes
+	// before it takes it, where no caller can hold the lock either (Lock
+	// and Unlock swapped): no Lock method, no caller in the package that
+	// holds a lock, no function of the package that returns holding it
+	// (Begin, then Commit). Goroutines are left alone: a lock may be
+	// handed to one to release.
+	if callers := h.res.Callers(); callers.NeverLocked(f.Fn) && !callers.Started(f.Fn) && f.Fn.Signature.Recv() != nil {
+		for _, op := range sortedOps(before) {
+			k, _ := syncapi.KeyOf(op.Recv, nil)
+			if op.Family != syncapi.Mutex || op.Helper != nil || k.Param() != 0 || f.Shared[k.String()] || f.ClosureReleases[k.String()] || h.returnsHeld(syncapi.Abstract(op.Recv), f.Fn) {
+				continue
+			}
+			entry := true
+			for _, b := range before[op] {
+				entry = entry && b.Status == lockflow.Entry
+			}
+			if entry {
+				report(op.Pos(), nil, "%s of %s in %s, which takes no lock first and %s: unlock of unlocked mutex is a fatal error", op.API, k.Show, f.Fn.Name(), callers.Why(f.Fn))
 			}
 		}
 	}

@@ -110,9 +110,7 @@ func all(fs []func()) {
 // knownMisses are the corpus's bugs that interleavevet does not report
 // yet, each with why. The test fails when one starts being reported, so
 // that the list stays true.
-var knownMisses = map[string]string{
-	"b26": "Unlock then Lock swapped: the shape of a function that drops its caller's lock around a wait",
-}
+var knownMisses = map[string]string{}
 
 // TestCorpus runs interleavevet over testdata/corpus: small programs
 // written the way people write them, each bNN package with one misuse

@@ -69,6 +69,7 @@ type Result struct {
 	chanTypes []chanType
 	sent      map[string]bool // see SemRelease
 	prefilled map[string]bool // see prefilledChans
+	callers   *Callers        // see Callers
 
 	// mu guards the lazily filled maps above: the analyzers that use a
 	// Result run at once, in goroutines of their own.
