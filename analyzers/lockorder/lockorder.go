@@ -224,6 +224,9 @@ func run(pass *analysis.Pass) (any, error) {
 	for _, d := range instanceOrders(pass, c.res, pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA).SrcFuncs) {
 		rep.Report(d)
 	}
+	for _, d := range linkedOrders(pass, c.res, pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA).SrcFuncs) {
+		rep.Report(d)
+	}
 	return nil, nil
 }
 
