@@ -55,6 +55,14 @@ lock of an object the function has just allocated, and not yet stored,
 passed on or let a closure capture, orders nothing: no other goroutine
 can hold it.
 
+Two instances of one lock taken both ways along two fields that the
+package keeps as each other's inverse (c.parent = p with p.children =
+append(p.children, c), or n.next = m with m.prev = n) are reported: a
+child locking its parent while holding its own lock, and a parent
+locking its children (directly or by a recursive call) while holding
+its own. Fields with no such link (a binary tree's left and right) are
+not.
+
 ` + shape.Doc
 
 // Analyzer reports lock-order inversions.
