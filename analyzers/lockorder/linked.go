@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/token"
 	"go/types"
+	"path/filepath"
 	"sort"
 
 	"golang.org/x/tools/go/analysis"
@@ -85,21 +86,12 @@ func linkedOrders(pass *analysis.Pass, res *lockflow.Result, funcs []*ssa.Functi
 		out = append(out, analysis.Diagnostic{
 			Pos: up.pos,
 			Message: fmt.Sprintf("%s of the %s acquired while holding its owner's, but %s (%s:%d) takes them the other way round, through %s, which the package keeps as the inverse of %s: one goroutine going each way deadlocks",
-				syncapi.ShortAbstract(up.lock), f1, lockflow.FuncName(down.fn), shortFile(p.Filename), p.Line, f2, f1),
+				syncapi.ShortAbstract(up.lock), f1, lockflow.FuncName(down.fn), filepath.Base(p.Filename), p.Line, f2, f1),
 			Related: []analysis.RelatedInformation{{Pos: down.pos, Message: "the other way round, through " + f2}, {Pos: l.pos, Message: f1 + " and " + f2 + " linked here"}},
 		})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Pos < out[j].Pos })
 	return out
-}
-
-func shortFile(name string) string {
-	for i := len(name) - 1; i >= 0; i-- {
-		if name[i] == '/' {
-			return name[i+1:]
-		}
-	}
-	return name
 }
 
 // findLinks finds the pairs of fields the package sets as inverses.
@@ -153,7 +145,7 @@ func findLinks(funcs []*ssa.Function) []link {
 		}
 		for _, a := range sets {
 			for _, b := range append(append([]set(nil), sets...), adds...) {
-				if b.st == a.st && same(a.obj, b.val) && same(a.val, b.obj) && (a.f != b.f || len(adds) == 0) {
+				if b.st == a.st && same(a.obj, b.val) && same(a.val, b.obj) && a.f != b.f {
 					out = append(out, link{a.st, a.f, b.f, a.pos})
 				}
 			}

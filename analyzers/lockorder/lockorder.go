@@ -15,6 +15,7 @@ import (
 	"golang.org/x/tools/go/analysis/passes/buildssa"
 	"golang.org/x/tools/go/ssa"
 
+	"github.com/interleave-go/interleave/analyzers/internal/flags"
 	"github.com/interleave-go/interleave/analyzers/internal/ignore"
 	"github.com/interleave-go/interleave/analyzers/internal/lockflow"
 	"github.com/interleave-go/interleave/analyzers/internal/shape"
@@ -579,7 +580,7 @@ func unpublished(acq *syncapi.Op) bool {
 					continue // filling the variable, or putting the object in it
 				}
 			}
-			if ref != acq.Instr && before(ref, acq.Instr) {
+			if ref != acq.Instr && flags.Precedes(ref, acq.Instr) {
 				return true
 			}
 		}
@@ -604,19 +605,4 @@ func storedOnce(c *ssa.Alloc) *ssa.Alloc {
 		obj = a
 	}
 	return obj
-}
-
-// before reports whether a runs before b on every path to b.
-func before(a, b ssa.Instruction) bool {
-	if a.Block() == b.Block() {
-		for _, in := range a.Block().Instrs {
-			if in == a {
-				return true
-			}
-			if in == b {
-				return false
-			}
-		}
-	}
-	return a.Block().Dominates(b.Block())
 }

@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/tools/go/ssa"
 
+	"github.com/interleave-go/interleave/analyzers/internal/flags"
 	"github.com/interleave-go/interleave/analyzers/internal/syncapi"
 )
 
@@ -257,7 +258,7 @@ func (k *knowledge) storedBetween(f known, from, to ssa.Instruction) bool {
 // precedes reports whether b may run after a on some path.
 func (k *knowledge) precedes(a, b ssa.Instruction) bool {
 	ab, bb := a.Block(), b.Block()
-	if ab == bb && index(a) < index(b) {
+	if ab == bb && flags.Index(a) < flags.Index(b) {
 		return true
 	}
 	if k.reach == nil {
@@ -279,15 +280,6 @@ func (k *knowledge) precedes(a, b ssa.Instruction) bool {
 		k.reach[ab] = r
 	}
 	return r[bb]
-}
-
-func index(in ssa.Instruction) int {
-	for i, x := range in.Block().Instrs {
-		if x == in {
-			return i
-		}
-	}
-	return -1
 }
 
 func (k *knowledge) blockEntry(b *ssa.BasicBlock) []known {

@@ -121,45 +121,6 @@ func (r *rwstore) twice(f func()) {
 	r.lockThenCall(f)
 }
 
-type broker struct {
-	lock sync.Mutex
-	conn chan int
-}
-
-// open hands its lock to the goroutine it starts, which releases it when
-// it has connected (sarama's Broker.Open): no acquire helper.
-func (b *broker) open(addr string) error {
-	if addr == "" {
-		return errNoKey
-	}
-	b.lock.Lock()
-	go safely(func() {
-		defer b.lock.Unlock()
-		b.conn = make(chan int)
-	})
-	return nil
-}
-
-// safely runs f, recovering its panic (sarama's withRecover).
-func safely(f func()) {
-	defer func() { _ = recover() }()
-	f()
-}
-
-func (b *broker) connected() bool {
-	b.lock.Lock()
-	defer b.lock.Unlock()
-	return b.conn != nil
-}
-
-// Silent: open's lock is the goroutine's, not this function's.
-func (b *broker) dial() bool {
-	if err := b.open("x"); err != nil {
-		return false
-	}
-	return b.connected()
-}
-
 type db struct {
 	mmap sync.RWMutex
 	open bool
